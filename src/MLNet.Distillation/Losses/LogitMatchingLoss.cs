@@ -1,0 +1,31 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Distillation.Losses;
+
+/// <summary>
+/// Ba &amp; Caruana's logit matching, <c>½‖z_s − z_t‖²</c> summed over classes and averaged over the batch.
+/// Registry name <c>logit-mse</c>. Hinton KD tends to it at high temperature with zero-mean logits.
+/// </summary>
+public sealed class LogitMatchingLoss : IDistillationLoss
+{
+    /// <summary>The registry name.</summary>
+    public const string RegistryName = "logit-mse";
+
+    /// <inheritdoc />
+    public string Name => RegistryName;
+
+    /// <inheritdoc />
+    public bool NeedsLabels => false;
+
+    /// <inheritdoc />
+    public bool NeedsTeacher => true;
+
+    /// <inheritdoc />
+    public Tensor Compute(DistillationBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var difference = batch.StudentLogits - batch.RequireTeacher(Name).detach();
+        return (difference.square().sum(1).mean() * 0.5f).MoveToOuterDisposeScope();
+    }
+}

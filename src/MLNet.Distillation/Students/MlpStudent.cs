@@ -1,0 +1,69 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLNet.Distillation.Students;
+
+/// <summary>A multi-layer perceptron student: Linear → ReLU (→ Dropout) per hidden layer, then a Linear head.</summary>
+public sealed class MlpStudent : StudentArchitecture
+{
+    /// <summary>Widths of the hidden layers, input side first. Default one layer of 64 units; empty gives a linear model.</summary>
+    public int[] HiddenLayers { get; set; } = [64];
+
+    /// <summary>Dropout probability after each hidden activation during training (0 disables it).</summary>
+    public float Dropout { get; set; }
+
+    /// <inheritdoc />
+    public override string Describe(int inputSize, int classCount)
+        => $"MLP {string.Join("-", HiddenLayers.Prepend(inputSize).Append(classCount))}";
+
+    internal override StudentNetwork Build(int inputSize, int classCount)
+    {
+        if (HiddenLayers is null || HiddenLayers.Any(w => w <= 0))
+            throw new ArgumentOutOfRangeException(nameof(HiddenLayers), $"{nameof(MlpStudent)}.{nameof(HiddenLayers)} must hold positive widths.");
+        if (Dropout is < 0 or >= 1)
+            throw new ArgumentOutOfRangeException(nameof(Dropout), $"{nameof(MlpStudent)}.{nameof(Dropout)} must be in [0, 1), not {Dropout}.");
+        return new Network(inputSize, HiddenLayers, classCount, Dropout);
+    }
+
+    private sealed class Network : StudentNetwork
+    {
+        private readonly ModuleList<Linear> layers;
+        private readonly float _dropout;
+
+        public Network(int inputSize, int[] hidden, int classCount, float dropout) : base("mlp")
+        {
+            _dropout = dropout;
+            var widths = hidden.Prepend(inputSize).Append(classCount).ToArray();
+            layers = new ModuleList<Linear>(Enumerable.Range(0, widths.Length - 1).Select(i => nn.Linear(widths[i], widths[i + 1])).ToArray());
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor input)
+        {
+            using var scope = NewDisposeScope();
+            var x = input;
+            for (int i = 0; i < layers.Count - 1; i++)
+            {
+                x = nn.functional.relu(layers[i].forward(x));
+                if (_dropout > 0)
+                    x = nn.functional.dropout(x, _dropout, training);
+            }
+            return layers[layers.Count - 1].forward(x).MoveToOuterDisposeScope();
+        }
+
+        public override IReadOnlyList<StudentLayer> ExportLayers()
+        {
+            var result = new List<StudentLayer>();
+            for (int i = 0; i < layers.Count; i++)
+            {
+                var linear = layers[i];
+                result.Add(new DenseLayer((int)linear.in_features, (int)linear.out_features,
+                    linear.weight!.detach().cpu().data<float>().ToArray(), linear.bias!.detach().cpu().data<float>().ToArray()));
+                if (i < layers.Count - 1)
+                    result.Add(new ReluLayer());
+            }
+            return result;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.Distillation.Teachers;
+
+/// <summary>Several teachers combined by a weighted mean of their logits or of their probabilities.</summary>
+public sealed class EnsembleTeacher : Teacher
+{
+    private readonly (Teacher Teacher, float Weight)[] _members;
+    private readonly EnsembleCombination _combination;
+
+    internal EnsembleTeacher(IEnumerable<(Teacher Teacher, float Weight)> members, EnsembleCombination combination)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        var list = members.ToArray();
+        if (list.Length == 0)
+            throw new ArgumentException("An ensemble needs at least one teacher.", nameof(members));
+        for (int i = 0; i < list.Length; i++)
+        {
+            if (list[i].Teacher is null)
+                throw new ArgumentException($"Ensemble member {i} is null.", nameof(members));
+            if (!(list[i].Weight > 0) || float.IsInfinity(list[i].Weight))
+                throw new ArgumentException($"Ensemble member {i} ({list[i].Teacher.Description}) has weight {list[i].Weight}; weights must be positive and finite.", nameof(members));
+        }
+        float total = list.Sum(m => m.Weight);
+        _members = list.Select(m => (m.Teacher, m.Weight / total)).ToArray();
+        _combination = combination;
+    }
+
+    /// <inheritdoc />
+    public override string Description => $"ensemble ({_combination}) of {string.Join(", ", _members.Select(m => $"{m.Weight:0.###}×{m.Teacher.Description}"))}";
+
+    internal override void CheckInputShape(SchemaShape inputShape)
+    {
+        foreach (var (teacher, _) in _members)
+            teacher.CheckInputShape(inputShape);
+    }
+
+    internal override TeacherBinding Bind(DataViewSchema inputSchema)
+    {
+        var bindings = _members.Select(m => m.Teacher.Bind(inputSchema)).ToArray();
+        for (int i = 1; i < bindings.Length; i++)
+            if (bindings[i].ClassCount != bindings[0].ClassCount)
+                throw new ArgumentException($"Ensemble members disagree on the number of classes: {_members[0].Teacher.Description} has {bindings[0].ClassCount}, " +
+                    $"{_members[i].Teacher.Description} has {bindings[i].ClassCount}.");
+        return new Binding(this, bindings);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            foreach (var (teacher, _) in _members)
+                teacher.Dispose();
+    }
+
+    private sealed class Binding(EnsembleTeacher ensemble, TeacherBinding[] members) : TeacherBinding
+    {
+        public override int ClassCount => members[0].ClassCount;
+        public override ReadOnlyMemory<char>[]? ClassNames => members.Select(m => m.ClassNames).FirstOrDefault(n => n is not null);
+
+        public override TeacherBlockReader CreateReader(IDataView input)
+            => new Reader(ensemble, members.Select(m => m.CreateReader(input)).ToArray(), ClassCount);
+    }
+
+    private sealed class Reader(EnsembleTeacher ensemble, TeacherBlockReader[] readers, int classes) : TeacherBlockReader
+    {
+        private float[] _memberLogits = [];
+        private DataViewRowId[] _memberIds = [];
+
+        public override int Read(int rows, Span<float> logits, Span<DataViewRowId> ids)
+        {
+            if (_memberLogits.Length < rows * classes)
+            {
+                _memberLogits = new float[rows * classes];
+                _memberIds = new DataViewRowId[rows];
+            }
+            int read = -1;
+            var sum = logits[..(rows * classes)];
+            sum.Clear();
+            for (int m = 0; m < readers.Length; m++)
+            {
+                int got = readers[m].Read(rows, _memberLogits, m == 0 ? ids : _memberIds);
+                if (read >= 0 && got != read)
+                    throw new InvalidOperationException($"Ensemble members returned different row counts ({read} and {got}).");
+                read = got;
+                float weight = ensemble._members[m].Weight;
+                for (int r = 0; r < got; r++)
+                {
+                    var member = _memberLogits.AsSpan(r * classes, classes);
+                    var target = sum.Slice(r * classes, classes);
+                    if (ensemble._combination == EnsembleCombination.MeanProbabilities)
+                        AddSoftmax(member, weight, target);
+                    else
+                        for (int c = 0; c < classes; c++)
+                            target[c] += weight * member[c];
+                }
+            }
+            if (ensemble._combination == EnsembleCombination.MeanProbabilities)
+                ProbabilitiesToLogits(sum[..(read * classes)]);
+            return read;
+        }
+
+        private static void AddSoftmax(ReadOnlySpan<float> logits, float weight, Span<float> target)
+        {
+            float max = float.NegativeInfinity;
+            foreach (var v in logits) max = MathF.Max(max, v);
+            double total = 0;
+            foreach (var v in logits) total += Math.Exp(v - max);
+            for (int c = 0; c < logits.Length; c++)
+                target[c] += weight * (float)(Math.Exp(logits[c] - max) / total);
+        }
+
+        public override bool Skip(long rows) => readers.Aggregate(true, (ok, r) => r.Skip(rows) && ok);
+
+        public override void Dispose()
+        {
+            foreach (var reader in readers)
+                reader.Dispose();
+        }
+    }
+}

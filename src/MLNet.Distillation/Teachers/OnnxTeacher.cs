@@ -1,0 +1,217 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+
+namespace MLNet.Distillation.Teachers;
+
+/// <summary>
+/// A teacher that is an ONNX model, run by ONNX Runtime on whole blocks of rows at once (one
+/// <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string})"/>
+/// per block, over a buffer that is reused): row-at-a-time scoring would spend most of its time in per-call overhead.
+/// </summary>
+public sealed class OnnxTeacher : Teacher
+{
+    private readonly InferenceSession _session;
+    private readonly OnnxTeacherOptions _options;
+    private readonly string _source;
+    private readonly string _inputName;
+    private readonly string _outputName;
+    private readonly int[] _rowShape;
+    private readonly int _rowSize;
+    private readonly int _fixedBatch; // > 0 when the model's batch dimension is a constant
+    private readonly int _classCount;
+
+    internal OnnxTeacher(byte[] model, string source, OnnxTeacherOptions options)
+    {
+        _options = options;
+        _source = source;
+        var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (options.IntraOpNumThreads is int threads)
+            sessionOptions.IntraOpNumThreads = threads;
+        try { _session = new InferenceSession(model, sessionOptions); }
+        catch (OnnxRuntimeException e)
+        { throw new InvalidDataException($"The ONNX teacher model '{source}' could not be loaded by ONNX Runtime: {e.Message}", e); }
+
+        try
+        {
+            _inputName = ResolveName(options.OnnxInputName, _session.InputMetadata, "input", nameof(OnnxTeacherOptions.OnnxInputName), single: true);
+            _outputName = ResolveName(options.OnnxOutputName, _session.OutputMetadata, "output", nameof(OnnxTeacherOptions.OnnxOutputName), single: false);
+
+            var input = _session.InputMetadata[_inputName];
+            var output = _session.OutputMetadata[_outputName];
+            if (input.ElementType != typeof(float))
+                throw new ArgumentException($"ONNX teacher '{source}': input '{_inputName}' has element type {input.ElementType.Name}; only float inputs are supported.");
+            if (output.ElementType != typeof(float))
+                throw new ArgumentException($"ONNX teacher '{source}': output '{_outputName}' has element type {output.ElementType.Name}; expected float logits or probabilities.");
+
+            int[] declared = input.Dimensions;
+            _fixedBatch = declared.Length > 0 && declared[0] > 0 ? declared[0] : 0;
+            _rowShape = options.InputShape ?? declared.Skip(1).ToArray();
+            if (_rowShape.Any(d => d <= 0))
+                throw new ArgumentException($"ONNX teacher '{source}': input '{_inputName}' has a symbolic dimension in [{string.Join(", ", declared)}]; " +
+                    $"set {nameof(OnnxTeacherOptions)}.{nameof(OnnxTeacherOptions.InputShape)} to the shape of one row.");
+            if (options.InputShape is not null && declared.Length != options.InputShape.Length + 1)
+                throw new ArgumentException($"ONNX teacher '{source}': {nameof(OnnxTeacherOptions.InputShape)} [{string.Join(", ", options.InputShape)}] has rank {options.InputShape.Length}, " +
+                    $"but input '{_inputName}' is declared [{string.Join(", ", declared)}] (rank {declared.Length} including the batch).");
+            _rowSize = _rowShape.Aggregate(1, (a, b) => checked(a * b));
+
+            int[] outDims = output.Dimensions;
+            int declaredClasses = outDims.Length >= 2 && outDims.Skip(1).All(d => d > 0) ? outDims.Skip(1).Aggregate(1, (a, b) => a * b) : -1;
+            if (options.ClassCount is int given)
+            {
+                if (given <= 0)
+                    throw new ArgumentException($"{nameof(OnnxTeacherOptions)}.{nameof(OnnxTeacherOptions.ClassCount)} must be positive, not {given}.");
+                if (declaredClasses > 0 && declaredClasses != given)
+                    throw new ArgumentException($"ONNX teacher '{source}': {nameof(OnnxTeacherOptions.ClassCount)} is {given} but output '{_outputName}' declares {declaredClasses} values per row.");
+                _classCount = given;
+            }
+            else if (declaredClasses > 0)
+                _classCount = declaredClasses;
+            else
+                throw new ArgumentException($"ONNX teacher '{source}': output '{_outputName}' has shape [{string.Join(", ", outDims)}], so the class count is unknown; " +
+                    $"set {nameof(OnnxTeacherOptions)}.{nameof(OnnxTeacherOptions.ClassCount)}.");
+            if (options.ClassNames is { } names && names.Length != _classCount)
+                throw new ArgumentException($"{nameof(OnnxTeacherOptions)}.{nameof(OnnxTeacherOptions.ClassNames)} has {names.Length} names but output '{_outputName}' has {_classCount} classes.");
+        }
+        catch
+        {
+            _session.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public override string Description => $"ONNX model '{_source}' ({_inputName} -> {_outputName})";
+
+    /// <summary>Number of classes (values per row of the scored output).</summary>
+    public int ClassCount => _classCount;
+
+    /// <summary>The model input fed from the data column.</summary>
+    public string OnnxInputName => _inputName;
+
+    /// <summary>The model output used as class scores.</summary>
+    public string OnnxOutputName => _outputName;
+
+    internal override void CheckInputShape(SchemaShape inputShape)
+    {
+        if (Internal.SchemaShapes.Find(inputShape, _options.InputColumnName) is not { } column)
+            throw new ArgumentOutOfRangeException(nameof(inputShape), $"Teacher input column '{_options.InputColumnName}' was not found in the data.");
+        if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
+            throw new ArgumentOutOfRangeException(nameof(inputShape), $"Teacher input column '{_options.InputColumnName}' must be a known-size vector of Single, but is {column.Kind} of {column.ItemType}.");
+    }
+
+    internal override TeacherBinding Bind(DataViewSchema inputSchema)
+    {
+        var column = inputSchema.GetColumnOrNull(_options.InputColumnName)
+            ?? throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Teacher input column '{_options.InputColumnName}' was not found in the data (columns: {string.Join(", ", inputSchema.Where(c => !c.IsHidden).Select(c => c.Name))}).");
+        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType itemType } vector || itemType != NumberDataViewType.Single || !vector.IsKnownSize)
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Teacher input column '{_options.InputColumnName}' must be a known-size vector of Single, but is {column.Type}.");
+        if (vector.Size != _rowSize)
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Teacher input column '{_options.InputColumnName}' has {vector.Size} values per row, " +
+                $"but ONNX input '{_inputName}' takes [{string.Join(", ", _rowShape)}] = {_rowSize} per row.");
+        return new Binding(this, column);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            _session.Dispose();
+    }
+
+    private static string ResolveName(string? requested, IReadOnlyDictionary<string, NodeMetadata> available, string what, string option, bool single)
+    {
+        if (requested is not null)
+        {
+            if (!available.ContainsKey(requested))
+                throw new ArgumentException($"The ONNX model has no {what} named '{requested}' ({option}); its {what}s are: {string.Join(", ", available.Keys)}.");
+            return requested;
+        }
+        if (single && available.Count != 1)
+            throw new ArgumentException($"The ONNX model has {available.Count} {what}s ({string.Join(", ", available.Keys)}); set {option} to choose one.");
+        return available.Keys.First();
+    }
+
+    private sealed class Binding(OnnxTeacher teacher, DataViewSchema.Column column) : TeacherBinding
+    {
+        public override int ClassCount => teacher._classCount;
+
+        public override ReadOnlyMemory<char>[]? ClassNames => teacher._options.ClassNames?.Select(n => n.AsMemory()).ToArray();
+
+        public override TeacherBlockReader CreateReader(IDataView input) => new Reader(teacher, input.GetRowCursor([input.Schema[column.Index]]), column.Index);
+    }
+
+    private sealed class Reader : TeacherBlockReader
+    {
+        private readonly OnnxTeacher _teacher;
+        private readonly DataViewRowCursor _cursor;
+        private readonly ValueGetter<VBuffer<float>> _getter;
+        private readonly ValueGetter<DataViewRowId> _idGetter;
+        private readonly RunOptions _runOptions = new();
+        private VBuffer<float> _row;
+        private float[] _inputBuffer = [];
+
+        public Reader(OnnxTeacher teacher, DataViewRowCursor cursor, int columnIndex)
+        {
+            _teacher = teacher;
+            _cursor = cursor;
+            _getter = cursor.GetGetter<VBuffer<float>>(cursor.Schema[columnIndex]);
+            _idGetter = cursor.GetIdGetter();
+        }
+
+        public override int Read(int rows, Span<float> logits, Span<DataViewRowId> ids)
+        {
+            int rowSize = _teacher._rowSize, classes = _teacher._classCount;
+            int capacity = _teacher._fixedBatch > 0 ? RoundUp(rows, _teacher._fixedBatch) : rows;
+            if (_inputBuffer.Length < capacity * rowSize)
+                _inputBuffer = new float[capacity * rowSize];
+
+            int read = 0;
+            while (read < rows && _cursor.MoveNext())
+            {
+                _getter(ref _row);
+                _row.CopyTo(_inputBuffer.AsSpan(read * rowSize, rowSize));
+                _idGetter(ref ids[read]);
+                read++;
+            }
+            if (read == 0)
+                return 0;
+
+            // A model with a constant batch size gets whole batches; the padding rows' outputs are discarded.
+            int chunk = _teacher._fixedBatch > 0 ? _teacher._fixedBatch : read;
+            int padded = _teacher._fixedBatch > 0 ? RoundUp(read, chunk) : read;
+            _inputBuffer.AsSpan(read * rowSize, (padded - read) * rowSize).Clear();
+            for (int start = 0; start < padded; start += chunk)
+            {
+                long[] shape = [chunk, .. _teacher._rowShape.Select(d => (long)d)];
+                using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
+                    _inputBuffer.AsMemory(start * rowSize, chunk * rowSize), shape);
+                using var outputs = _teacher._session.Run(_runOptions, [_teacher._inputName], [value], [_teacher._outputName]);
+                var result = outputs[0].GetTensorDataAsSpan<float>();
+                if (result.Length != chunk * classes)
+                    throw new InvalidOperationException($"{_teacher.Description} returned {result.Length} values for {chunk} rows; expected {classes} per row.");
+                int keep = Math.Min(chunk, read - start);
+                result[..(keep * classes)].CopyTo(logits.Slice(start * classes, keep * classes));
+            }
+            if (_teacher._options.OutputKind == TeacherOutputKind.Probabilities)
+                ProbabilitiesToLogits(logits[..(read * classes)]);
+            return read;
+        }
+
+        public override bool Skip(long rows)
+        {
+            for (long i = 0; i < rows; i++)
+                if (!_cursor.MoveNext())
+                    return false;
+            return true;
+        }
+
+        public override void Dispose()
+        {
+            _cursor.Dispose();
+            _runOptions.Dispose();
+        }
+
+        private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+    }
+}

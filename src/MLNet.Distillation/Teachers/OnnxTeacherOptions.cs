@@ -1,0 +1,32 @@
+namespace MLNet.Distillation.Teachers;
+
+/// <summary>How an ONNX teacher is fed from the data and which of its outputs holds the class scores.</summary>
+public sealed class OnnxTeacherOptions
+{
+    /// <summary>The data column fed to the model: a known-size float vector. Default <c>Features</c>.</summary>
+    public string InputColumnName { get; set; } = DefaultColumnNames.Features;
+
+    /// <summary>The model input that receives the column; null when the model has exactly one input.</summary>
+    public string? OnnxInputName { get; set; }
+
+    /// <summary>The model output holding the class scores; null for the model's first output.</summary>
+    public string? OnnxOutputName { get; set; }
+
+    /// <summary>
+    /// The shape of one row as the model expects it, without the batch dimension: for example <c>[1, 28, 28]</c>
+    /// to feed a 784-float column as [N, 1, 28, 28] images. Null takes it from the model's declared input shape.
+    /// </summary>
+    public int[]? InputShape { get; set; }
+
+    /// <summary>Whether the output holds logits or probabilities (probabilities become log-probabilities). Default logits.</summary>
+    public TeacherOutputKind OutputKind { get; set; } = TeacherOutputKind.Logits;
+
+    /// <summary>Number of classes, needed only when the model declares its output size symbolically.</summary>
+    public int? ClassCount { get; set; }
+
+    /// <summary>Class names in output order (for the SlotNames annotation and the class-order check against the label).</summary>
+    public string[]? ClassNames { get; set; }
+
+    /// <summary>Threads ONNX Runtime may use inside one operator; null lets ONNX Runtime decide (all cores).</summary>
+    public int? IntraOpNumThreads { get; set; }
+}

@@ -1,0 +1,39 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.Distillation.Teachers;
+
+/// <summary>
+/// A teacher checked against one input schema: it knows its class count and can score blocks of rows of data
+/// with that schema. Created by <see cref="Teacher.Bind"/>, which is where every schema error is raised.
+/// </summary>
+internal abstract class TeacherBinding
+{
+    /// <summary>Number of logits per row.</summary>
+    public abstract int ClassCount { get; }
+
+    /// <summary>Class names in logit order when the teacher knows them (for the SlotNames annotation), else null.</summary>
+    public virtual ReadOnlyMemory<char>[]? ClassNames => null;
+
+    /// <summary>Opens a reader over <paramref name="input"/> (whose schema is the bound one), positioned before the first row.</summary>
+    public abstract TeacherBlockReader CreateReader(IDataView input);
+}
+
+/// <summary>
+/// Reads teacher logits block by block in the input's row order. Each reader owns its own cursor over the
+/// input, so the main cursor's consumers never wait on or see the teacher's reads.
+/// </summary>
+internal abstract class TeacherBlockReader : IDisposable
+{
+    /// <summary>
+    /// Scores up to <paramref name="rows"/> rows following the current position into <paramref name="logits"/>
+    /// (row-major, ClassCount per row) and their row ids into <paramref name="ids"/>; returns how many rows were read.
+    /// </summary>
+    public abstract int Read(int rows, Span<float> logits, Span<DataViewRowId> ids);
+
+    /// <summary>Moves past <paramref name="rows"/> rows without scoring them; false when the input ends first.</summary>
+    public abstract bool Skip(long rows);
+
+    /// <inheritdoc />
+    public abstract void Dispose();
+}

@@ -1,0 +1,161 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.Distillation.Teachers;
+
+/// <summary>
+/// The input data plus a lazily computed teacher-logits column.
+/// A cursor that reads the column opens a second cursor (the teacher's reader) over the same input and scores
+/// the block of rows starting at the current row in one call. Both cursors walk the input in its natural order;
+/// row ids are compared on every read so that a source whose order is not repeatable fails loudly instead of
+/// silently pairing rows with another row's logits.
+/// </summary>
+internal sealed class TeacherScoredDataView : IDataView
+{
+    private readonly IDataView _input;
+    private readonly TeacherBinding _binding;
+    private readonly int _batchSize;
+    private readonly int _outputIndex;
+
+    public TeacherScoredDataView(IDataView input, TeacherBinding binding, string outputColumnName, int batchSize)
+    {
+        _input = input;
+        _binding = binding;
+        _batchSize = batchSize;
+        Schema = BuildSchema(input.Schema, binding, outputColumnName);
+        _outputIndex = input.Schema.Count;
+    }
+
+    public DataViewSchema Schema { get; }
+
+    /// <summary>False: the teacher's reader must see rows in the same order as the main cursor.</summary>
+    public bool CanShuffle => false;
+
+    public long? GetRowCount() => _input.GetRowCount();
+
+    public static DataViewSchema BuildSchema(DataViewSchema input, TeacherBinding binding, string outputColumnName)
+    {
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(input);
+        var annotations = new DataViewSchema.Annotations.Builder();
+        if (binding.ClassNames is { } names)
+        {
+            var slotNames = new VBuffer<ReadOnlyMemory<char>>(names.Length, names);
+            annotations.Add("SlotNames", new VectorDataViewType(TextDataViewType.Instance, names.Length),
+                (ref VBuffer<ReadOnlyMemory<char>> value) => slotNames.CopyTo(ref value));
+        }
+        builder.AddColumn(outputColumnName, new VectorDataViewType(NumberDataViewType.Single, binding.ClassCount), annotations.ToAnnotations());
+        return builder.ToSchema();
+    }
+
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+    {
+        var needed = columnsNeeded.ToList();
+        bool teacherActive = needed.Any(c => c.Index == _outputIndex);
+        var inputColumns = needed.Where(c => c.Index != _outputIndex).Select(c => _input.Schema[c.Index]);
+        return new Cursor(this, _input.GetRowCursor(inputColumns), teacherActive);
+    }
+
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+        => [GetRowCursor(columnsNeeded, rand)];
+
+    private sealed class Cursor : DataViewRowCursor
+    {
+        private readonly TeacherScoredDataView _parent;
+        private readonly DataViewRowCursor _source;
+        private readonly bool _teacherActive;
+        private readonly ValueGetter<DataViewRowId> _sourceId;
+        private TeacherBlockReader? _reader;
+        private long _readerPosition; // rows the reader has consumed
+        private long _blockStart = -1;
+        private int _blockCount;
+        private float[] _blockLogits = [];
+        private DataViewRowId[] _blockIds = [];
+        private long _position = -1;
+
+        public Cursor(TeacherScoredDataView parent, DataViewRowCursor source, bool teacherActive)
+        {
+            _parent = parent;
+            _source = source;
+            _teacherActive = teacherActive;
+            _sourceId = source.GetIdGetter();
+        }
+
+        public override DataViewSchema Schema => _parent.Schema;
+        public override long Position => _position;
+        public override long Batch => _source.Batch;
+
+        public override bool MoveNext()
+        {
+            if (!_source.MoveNext())
+                return false;
+            _position++;
+            return true;
+        }
+
+        public override ValueGetter<DataViewRowId> GetIdGetter() => _source.GetIdGetter();
+
+        public override bool IsColumnActive(DataViewSchema.Column column)
+            => column.Index == _parent._outputIndex ? _teacherActive : _source.IsColumnActive(_source.Schema[column.Index]);
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            if (column.Index != _parent._outputIndex)
+                return _source.GetGetter<TValue>(_source.Schema[column.Index]);
+            if (!_teacherActive)
+                throw new InvalidOperationException($"Column '{column.Name}' was not requested when this cursor was created.");
+            if (typeof(TValue) != typeof(VBuffer<float>))
+                throw new InvalidOperationException($"Column '{column.Name}' holds VBuffer<Single>, not {typeof(TValue).Name}.");
+            ValueGetter<VBuffer<float>> getter = GetLogits;
+            return (ValueGetter<TValue>)(Delegate)getter;
+        }
+
+        private void GetLogits(ref VBuffer<float> value)
+        {
+            if (_position < 0)
+                throw new InvalidOperationException("The cursor is not on a row; call MoveNext first.");
+            int classes = _parent._binding.ClassCount;
+            if (_position < _blockStart || _position >= _blockStart + _blockCount)
+                ScoreBlockAt(_position);
+            int offset = (int)(_position - _blockStart);
+
+            DataViewRowId id = default;
+            _sourceId(ref id);
+            if (!id.Equals(_blockIds[offset]))
+                throw new InvalidOperationException("The rows reached the teacher in a different order than they reached this cursor " +
+                    "(the data source does not repeat its row order). Cache the data first, e.g. mlContext.Data.Cache(data), or save and reload it.");
+
+            var editor = VBufferEditor.Create(ref value, classes);
+            _blockLogits.AsSpan(offset * classes, classes).CopyTo(editor.Values);
+            value = editor.Commit();
+        }
+
+        private void ScoreBlockAt(long position)
+        {
+            int classes = _parent._binding.ClassCount, size = _parent._batchSize;
+            _reader ??= _parent._binding.CreateReader(_parent._input);
+            if (_blockLogits.Length < size * classes)
+            {
+                _blockLogits = new float[size * classes];
+                _blockIds = new DataViewRowId[size];
+            }
+            if (!_reader.Skip(position - _readerPosition))
+                throw new InvalidOperationException("The teacher's reader ran out of rows before this cursor did; the data source changed while being read.");
+            _blockCount = _reader.Read(size, _blockLogits, _blockIds);
+            _blockStart = position;
+            _readerPosition = position + _blockCount;
+            if (_blockCount == 0)
+                throw new InvalidOperationException("The teacher's reader ran out of rows before this cursor did; the data source changed while being read.");
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _reader?.Dispose();
+                _source.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using MLNet.Distillation.Losses;
+using MLNet.Distillation.Students;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Distillation.Training;
+
+/// <summary>
+/// Mini-batch training of a student on a materialised table. Knows nothing about which losses it sums:
+/// it hands each batch to every <see cref="WeightedLoss"/> and backpropagates the weighted total.
+/// </summary>
+internal sealed class StudentTrainingLoop
+{
+    public required StudentArchitecture Architecture { get; init; }
+    public required IReadOnlyList<WeightedLoss> Losses { get; init; }
+    public required int Epochs { get; init; }
+    public required int BatchSize { get; init; }
+    public required float LearningRate { get; init; }
+    public required float WeightDecay { get; init; }
+    public required int Seed { get; init; }
+    public required Device Device { get; init; }
+    public int? EarlyStoppingPatience { get; init; }
+    public Action<EpochReport>? OnEpoch { get; init; }
+
+    public sealed record Result(IReadOnlyList<StudentLayer> Layers, long ParameterCount, IReadOnlyList<EpochReport> History, int BestEpoch);
+
+    public Result Run(TrainingTable train, TrainingTable? validation)
+    {
+        // The one generator behind initialisation and dropout, seeded per run: same seed, same student.
+        random.manual_seed(Seed);
+        var shuffler = new Random(Seed);
+
+        using var network = Architecture.Build(train.FeatureCount, train.ClassCount);
+        network.to(Device);
+        long parameterCount = network.parameters().Sum(p => p.numel());
+        using var optimizer = optim.AdamW(network.parameters(), LearningRate, weight_decay: WeightDecay);
+
+        using var features = tensor(train.Features, [train.RowCount, train.FeatureCount], device: Device);
+        using var labels = train.Labels is null ? null : tensor(train.Labels, [train.RowCount], device: Device);
+        using var teacher = train.TeacherLogits is null ? null : tensor(train.TeacherLogits, [train.RowCount, train.ClassCount], device: Device);
+
+        var history = new List<EpochReport>();
+        var order = Enumerable.Range(0, train.RowCount).ToArray();
+        var termSums = new double[Losses.Count];
+        Tensor[]? best = null;
+        double bestScore = double.NegativeInfinity;
+        int bestEpoch = 0, sinceBest = 0;
+
+        for (int epoch = 0; epoch < Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            shuffler.Shuffle(order);
+            using var permutation = tensor(order.Select(i => (long)i).ToArray(), device: Device);
+            Array.Clear(termSums);
+            double totalSum = 0;
+            long correct = 0;
+            network.train();
+            for (int start = 0; start < train.RowCount; start += BatchSize)
+            {
+                int size = Math.Min(BatchSize, train.RowCount - start);
+                using var scope = NewDisposeScope();
+                var index = permutation.narrow(0, start, size);
+                var logits = network.forward(features.index_select(0, index));
+                var batch = new DistillationBatch(logits, labels?.index_select(0, index), teacher?.index_select(0, index), epoch);
+
+                Tensor? total = null;
+                for (int t = 0; t < Losses.Count; t++)
+                {
+                    var value = Losses[t].Loss.Compute(batch);
+                    termSums[t] += value.item<float>() * size;
+                    var weighted = value * Losses[t].Weight;
+                    total = total is null ? weighted : total + weighted;
+                }
+                optimizer.zero_grad();
+                total!.backward();
+                optimizer.step();
+                totalSum += total.item<float>() * size;
+                if (batch.Labels is { } y)
+                    correct += logits.argmax(1).eq(y).sum().item<long>();
+            }
+
+            double? validAccuracy = null, validLoss = null;
+            if (validation is { RowCount: > 0 })
+                (validAccuracy, validLoss) = Evaluate(network, validation);
+
+            var report = new EpochReport(epoch + 1,
+                Losses.Select((l, t) => (l.Loss.Name, termSums[t] / train.RowCount)).GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.First().Item2),
+                totalSum / train.RowCount,
+                labels is null ? null : (double)correct / train.RowCount,
+                validAccuracy, validLoss, clock.Elapsed);
+            history.Add(report);
+            OnEpoch?.Invoke(report);
+
+            if (validAccuracy is double accuracy)
+            {
+                // Best by accuracy, ties broken by lower validation loss (scaled to stay below one accuracy step).
+                double score = accuracy - validLoss!.Value * 1e-9;
+                if (score > bestScore)
+                {
+                    bestScore = score;
+                    bestEpoch = epoch + 1;
+                    sinceBest = 0;
+                    DisposeAll(best);
+                    best = network.parameters().Select(p => p.detach().clone()).ToArray();
+                }
+                else if (EarlyStoppingPatience is int patience && ++sinceBest >= patience)
+                    break;
+            }
+        }
+
+        if (best is not null)
+        {
+            // Restore the weights of the best validation epoch.
+            using (no_grad())
+                foreach (var (parameter, saved) in network.parameters().Zip(best))
+                    parameter.copy_(saved);
+            DisposeAll(best);
+        }
+        network.eval();
+        return new Result(network.ExportLayers(), parameterCount, history, best is null ? history.Count : bestEpoch);
+    }
+
+    private (double Accuracy, double Loss) Evaluate(StudentNetwork network, TrainingTable validation)
+    {
+        network.eval();
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = tensor(validation.Features, [validation.RowCount, validation.FeatureCount], device: Device);
+        var y = tensor(validation.Labels!, [validation.RowCount], device: Device);
+        var logits = network.forward(x);
+        double accuracy = logits.argmax(1).eq(y).sum().item<long>() / (double)validation.RowCount;
+        double loss = nn.functional.cross_entropy(logits, y).item<float>();
+        return (accuracy, loss);
+    }
+
+    private static void DisposeAll(Tensor[]? tensors)
+    {
+        if (tensors is null) return;
+        foreach (var t in tensors) t.Dispose();
+    }
+}

@@ -1,0 +1,128 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.Distillation.Training;
+
+/// <summary>
+/// The training data copied once per Fit into contiguous arrays (row-major), the layout tensors are made from.
+/// One sequential pass reads every column, so a teacher column is scored exactly once per Fit.
+/// </summary>
+internal sealed class TrainingTable
+{
+    public required int RowCount { get; init; }
+    public required int FeatureCount { get; init; }
+    public required int ClassCount { get; init; }
+    public required float[] Features { get; init; }
+    /// <summary>0-based class indices, or null when there is no label column.</summary>
+    public required long[]? Labels { get; init; }
+    /// <summary>Teacher logits [RowCount, ClassCount], or null without a teacher column.</summary>
+    public required float[]? TeacherLogits { get; init; }
+    /// <summary>Rows left out because their label was missing.</summary>
+    public required long SkippedRows { get; init; }
+
+    public static TrainingTable Load(IDataView data, DataViewSchema.Column features, DataViewSchema.Column? label,
+        DataViewSchema.Column? teacher, int featureCount, int classCount)
+    {
+        var columns = new List<DataViewSchema.Column> { features };
+        if (label is { } l) columns.Add(l);
+        if (teacher is { } t) columns.Add(t);
+
+        long expected = data.GetRowCount() ?? 1024;
+        var featureBuffer = new Growable<float>(checked((int)Math.Min(expected * featureCount, int.MaxValue / 2)));
+        var labelBuffer = label is null ? null : new Growable<long>((int)Math.Min(expected, int.MaxValue / 2));
+        var teacherBuffer = teacher is null ? null : new Growable<float>((int)Math.Min(expected * classCount, int.MaxValue / 2));
+
+        using var cursor = data.GetRowCursor(columns);
+        var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
+        var getLabel = label is { } lc ? cursor.GetGetter<uint>(lc) : null;
+        var getTeacher = teacher is { } tc ? cursor.GetGetter<VBuffer<float>>(tc) : null;
+        VBuffer<float> row = default, logits = default;
+        uint key = 0;
+        long rowIndex = -1, skipped = 0;
+        int rows = 0;
+        while (cursor.MoveNext())
+        {
+            rowIndex++;
+            if (getLabel is not null)
+            {
+                getLabel(ref key);
+                if (key == 0) // ML.NET's missing key: like ML.NET's trainers, leave the row out
+                {
+                    skipped++;
+                    continue;
+                }
+                labelBuffer!.Add(key - 1);
+            }
+            getFeatures(ref row);
+            var span = featureBuffer.AddSpan(featureCount);
+            row.CopyTo(span);
+            CheckFinite(span, features.Name, rowIndex);
+            if (getTeacher is not null)
+            {
+                getTeacher(ref logits);
+                var teacherSpan = teacherBuffer!.AddSpan(classCount);
+                logits.CopyTo(teacherSpan);
+                CheckFinite(teacherSpan, teacher!.Value.Name, rowIndex);
+            }
+            rows++;
+        }
+        return new TrainingTable
+        {
+            RowCount = rows,
+            FeatureCount = featureCount,
+            ClassCount = classCount,
+            Features = featureBuffer.ToArray(),
+            Labels = labelBuffer?.ToArray(),
+            TeacherLogits = teacherBuffer?.ToArray(),
+            SkippedRows = skipped,
+        };
+    }
+
+    /// <summary>The rows at <paramref name="indices"/>, in that order.</summary>
+    public TrainingTable Subset(IReadOnlyList<int> indices)
+    {
+        var features = new float[indices.Count * FeatureCount];
+        var labels = Labels is null ? null : new long[indices.Count];
+        var teacher = TeacherLogits is null ? null : new float[indices.Count * ClassCount];
+        for (int i = 0; i < indices.Count; i++)
+        {
+            int r = indices[i];
+            Array.Copy(Features, (long)r * FeatureCount, features, (long)i * FeatureCount, FeatureCount);
+            if (labels is not null) labels[i] = Labels![r];
+            if (teacher is not null) Array.Copy(TeacherLogits!, (long)r * ClassCount, teacher, (long)i * ClassCount, ClassCount);
+        }
+        return new TrainingTable
+        {
+            RowCount = indices.Count, FeatureCount = FeatureCount, ClassCount = ClassCount,
+            Features = features, Labels = labels, TeacherLogits = teacher, SkippedRows = 0,
+        };
+    }
+
+    private static void CheckFinite(ReadOnlySpan<float> values, string column, long row)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i]))
+                throw new InvalidOperationException($"Column '{column}' holds {values[i]} at row {row}, slot {i}. " +
+                    "The student needs finite values: fill missing values first (e.g. mlContext.Transforms.ReplaceMissingValues).");
+    }
+
+    /// <summary>An append-only array that doubles when full (List&lt;T&gt; without per-element calls).</summary>
+    private sealed class Growable<T>(int capacity)
+    {
+        private T[] _items = new T[Math.Max(capacity, 16)];
+        private int _count;
+
+        public void Add(T item) => AddSpan(1)[0] = item;
+
+        public Span<T> AddSpan(int length)
+        {
+            if (_count + length > _items.Length)
+                Array.Resize(ref _items, Math.Max(_items.Length * 2, _count + length));
+            var span = _items.AsSpan(_count, length);
+            _count += length;
+            return span;
+        }
+
+        public T[] ToArray() => _items.AsSpan(0, _count).ToArray();
+    }
+}
