@@ -1,0 +1,78 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.Distillation.Evaluation;
+
+/// <summary>Figures that ML.NET's evaluators do not give but a distillation user needs.</summary>
+public static class DistillationMetrics
+{
+    /// <summary>Macro-averaged F1: the mean over classes of 2·P·R/(P+R), from ML.NET's confusion matrix (rows = truth, columns = prediction).
+    /// A class that is never predicted and never present scores 0.</summary>
+    /// <param name="confusionMatrix">From <c>MulticlassClassificationMetrics.ConfusionMatrix</c>.</param>
+    public static double MacroF1(ConfusionMatrix confusionMatrix)
+    {
+        ArgumentNullException.ThrowIfNull(confusionMatrix);
+        var counts = confusionMatrix.Counts;
+        int classes = confusionMatrix.NumberOfClasses;
+        double sum = 0;
+        for (int c = 0; c < classes; c++)
+        {
+            double truePositive = counts[c][c];
+            double predicted = 0, actual = 0;
+            for (int k = 0; k < classes; k++)
+            {
+                predicted += counts[k][c];
+                actual += counts[c][k];
+            }
+            double precision = predicted == 0 ? 0 : truePositive / predicted;
+            double recall = actual == 0 ? 0 : truePositive / actual;
+            sum += precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+        }
+        return sum / classes;
+    }
+
+    /// <summary>
+    /// The share of rows on which two scored data views predict the same class (their key-typed predicted-label columns
+    /// hold the same key). The views must come from the same rows in the same order.
+    /// </summary>
+    /// <param name="first">Scored data, e.g. <c>student.Transform(test)</c>.</param>
+    /// <param name="second">Scored data, e.g. the teacher's predictions on the same rows.</param>
+    /// <param name="predictedLabelColumnName">The predicted-label column in both.</param>
+    public static double Agreement(IDataView first, IDataView second, string predictedLabelColumnName = DefaultColumnNames.PredictedLabel)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        var a = PredictedKeys(first, predictedLabelColumnName, nameof(first));
+        var b = PredictedKeys(second, predictedLabelColumnName, nameof(second));
+        if (a.Length != b.Length)
+            throw new ArgumentException($"The two data views have different row counts ({a.Length} and {b.Length}); agreement needs the same rows.");
+        if (a.Length == 0)
+            throw new ArgumentException("The data views have no rows.");
+        int same = 0;
+        for (int i = 0; i < a.Length; i++)
+            if (a[i] == b[i]) same++;
+        return (double)same / a.Length;
+    }
+
+    /// <summary>The predicted keys (1-based; 0 = missing) of every row, in order.</summary>
+    /// <param name="scored">Scored data.</param>
+    /// <param name="predictedLabelColumnName">Its key-typed predicted-label column.</param>
+    /// <param name="argumentName">For error messages.</param>
+    public static uint[] PredictedKeys(IDataView scored, string predictedLabelColumnName = DefaultColumnNames.PredictedLabel, string argumentName = "scored")
+    {
+        var column = scored.Schema.GetColumnOrNull(predictedLabelColumnName)
+            ?? throw new ArgumentException($"Column '{predictedLabelColumnName}' was not found in {argumentName}.", argumentName);
+        if (column.Type is not KeyDataViewType { RawType: var raw } || raw != typeof(uint))
+            throw new ArgumentException($"Column '{predictedLabelColumnName}' in {argumentName} must be a UInt32 key, but is {column.Type}.", argumentName);
+        var keys = new List<uint>();
+        using var cursor = scored.GetRowCursor([column]);
+        var getter = cursor.GetGetter<uint>(column);
+        uint value = 0;
+        while (cursor.MoveNext())
+        {
+            getter(ref value);
+            keys.Add(value);
+        }
+        return keys.ToArray();
+    }
+}
