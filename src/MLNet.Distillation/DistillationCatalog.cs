@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MLNet.Distillation.Deployment;
 using MLNet.Distillation.Students;
 using MLNet.Distillation.Training;
@@ -36,6 +37,22 @@ public sealed class DistillationCatalog
     /// <summary>A distillation trainer configured by an options object.</summary>
     /// <param name="options">All settings.</param>
     public DistillationTrainer Trainer(DistillationTrainer.Options options) => new(_mlContext, options);
+
+    /// <summary>
+    /// Saves the student part of a fitted pipeline (<see cref="ModelExtensions.Student"/>: teacher stages dropped) as an
+    /// ML.NET model .zip. The file is written under a temporary name and renamed, so a failure leaves any earlier file intact.
+    /// </summary>
+    /// <param name="model">The fitted pipeline or student.</param>
+    /// <param name="inputSchema">The schema of the data the model takes (e.g. <c>trainData.Schema</c>).</param>
+    /// <param name="path">The .zip to write.</param>
+    public void SaveStudent(ITransformer model, DataViewSchema inputSchema, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var student = model.Student();
+        Internal.AtomicFile.Write(path, stream => _mlContext.Model.Save(student, inputSchema, stream));
+    }
 
     /// <summary>
     /// Loads a model saved with <c>mlContext.Model.Save</c> that contains a student, after registering this assembly so

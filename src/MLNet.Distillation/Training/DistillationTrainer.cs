@@ -264,14 +264,16 @@ public sealed class DistillationTrainer : IEstimator<StudentTransformer>
 
     private static torch.Device ResolveDevice(string device)
     {
-        torch.Device result;
-        try { result = torch.device(device); }
-        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
-        { throw new ArgumentException($"Options.Device '{device}' is not a TorchSharp device; use 'cpu', 'cuda' or 'cuda:N'.", nameof(device), e); }
-        if (result.type == DeviceType.CUDA && !torch.cuda.is_available())
+        var kind = device?.Split(':')[0].Trim().ToLowerInvariant();
+        if (kind is not ("cpu" or "cuda"))
+            throw new ArgumentException($"Options.Device '{device}' is not supported; use 'cpu', 'cuda' or 'cuda:N'.", nameof(device));
+        // Ask before touching the device: TorchSharp throws from deep inside its initialisation otherwise.
+        if (kind == "cuda" && !torch.cuda.is_available())
             throw new InvalidOperationException($"Options.Device is '{device}' but CUDA is not available to TorchSharp here " +
                 "(the TorchSharp-cpu package has no CUDA support; reference TorchSharp-cuda-linux or TorchSharp-cuda-windows on a machine with a GPU).");
-        return result;
+        try { return torch.device(device!); }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
+        { throw new ArgumentException($"Options.Device '{device}' is not a TorchSharp device: {e.Message}", nameof(device), e); }
     }
 
     private static void Validate(Options o)

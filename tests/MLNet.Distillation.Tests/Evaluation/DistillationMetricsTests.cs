@@ -1,0 +1,53 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Distillation.Evaluation;
+
+namespace MLNet.Distillation.Tests.Evaluation;
+
+public sealed class DistillationMetricsTests
+{
+    [Fact]
+    public void Macro_f1_and_agreement_match_hand_computation()
+    {
+        // Truth:      a a a b b c
+        // Predicted:  a a b b c c
+        // a: P=2/2 R=2/3 F1=0.8;  b: P=1/2 R=1/2 F1=0.5;  c: P=1/2 R=1/1 F1=2/3.  Macro = (0.8+0.5+0.6667)/3.
+        var ml = new MLContext(0);
+        string[] truth = ["a", "a", "a", "b", "b", "c"], predicted = ["a", "a", "b", "b", "c", "c"];
+        var rows = truth.Zip(predicted, (t, p) => new Row { Label = t, Predicted = p, Score = OneHot("abc".IndexOf(p[0]), 3) });
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var keys = ml.Data.LoadFromEnumerable(new[] { "a", "b", "c" }.Select(v => new KeyRow { Value = v }));
+        var scored = ml.Transforms.Conversion.MapValueToKey("Label", keyData: keys)
+            .Append(ml.Transforms.Conversion.MapValueToKey("PredictedLabel", "Predicted", keyData: keys))
+            .Fit(data).Transform(data);
+        var metrics = ml.MulticlassClassification.Evaluate(scored);
+        Assert.Equal((0.8 + 0.5 + 2.0 / 3) / 3, DistillationMetrics.MacroF1(metrics.ConfusionMatrix), 6);
+
+        var truthAsPrediction = ml.Transforms.Conversion.MapValueToKey("PredictedLabel", "Label", keyData: keys).Fit(data).Transform(data);
+        Assert.Equal(4.0 / 6, DistillationMetrics.Agreement(scored, truthAsPrediction), 10);
+        Assert.Contains("'Nope'", Assert.Throws<ArgumentException>(() => DistillationMetrics.Agreement(scored, scored, "Nope")).Message);
+    }
+
+    [Fact]
+    public void Latency_percentiles_are_ordered()
+    {
+        var stats = LatencyStatistics.Measure(i => Thread.SpinWait(50 + i % 7), calls: 200, warmup: 10);
+        Assert.Equal(200, stats.Calls);
+        Assert.True(stats.P50Microseconds <= stats.P95Microseconds);
+        Assert.True(stats.MeanMicroseconds > 0);
+    }
+
+    private static float[] OneHot(int index, int length) => Enumerable.Range(0, length).Select(i => i == index ? 1f : 0f).ToArray();
+
+    private sealed class Row
+    {
+        public string Label { get; set; } = "";
+        public string Predicted { get; set; } = "";
+        [VectorType(3)] public float[] Score { get; set; } = [];
+    }
+
+    private sealed class KeyRow
+    {
+        public string Value { get; set; } = "";
+    }
+}

@@ -1,0 +1,22 @@
+using System.Text.Json;
+using MLNet.Distillation.Tests.Support;
+
+namespace MLNet.Distillation.Tests.Losses;
+
+/// <summary>Reference values computed by PyTorch (Fixtures/generate_kd_reference.py → kd_reference.json).</summary>
+internal sealed record KDReferenceCase(int Batch, int Classes, double Temperature, double Alpha, double[] Student, double[] Teacher,
+    long[] Labels, double Ce, double Kd, double Loss, double[] Grad, double LogitMse)
+{
+    public static IReadOnlyList<KDReferenceCase> All { get; } = Load();
+
+    public static IEnumerable<object[]> Indices => All.Select((_, i) => new object[] { i });
+
+    private static List<KDReferenceCase> Load()
+    {
+        using var stream = File.OpenRead(TestData.Fixture("kd_reference.json"));
+        using var document = JsonDocument.Parse(stream);
+        var options = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+        return document.RootElement.GetProperty("cases").EnumerateArray()
+            .Select(c => c.Deserialize<KDReferenceCase>(options)!).ToList();
+    }
+}

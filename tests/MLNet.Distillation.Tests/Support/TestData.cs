@@ -1,0 +1,45 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.Distillation.Tests.Support;
+
+/// <summary>Small real data for tests: the UCI digits shipped in examples/data (CC BY 4.0).</summary>
+internal static class TestData
+{
+    public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+
+    /// <summary>The first <paramref name="rows"/> digits with Features scaled to [0, 1] and a text Label.</summary>
+    public static IDataView Digits(MLContext ml, int rows)
+    {
+        var raw = ml.Data.LoadFromTextFile(Fixture("digits.csv"), [
+            new TextLoader.Column("Pixels", DataKind.Single, 0, 63),
+            new TextLoader.Column("Label", DataKind.String, 64),
+        ], separatorChar: ',');
+        var scaled = ml.Transforms.Expression("Features", "x : x / 16", "Pixels").Fit(raw).Transform(raw);
+        return ml.Data.Cache(ml.Data.TakeRows(ml.Transforms.DropColumns("Pixels").Fit(scaled).Transform(scaled), rows));
+    }
+
+    /// <summary>Digits with the label mapped to a key, ready for the trainer.</summary>
+    public static IDataView KeyedDigits(MLContext ml, int rows, int skip = 0)
+    {
+        var digits = Digits(ml, rows + skip);
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(Digits(ml, 1797)).Transform(digits);
+        return ml.Data.Cache(skip > 0 ? ml.Data.SkipRows(keyed, skip) : keyed);
+    }
+
+    /// <summary>All float vectors of one column, row by row.</summary>
+    public static float[][] Column(IDataView data, string name)
+    {
+        var column = data.Schema[name];
+        var result = new List<float[]>();
+        using var cursor = data.GetRowCursor([column]);
+        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> value = default;
+        while (cursor.MoveNext())
+        {
+            getter(ref value);
+            result.Add(value.DenseValues().ToArray());
+        }
+        return result.ToArray();
+    }
+}

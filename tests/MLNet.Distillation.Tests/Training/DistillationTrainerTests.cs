@@ -1,0 +1,197 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Distillation.Deployment;
+using MLNet.Distillation.Evaluation;
+using MLNet.Distillation.Students;
+using MLNet.Distillation.Teachers;
+using MLNet.Distillation.Tests.Support;
+using MLNet.Distillation.Training;
+
+namespace MLNet.Distillation.Tests.Training;
+
+public sealed class DistillationTrainerTests
+{
+    private static DistillationTrainer.Options Quick(int seed = 3, string? teacher = DefaultColumnNames.TeacherLogits) => new()
+    {
+        TeacherColumnName = teacher,
+        Student = new MlpStudent { HiddenLayers = [32] },
+        NumberOfEpochs = 15,
+        LearningRate = 5e-3f,
+        Seed = seed,
+    };
+
+    private static OnnxTeacher CnnTeacher() => Teacher.FromOnnx(TinyCnnReference.ModelPath, new OnnxTeacherOptions { InputShape = [1, 8, 8], OnnxOutputName = "logits" });
+
+    [Fact]
+    public void Baseline_student_learns_digits_and_ml_net_evaluates_its_output()
+    {
+        var ml = new MLContext(0);
+        var train = TestData.KeyedDigits(ml, 600);
+        var test = TestData.KeyedDigits(ml, 300, skip: 600);
+        var student = ml.Distillation.Trainer(Quick(teacher: null)).Fit(train);
+
+        var scored = student.Transform(test);
+        var metrics = ml.MulticlassClassification.Evaluate(scored);
+        Assert.True(metrics.MicroAccuracy > 0.85, $"accuracy {metrics.MicroAccuracy}");
+        Assert.InRange(DistillationMetrics.MacroF1(metrics.ConfusionMatrix), 0.8, 1.0);
+        Assert.Equal(64 * 32 + 32 + 32 * 10 + 10, student.ParameterCount);
+        Assert.Equal(15, student.TrainingHistory.Count);
+
+        // Score is a probability vector and PredictedLabel carries the label's key values.
+        var prediction = ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(scored).Transform(scored);
+        var rows = ml.Data.CreateEnumerable<TextPrediction>(prediction, reuseRowObject: false).ToList();
+        Assert.All(rows, r => Assert.Equal(1f, r.Score.Sum(), 4));
+        Assert.All(rows, r => Assert.Equal(Array.IndexOf(r.Score, r.Score.Max()), int.Parse(r.PredictedLabel)));
+    }
+
+    [Fact]
+    public void Distilled_student_saves_without_teacher_and_reloads_with_identical_predictions()
+    {
+        var ml = new MLContext(0);
+        var train = TestData.KeyedDigits(ml, 400);
+        var test = TestData.KeyedDigits(ml, 200, skip: 400);
+        using var teacher = CnnTeacher();
+        var model = ml.Transforms.TeacherScore(teacher).Append(ml.Distillation.Trainer(Quick())).Fit(train);
+
+        var zip = Path.Combine(Path.GetTempPath(), $"student-{Guid.NewGuid():N}.zip");
+        try
+        {
+            // ML.NET refuses the teacher stage by name (and leaves a partial file, which SaveStudent never does).
+            Assert.Contains("Student()", Assert.Throws<NotSupportedException>(() => ml.Model.Save(model, train.Schema, zip)).Message);
+            File.WriteAllText(zip, "earlier output");
+            Assert.Throws<DirectoryNotFoundException>(() => ml.Distillation.SaveStudent(model, train.Schema, Path.Combine(zip + ".missing", "x.zip")));
+            ml.Distillation.SaveStudent(model, train.Schema, zip);
+            var reloaded = new MLContext(1).Distillation.LoadModel(zip, out var schema);
+            Assert.Equal(train.Schema["Features"].Type, schema["Features"].Type);
+
+            var before = model.Student().Transform(test);
+            var after = reloaded.Transform(test);
+            Assert.Equal(TestData.Column(before, "Score"), TestData.Column(after, "Score"));
+            Assert.Equal(DistillationMetrics.PredictedKeys(before), DistillationMetrics.PredictedKeys(after));
+
+            var engine = ml.Model.CreatePredictionEngine<DigitInput, KeyPrediction>(reloaded);
+            var first = ml.Data.CreateEnumerable<DigitInput>(test, reuseRowObject: false).First();
+            Assert.Equal(DistillationMetrics.PredictedKeys(after)[0], engine.Predict(first).PredictedLabel);
+        }
+        finally { File.Delete(zip); }
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_student_and_another_seed_does_not()
+    {
+        var ml = new MLContext(0);
+        var train = TestData.KeyedDigits(ml, 300);
+        using var teacher = CnnTeacher();
+        float[][] Scores(int seed) => TestData.Column(ml.Transforms.TeacherScore(teacher).Append(ml.Distillation.Trainer(Quick(seed))).Fit(train).Transform(train), "Score");
+        var first = Scores(5);
+        Assert.Equal(first, Scores(5));
+        Assert.NotEqual(first, Scores(6));
+    }
+
+    [Fact]
+    public void Progress_reports_every_loss_term_and_validation_accuracy_per_epoch()
+    {
+        var ml = new MLContext(0);
+        var train = TestData.KeyedDigits(ml, 300);
+        using var teacher = CnnTeacher();
+        var reports = new List<EpochReport>();
+        var logged = new List<string>();
+        ml.Log += (_, e) => { if (e.Message.Contains("epoch")) logged.Add(e.Message); };
+        var options = Quick();
+        options.ValidationFraction = 0.2f;
+        options.Alpha = 0.3f;
+        options.Progress = new SynchronousProgress<EpochReport>(reports.Add);
+        var student = ml.Transforms.TeacherScore(teacher).Append(ml.Distillation.Trainer(options)).Fit(train).LastTransformer;
+
+        Assert.Equal(options.NumberOfEpochs, reports.Count);
+        Assert.All(reports, r =>
+        {
+            Assert.Equal(["ce", "kd"], r.LossTerms.Keys.Order());
+            Assert.True(Math.Abs(0.3 * r.LossTerms["ce"] + 0.7 * r.LossTerms["kd"] - r.TotalLoss) < 1e-5, r.ToString());
+            Assert.NotNull(r.ValidationAccuracy);
+        });
+        Assert.True(reports[^1].LossTerms["ce"] < reports[0].LossTerms["ce"]);
+        Assert.Equal(reports.Count, logged.Count);
+        Assert.Equal(reports.MaxBy(r => r.ValidationAccuracy!.Value)!.ValidationAccuracy, reports[student.BestEpoch - 1].ValidationAccuracy);
+    }
+
+    [Fact]
+    public void Early_stopping_stops_when_validation_accuracy_stalls()
+    {
+        var ml = new MLContext(0);
+        var train = TestData.KeyedDigits(ml, 300);
+        var validation = TestData.KeyedDigits(ml, 100, skip: 300);
+        var options = Quick(teacher: null);
+        options.NumberOfEpochs = 200;
+        options.EarlyStoppingPatience = 3;
+        var student = ml.Distillation.Trainer(options).Fit(train, validation);
+        Assert.True(student.TrainingHistory.Count < 200);
+        Assert.Equal(student.BestEpoch + 3, student.TrainingHistory.Count);
+    }
+
+    [Fact]
+    public void Bad_input_gets_an_error_that_names_the_culprit()
+    {
+        var ml = new MLContext(0);
+        var keyed = TestData.KeyedDigits(ml, 50);
+        var raw = TestData.Digits(ml, 50);
+        var trainer = ml.Distillation.Trainer(Quick(teacher: null));
+
+        Assert.Contains("'Label'", Assert.ThrowsAny<ArgumentException>(() => trainer.Fit(raw)).Message); // text, not key
+        Assert.Contains("MapValueToKey", Assert.ThrowsAny<ArgumentException>(() => trainer.Fit(raw)).Message);
+        var noFeatures = ml.Transforms.DropColumns("Features").Fit(keyed).Transform(keyed);
+        Assert.Contains("'Features'", Assert.ThrowsAny<ArgumentException>(() => trainer.Fit(noFeatures)).Message);
+        Assert.Contains("'TeacherLogits'", Assert.ThrowsAny<ArgumentException>(() => ml.Distillation.Trainer(Quick()).Fit(keyed)).Message);
+        Assert.Contains("'TeacherLogits'", Assert.ThrowsAny<ArgumentException>(() =>
+            ml.Distillation.Trainer(Quick()).GetOutputSchema(new SchemaShape(MLNet.Distillation.Internal.SchemaShapes.FromSchema(keyed.Schema)))).Message);
+
+        var wrongTeacher = ml.Transforms.Concatenate("TeacherLogits", "Features").Fit(keyed).Transform(keyed);
+        var size = Assert.ThrowsAny<ArgumentException>(() => ml.Distillation.Trainer(Quick()).Fit(wrongTeacher));
+        Assert.Contains("'TeacherLogits'", size.Message);
+        Assert.Contains("10", size.Message);
+
+        var nan = ml.Transforms.Expression("Features", "x : x / 0 * 0", "Features").Fit(keyed).Transform(keyed);
+        var notFinite = Assert.Throws<InvalidOperationException>(() => trainer.Fit(nan));
+        Assert.Contains("'Features'", notFinite.Message);
+        Assert.Contains("NaN", notFinite.Message);
+
+        Assert.Contains("Alpha", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Distillation.Trainer(new DistillationTrainer.Options { Alpha = 1.5f })).Message);
+        Assert.Contains("Temperature", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Distillation.Trainer(new DistillationTrainer.Options { Temperature = 0 })).Message);
+        var cuda = new DistillationTrainer.Options { TeacherColumnName = null, Device = "cuda" };
+        if (!TorchSharp.torch.cuda.is_available())
+            Assert.Contains("CUDA", Assert.Throws<InvalidOperationException>(() => ml.Distillation.Trainer(cuda).Fit(keyed)).Message);
+    }
+
+    [Fact]
+    public void Teacher_with_another_class_order_is_refused()
+    {
+        var ml = new MLContext(0);
+        var keyed = TestData.KeyedDigits(ml, 50);
+        var reversed = Enumerable.Range(0, 10).Select(i => $"{9 - i}").ToArray();
+        using var teacher = Teacher.FromOnnx(TinyCnnReference.ModelPath, new OnnxTeacherOptions { InputShape = [1, 8, 8], OnnxOutputName = "logits", ClassNames = reversed });
+        var error = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.TeacherScore(teacher).Append(ml.Distillation.Trainer(Quick())).Fit(keyed));
+        Assert.Contains("'TeacherLogits'", error.Message);
+        Assert.Contains("9, 8, 7", error.Message);
+    }
+
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
+    private sealed class TextPrediction
+    {
+        public string PredictedLabel { get; set; } = "";
+        public float[] Score { get; set; } = [];
+    }
+
+    private sealed class DigitInput
+    {
+        [VectorType(64)] public float[] Features { get; set; } = [];
+    }
+
+    private sealed class KeyPrediction
+    {
+        public uint PredictedLabel { get; set; }
+    }
+}
