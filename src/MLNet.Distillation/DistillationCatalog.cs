@@ -61,11 +61,5 @@ public sealed class DistillationCatalog
     /// <param name="path">The model .zip.</param>
     /// <param name="inputSchema">The schema the model was saved with.</param>
     public ITransformer LoadModel(string path, out DataViewSchema inputSchema)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"The model file '{path}' does not exist.", path);
-        _mlContext.ComponentCatalog.RegisterAssembly(typeof(PredictedLabelMapping).Assembly);
-        return _mlContext.Model.Load(path, out inputSchema);
-    }
+        => StudentModelLoader.Load(_mlContext, path, out inputSchema);
 }

@@ -51,6 +51,15 @@ public sealed class ModelExtensionsTests
         finally { Directory.Delete(folder, true); }
     }
 
+    [Fact]
+    public void Prediction_runtime_assembly_needs_no_torchsharp()
+    {
+        var runtime = typeof(PredictedLabelMapping).Assembly;
+        Assert.Equal("MLNet.Distillation.Runtime", runtime.GetName().Name);
+        Assert.DoesNotContain(runtime.GetReferencedAssemblies(), a => a.Name!.StartsWith("TorchSharp", StringComparison.Ordinal));
+        Assert.DoesNotContain(runtime.GetReferencedAssemblies(), a => a.Name == "MLNet.Distillation");
+    }
+
     private sealed class Input
     {
         [VectorType(64)] public float[] Features { get; set; } = [];

@@ -1,0 +1,32 @@
+using Microsoft.ML;
+
+namespace MLNet.Distillation.Deployment;
+
+/// <summary>Loads saved students in applications that only predict (this assembly needs neither TorchSharp nor libtorch).</summary>
+public static class StudentModelLoader
+{
+    /// <summary>
+    /// Registers the student's arg-max stage with <paramref name="mlContext"/> so that <c>mlContext.Model.Load</c> can
+    /// rebuild it. Idempotent; call once per context before loading.
+    /// </summary>
+    /// <param name="mlContext">The context that will load the model.</param>
+    public static void RegisterStudentComponents(MLContext mlContext)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        mlContext.ComponentCatalog.RegisterAssembly(typeof(PredictedLabelMapping).Assembly);
+    }
+
+    /// <summary>Registers the student components and loads a model .zip.</summary>
+    /// <param name="mlContext">The context to load with.</param>
+    /// <param name="path">The model written by <c>mlContext.Model.Save</c> or <c>mlContext.Distillation.SaveStudent</c>.</param>
+    /// <param name="inputSchema">The schema the model was saved with.</param>
+    public static ITransformer Load(MLContext mlContext, string path, out DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"The model file '{path}' does not exist.", path);
+        RegisterStudentComponents(mlContext);
+        return mlContext.Model.Load(path, out inputSchema);
+    }
+}
