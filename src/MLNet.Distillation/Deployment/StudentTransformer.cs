@@ -18,8 +18,10 @@ public sealed class StudentTransformer : ITransformer
     private readonly IReadOnlyList<StudentLayer> _layers;
 
     internal StudentTransformer(TransformerChain<ITransformer> pipeline, IReadOnlyList<StudentLayer> layers, string architecture,
-        string featureColumnName, int inputSize, int classCount, long parameterCount, IReadOnlyList<EpochReport> history, int bestEpoch)
+        string featureColumnName, int inputSize, int classCount, long parameterCount, IReadOnlyList<EpochReport> history, int bestEpoch,
+        IReadOnlyList<string>? classNames)
     {
+        ClassNames = classNames;
         Pipeline = pipeline;
         _layers = layers;
         Architecture = architecture;
@@ -45,6 +47,9 @@ public sealed class StudentTransformer : ITransformer
 
     /// <summary>Number of classes.</summary>
     public int ClassCount { get; }
+
+    /// <summary>The label's key values as text, in class order, when the label has text key values; else null.</summary>
+    public IReadOnlyList<string>? ClassNames { get; }
 
     /// <summary>Number of trainable parameters.</summary>
     public long ParameterCount { get; }

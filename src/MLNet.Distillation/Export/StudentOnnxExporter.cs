@@ -27,29 +27,58 @@ internal static class StudentOnnxExporter
         long? batch = layout == OnnxLayout.SingleRow ? 1 : null;
         string x = graph.AddInput(inputName, batch, inputSize);
 
-        int width = inputSize;
+        // The per-row shape flowing through the graph, checked at every layer so a malformed network fails here, not in ONNX Runtime.
+        int[] shape = [inputSize];
         for (int i = 0; i < layers.Count; i++)
         {
             switch (layers[i])
             {
                 case DenseLayer dense:
-                    if (dense.Inputs != width)
-                        throw new InvalidOperationException($"Layer {i} expects {dense.Inputs} inputs but receives {width}.");
+                    if (shape.Length != 1 || dense.Inputs != shape[0])
+                        throw new InvalidOperationException($"Dense layer {i} expects {dense.Inputs} inputs but receives [{string.Join(", ", shape)}].");
                     string w = graph.AddInitializer($"dense{i}_weight", dense.Weight, dense.Outputs, dense.Inputs);
                     string b = graph.AddInitializer($"dense{i}_bias", dense.Bias, dense.Outputs);
                     // Gemm with transB=1 consumes the [out, in] layout TorchSharp's Linear stores, without a transpose node.
                     x = graph.AddNode("Gemm", [x, w, b], null, OnnxGraphBuilder.Int("transB", 1));
-                    width = dense.Outputs;
+                    shape = [dense.Outputs];
                     break;
                 case ReluLayer:
                     x = graph.AddNode("Relu", [x]);
+                    break;
+                case ReshapeLayer reshape:
+                    // -1 keeps the batch dimension whatever it is; the single-row layout has it fixed at 1 anyway.
+                    string target = graph.AddInt64Initializer($"reshape{i}_shape", [-1, .. reshape.Shape.Select(d => (long)d)]);
+                    if (reshape.Shape.Aggregate(1, (a, b) => a * b) != shape.Aggregate(1, (a, b) => a * b))
+                        throw new InvalidOperationException($"Reshape layer {i} cannot turn [{string.Join(", ", shape)}] into [{string.Join(", ", reshape.Shape)}].");
+                    x = graph.AddNode("Reshape", [x, target]);
+                    shape = reshape.Shape;
+                    break;
+                case Conv2dLayer conv:
+                    string cw = graph.AddInitializer($"conv{i}_weight", conv.Weight, conv.OutChannels, conv.InChannels, conv.KernelSize, conv.KernelSize);
+                    string cb = graph.AddInitializer($"conv{i}_bias", conv.Bias, conv.OutChannels);
+                    x = graph.AddNode("Conv", [x, cw, cb], null,
+                        OnnxGraphBuilder.Ints("kernel_shape", conv.KernelSize, conv.KernelSize),
+                        OnnxGraphBuilder.Ints("pads", conv.Padding, conv.Padding, conv.Padding, conv.Padding),
+                        OnnxGraphBuilder.Ints("strides", 1, 1));
+                    if (shape.Length != 3 || shape[0] != conv.InChannels)
+                        throw new InvalidOperationException($"Convolution {i} expects {conv.InChannels} channels but receives [{string.Join(", ", shape)}].");
+                    shape = [conv.OutChannels, shape[1] + 2 * conv.Padding - conv.KernelSize + 1, shape[2] + 2 * conv.Padding - conv.KernelSize + 1];
+                    break;
+                case MaxPool2dLayer pool:
+                    x = graph.AddNode("MaxPool", [x], null,
+                        OnnxGraphBuilder.Ints("kernel_shape", pool.Window, pool.Window), OnnxGraphBuilder.Ints("strides", pool.Window, pool.Window));
+                    shape = [shape[0], shape[1] / pool.Window, shape[2] / pool.Window];
+                    break;
+                case FlattenLayer:
+                    x = graph.AddNode("Flatten", [x], null, OnnxGraphBuilder.Int("axis", 1));
+                    shape = [shape.Aggregate(1, (a, b) => a * b)];
                     break;
                 default:
                     throw new NotSupportedException($"ONNX export has no rule for layer {layers[i].GetType().Name}.");
             }
         }
-        if (width != classCount)
-            throw new InvalidOperationException($"The network ends with {width} outputs but the label has {classCount} classes.");
+        if (shape.Length != 1 || shape[0] != classCount)
+            throw new InvalidOperationException($"The network ends with [{string.Join(", ", shape)}] outputs but the label has {classCount} classes.");
 
         if (layout == OnnxLayout.Batch)
         {

@@ -3,7 +3,11 @@ using static TorchSharp.torch;
 
 namespace MLNet.Distillation.Losses;
 
-/// <summary>Hard-label cross-entropy, <c>CE(y, softmax(z_s))</c>, averaged over the batch. Registry name <c>ce</c>.</summary>
+/// <summary>
+/// Hard-label cross-entropy, <c>CE(y, softmax(z_s))</c>, averaged over the batch rows that have a label. Registry name <c>ce</c>.
+/// Rows labelled −1 (unlabelled rows of a transfer set) are left out, like PyTorch's <c>ignore_index</c>; a batch with
+/// no labelled row contributes 0 (PyTorch would return NaN).
+/// </summary>
 public sealed class CrossEntropyLoss : IDistillationLoss
 {
     /// <summary>The registry name.</summary>
@@ -20,5 +24,14 @@ public sealed class CrossEntropyLoss : IDistillationLoss
 
     /// <inheritdoc />
     public Tensor Compute(DistillationBatch batch)
-        => nn.functional.cross_entropy(batch.StudentLogits, batch.RequireLabels(Name), reduction: nn.Reduction.Mean);
+    {
+        using var scope = NewDisposeScope();
+        var labels = batch.RequireLabels(Name);
+        var labelled = labels.ge(0);
+        var logProbabilities = nn.functional.log_softmax(batch.StudentLogits, 1);
+        var negativeLogLikelihood = -logProbabilities.gather(1, labels.clamp_min(0).unsqueeze(1)).squeeze(1);
+        var count = labelled.sum().clamp_min(1).to_type(logProbabilities.dtype);
+        // Masking rather than filtering keeps the batch shape static and needs no device-to-host sync.
+        return ((negativeLogLikelihood * labelled.to_type(logProbabilities.dtype)).sum() / count).MoveToOuterDisposeScope();
+    }
 }

@@ -8,7 +8,7 @@ public sealed class DistillationBatch
 {
     /// <summary>Creates a batch view.</summary>
     /// <param name="studentLogits">The student's logits, [B, K], attached to the autograd graph.</param>
-    /// <param name="labels">Class indices (0-based), [B] int64; null when training without labels.</param>
+    /// <param name="labels">Class indices (0-based), [B] int64, −1 for an unlabelled row; null when training without labels.</param>
     /// <param name="teacherLogits">The teacher's logits, [B, K]; null when training without a teacher.</param>
     /// <param name="epoch">Zero-based epoch, for terms with warm-up schedules.</param>
     public DistillationBatch(Tensor studentLogits, Tensor? labels, Tensor? teacherLogits, int epoch)
@@ -22,7 +22,7 @@ public sealed class DistillationBatch
     /// <summary>The student's logits, [B, K].</summary>
     public Tensor StudentLogits { get; }
 
-    /// <summary>Class indices, [B] int64, or null.</summary>
+    /// <summary>Class indices, [B] int64 (−1 marks an unlabelled row), or null.</summary>
     public Tensor? Labels { get; }
 
     /// <summary>The teacher's logits, [B, K], or null. Constant: no gradient flows into the teacher.</summary>

@@ -12,3 +12,15 @@ internal sealed record DenseLayer(int Inputs, int Outputs, float[] Weight, float
 
 /// <summary>The element-wise rectifier max(x, 0).</summary>
 internal sealed record ReluLayer : StudentLayer;
+
+/// <summary>Reshapes each row's flat features into <see cref="Shape"/> (channels, height, width), keeping the batch dimension.</summary>
+internal sealed record ReshapeLayer(int[] Shape) : StudentLayer;
+
+/// <summary>A 2-D convolution with square kernel, stride 1 and symmetric zero padding; <see cref="Weight"/> is [out, in, k, k].</summary>
+internal sealed record Conv2dLayer(int InChannels, int OutChannels, int KernelSize, int Padding, float[] Weight, float[] Bias) : StudentLayer;
+
+/// <summary>Square max pooling with stride equal to the window.</summary>
+internal sealed record MaxPool2dLayer(int Window) : StudentLayer;
+
+/// <summary>Flattens [N, C, H, W] to [N, C·H·W] in C, H, W order.</summary>
+internal sealed record FlattenLayer : StudentLayer;

@@ -45,6 +45,22 @@ public abstract class Teacher : IDisposable
         return new OnnxTeacher(copy.ToArray(), "ONNX stream", options ?? new OnnxTeacherOptions());
     }
 
+    /// <summary>
+    /// A student trained by this library (typically a large one trained from labels alone) as teacher for the next one:
+    /// its ONNX export runs in ONNX Runtime, reading the student's feature column and its <c>Logits</c> output.
+    /// </summary>
+    /// <param name="student">The trained network.</param>
+    public static OnnxTeacher FromStudent(Deployment.StudentTransformer student)
+    {
+        ArgumentNullException.ThrowIfNull(student);
+        return new OnnxTeacher(student.ToOnnx(), student.Architecture, new OnnxTeacherOptions
+        {
+            InputColumnName = student.FeatureColumnName,
+            OnnxOutputName = Export.StudentOnnxExporter.LogitsOutput,
+            ClassNames = student.ClassNames?.ToArray(),
+        });
+    }
+
     /// <summary>A fitted ML.NET model as teacher (for example a LightGBM or FastTree multiclass pipeline).</summary>
     /// <param name="model">The fitted transformer; it must accept the data given to TeacherScore and write a float-vector score column.</param>
     /// <param name="scoreColumnName">The column holding its class scores; ML.NET's multiclass trainers write probabilities to <c>Score</c>.</param>

@@ -107,6 +107,8 @@ public sealed class DistillationTrainer : IEstimator<StudentTransformer>
             channel.Warning(MessageSensitivity.None, $"Left out {table.SkippedRows} rows whose label '{_options.LabelColumnName}' is missing.");
         if (table.RowCount == 0)
             throw new InvalidOperationException($"The training data has no rows with a label in column '{_options.LabelColumnName}'.");
+        if (table.UnlabelledRows > 0)
+            channel.Info(MessageSensitivity.None, $"{table.UnlabelledRows} of {table.RowCount} rows have no label: they learn from the teacher's logits only.");
 
         TrainingTable? validation = null;
         if (validationData is not null)
@@ -156,7 +158,7 @@ public sealed class DistillationTrainer : IEstimator<StudentTransformer>
         var pipeline = StudentPipelineFactory.Create(_mlContext, result.Layers, columns.FeatureCount, columns.Label, columns.ClassCount,
             _options.FeatureColumnName, input);
         return new StudentTransformer(pipeline, result.Layers, architecture, _options.FeatureColumnName, columns.FeatureCount,
-            columns.ClassCount, result.ParameterCount, result.History, result.BestEpoch);
+            columns.ClassCount, result.ParameterCount, result.History, result.BestEpoch, TextKeyValues(columns.Label));
     }
 
     /// <summary>The input shape plus <c>Score</c> and <c>PredictedLabel</c>; throws naming the column when an input column is missing or of the wrong type.</summary>
@@ -218,16 +220,24 @@ public sealed class DistillationTrainer : IEstimator<StudentTransformer>
     {
         if (!teacher.HasSlotNames() || label.Annotations.Schema.GetColumnOrNull("KeyValues")?.Type is not VectorDataViewType { ItemType: TextDataViewType })
             return;
-        VBuffer<ReadOnlyMemory<char>> slots = default, keys = default;
+        VBuffer<ReadOnlyMemory<char>> slots = default;
         teacher.GetSlotNames(ref slots);
-        label.Annotations.GetValue("KeyValues", ref keys);
         var slotNames = slots.DenseValues().Select(s => s.ToString()).ToArray();
-        var keyNames = keys.DenseValues().Select(s => s.ToString()).ToArray();
+        var keyNames = TextKeyValues(label)!;
         if (slotNames.All(string.IsNullOrEmpty) || slotNames.SequenceEqual(keyNames))
             return;
         throw new ArgumentOutOfRangeException(nameof(teacher), $"Teacher column '{teacher.Name}' lists its classes as [{string.Join(", ", slotNames)}], " +
             $"but label '{label.Name}' orders them [{string.Join(", ", keyNames)}]. Map the label with the same key order the teacher was trained with " +
             "(e.g. reuse the teacher pipeline's MapValueToKey, or MapValueToKey with keyData).");
+    }
+
+    private static string[]? TextKeyValues(DataViewSchema.Column label)
+    {
+        if (label.Annotations.Schema.GetColumnOrNull("KeyValues")?.Type is not VectorDataViewType { ItemType: TextDataViewType })
+            return null;
+        VBuffer<ReadOnlyMemory<char>> keys = default;
+        label.Annotations.GetValue("KeyValues", ref keys);
+        return keys.DenseValues().Select(k => k.ToString()).ToArray();
     }
 
     private List<WeightedLoss> BuildLosses(bool hasTeacher)
@@ -252,14 +262,17 @@ public sealed class DistillationTrainer : IEstimator<StudentTransformer>
         return losses;
     }
 
+    /// <summary>Holds out a share of the labelled rows (unlabelled ones cannot measure accuracy) for validation.</summary>
     private static (TrainingTable Train, TrainingTable Validation) Split(TrainingTable table, float fraction, int seed)
     {
-        var order = Enumerable.Range(0, table.RowCount).ToArray();
-        new Random(unchecked(seed * 31 + 7)).Shuffle(order);
-        int validationRows = Math.Max(1, (int)Math.Round(table.RowCount * fraction));
-        if (validationRows >= table.RowCount)
-            throw new ArgumentOutOfRangeException(nameof(fraction), $"ValidationFraction {fraction} leaves no training rows out of {table.RowCount}.");
-        return (table.Subset(order[validationRows..]), table.Subset(order[..validationRows]));
+        var labelled = Enumerable.Range(0, table.RowCount).Where(i => table.Labels![i] >= 0).ToArray();
+        new Random(unchecked(seed * 31 + 7)).Shuffle(labelled);
+        int validationRows = Math.Max(1, (int)Math.Round(labelled.Length * fraction));
+        if (validationRows >= labelled.Length)
+            throw new ArgumentOutOfRangeException(nameof(fraction), $"ValidationFraction {fraction} leaves no labelled training rows out of {labelled.Length}.");
+        var validation = labelled[..validationRows];
+        var held = validation.ToHashSet();
+        return (table.Subset(Enumerable.Range(0, table.RowCount).Where(i => !held.Contains(i)).ToArray()), table.Subset(validation));
     }
 
     private static torch.Device ResolveDevice(string device)

@@ -41,6 +41,7 @@ internal sealed class StudentTrainingLoop
         using var teacher = train.TeacherLogits is null ? null : tensor(train.TeacherLogits, [train.RowCount, train.ClassCount], device: Device);
 
         var history = new List<EpochReport>();
+        long labelledRows = train.RowCount - train.UnlabelledRows;
         var order = Enumerable.Range(0, train.RowCount).ToArray();
         var termSums = new double[Losses.Count];
         Tensor[]? best = null;
@@ -77,7 +78,7 @@ internal sealed class StudentTrainingLoop
                 optimizer.step();
                 totalSum += total.item<float>() * size;
                 if (batch.Labels is { } y)
-                    correct += logits.argmax(1).eq(y).sum().item<long>();
+                    correct += logits.argmax(1).eq(y).sum().item<long>(); // unlabelled rows (−1) never match
             }
 
             double? validAccuracy = null, validLoss = null;
@@ -87,7 +88,7 @@ internal sealed class StudentTrainingLoop
             var report = new EpochReport(epoch + 1,
                 Losses.Select((l, t) => (l.Loss.Name, termSums[t] / train.RowCount)).GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.First().Item2),
                 totalSum / train.RowCount,
-                labels is null ? null : (double)correct / train.RowCount,
+                labels is null || labelledRows == 0 ? null : (double)correct / labelledRows,
                 validAccuracy, validLoss, clock.Elapsed);
             history.Add(report);
             OnEpoch?.Invoke(report);

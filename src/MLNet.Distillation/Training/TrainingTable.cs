@@ -13,12 +13,14 @@ internal sealed class TrainingTable
     public required int FeatureCount { get; init; }
     public required int ClassCount { get; init; }
     public required float[] Features { get; init; }
-    /// <summary>0-based class indices, or null when there is no label column.</summary>
+    /// <summary>0-based class indices (−1 for a row kept without label), or null when there is no label column.</summary>
     public required long[]? Labels { get; init; }
     /// <summary>Teacher logits [RowCount, ClassCount], or null without a teacher column.</summary>
     public required float[]? TeacherLogits { get; init; }
-    /// <summary>Rows left out because their label was missing.</summary>
+    /// <summary>Rows left out because their label was missing and there is no teacher to learn them from.</summary>
     public required long SkippedRows { get; init; }
+    /// <summary>Rows kept without label: with a teacher column they teach through the soft-target terms only.</summary>
+    public required long UnlabelledRows { get; init; }
 
     public static TrainingTable Load(IDataView data, DataViewSchema.Column features, DataViewSchema.Column? label,
         DataViewSchema.Column? teacher, int featureCount, int classCount)
@@ -38,7 +40,7 @@ internal sealed class TrainingTable
         var getTeacher = teacher is { } tc ? cursor.GetGetter<VBuffer<float>>(tc) : null;
         VBuffer<float> row = default, logits = default;
         uint key = 0;
-        long rowIndex = -1, skipped = 0;
+        long rowIndex = -1, skipped = 0, unlabelled = 0;
         int rows = 0;
         while (cursor.MoveNext())
         {
@@ -46,12 +48,14 @@ internal sealed class TrainingTable
             if (getLabel is not null)
             {
                 getLabel(ref key);
-                if (key == 0) // ML.NET's missing key: like ML.NET's trainers, leave the row out
+                if (key == 0 && teacher is null) // ML.NET's missing key: like ML.NET's trainers, leave the row out
                 {
                     skipped++;
                     continue;
                 }
-                labelBuffer!.Add(key - 1);
+                if (key == 0)
+                    unlabelled++; // a transfer-set row: the teacher's logits are its only target
+                labelBuffer!.Add((long)key - 1);
             }
             getFeatures(ref row);
             var span = featureBuffer.AddSpan(featureCount);
@@ -75,6 +79,7 @@ internal sealed class TrainingTable
             Labels = labelBuffer?.ToArray(),
             TeacherLogits = teacherBuffer?.ToArray(),
             SkippedRows = skipped,
+            UnlabelledRows = unlabelled,
         };
     }
 
@@ -95,6 +100,7 @@ internal sealed class TrainingTable
         {
             RowCount = indices.Count, FeatureCount = FeatureCount, ClassCount = ClassCount,
             Features = features, Labels = labels, TeacherLogits = teacher, SkippedRows = 0,
+            UnlabelledRows = labels?.LongCount(l => l < 0) ?? 0,
         };
     }
 

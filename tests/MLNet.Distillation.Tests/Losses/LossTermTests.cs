@@ -40,6 +40,20 @@ public sealed class LossTermTests
     }
 
     [Fact]
+    public void Cross_entropy_leaves_out_unlabelled_rows_like_ignore_index()
+    {
+        using var scope = NewDisposeScope();
+        var logits = tensor(new[] { 2.0, 0.0, -1.0, 0.5, 0.5, 0.5, 0.0, 3.0, 1.0 }, [3, 3], ScalarType.Float64);
+        var labels = tensor(new long[] { 0, -1, 1 });
+        double ce = new CrossEntropyLoss().Compute(new DistillationBatch(logits, labels, null, 0)).item<double>();
+        // Mean over the two labelled rows of −log softmax at the label (PyTorch: ignore_index=-1, reduction='mean').
+        double Row(double[] z, int y) => -(z[y] - Math.Log(z.Sum(Math.Exp)));
+        Assert.Equal((Row([2, 0, -1], 0) + Row([0, 3, 1], 1)) / 2, ce, 12);
+        var none = new CrossEntropyLoss().Compute(new DistillationBatch(logits, tensor(new long[] { -1, -1, -1 }), null, 0)).item<double>();
+        Assert.Equal(0, none);
+    }
+
+    [Fact]
     public void Kd_is_batchmean_not_mean_over_elements()
     {
         // The classic silent bug: reduction='mean' also divides by the class count. Check against a hand computation.
