@@ -19,8 +19,9 @@ public sealed class StudentTransformer : ITransformer
 
     internal StudentTransformer(TransformerChain<ITransformer> pipeline, IReadOnlyList<StudentLayer> layers, string architecture,
         string featureColumnName, int inputSize, int classCount, long parameterCount, IReadOnlyList<EpochReport> history, int bestEpoch,
-        IReadOnlyList<string>? classNames)
+        IReadOnlyList<string>? classNames, TrainingProfile profile)
     {
+        Profile = profile;
         ClassNames = classNames;
         Pipeline = pipeline;
         _layers = layers;
@@ -56,6 +57,9 @@ public sealed class StudentTransformer : ITransformer
 
     /// <summary>One report per epoch that ran.</summary>
     public IReadOnlyList<EpochReport> TrainingHistory { get; }
+
+    /// <summary>Where the Fit spent its time (data loading, training, inside TorchSharp).</summary>
+    public TrainingProfile Profile { get; }
 
     /// <summary>The epoch whose weights the student has: the best validation epoch when there was a validation set, else the last.</summary>
     public int BestEpoch { get; }

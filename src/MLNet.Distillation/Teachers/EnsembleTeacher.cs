@@ -30,6 +30,9 @@ public sealed class EnsembleTeacher : Teacher
     /// <inheritdoc />
     public override string Description => $"ensemble ({_combination}) of {string.Join(", ", _members.Select(m => $"{m.Weight:0.###}×{m.Teacher.Description}"))}";
 
+    internal override string Fingerprint()
+        => Digest(["ensemble", _combination, .. _members.SelectMany(m => new object[] { m.Teacher.Fingerprint(), m.Weight.ToString("R", System.Globalization.CultureInfo.InvariantCulture) })]);
+
     internal override void CheckInputShape(SchemaShape inputShape)
     {
         foreach (var (teacher, _) in _members)
@@ -58,6 +61,9 @@ public sealed class EnsembleTeacher : Teacher
     {
         public override int ClassCount => members[0].ClassCount;
         public override ReadOnlyMemory<char>[]? ClassNames => members.Select(m => m.ClassNames).FirstOrDefault(n => n is not null);
+
+        public override IReadOnlyList<DataViewSchema.Column>? InputColumns
+            => members.Any(m => m.InputColumns is null) ? null : members.SelectMany(m => m.InputColumns!).DistinctBy(c => c.Index).ToArray();
 
         public override TeacherBlockReader CreateReader(IDataView input)
             => new Reader(ensemble, members.Select(m => m.CreateReader(input)).ToArray(), ClassCount);

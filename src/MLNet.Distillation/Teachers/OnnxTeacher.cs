@@ -20,9 +20,11 @@ public sealed class OnnxTeacher : Teacher
     private readonly int _rowSize;
     private readonly int _fixedBatch; // > 0 when the model's batch dimension is a constant
     private readonly int _classCount;
+    private readonly string _modelDigest;
 
     internal OnnxTeacher(byte[] model, string source, OnnxTeacherOptions options)
     {
+        _modelDigest = Digest(model);
         _options = options;
         _source = source;
         var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
@@ -92,6 +94,9 @@ public sealed class OnnxTeacher : Teacher
     /// <summary>The model output used as class scores.</summary>
     public string OnnxOutputName => _outputName;
 
+    internal override string Fingerprint() => Digest("onnx", _modelDigest, _options.InputColumnName, _inputName, _outputName,
+        string.Join(",", _rowShape), _options.OutputKind, _classCount);
+
     internal override void CheckInputShape(SchemaShape inputShape)
     {
         if (Internal.SchemaShapes.Find(inputShape, _options.InputColumnName) is not { } column)
@@ -137,6 +142,8 @@ public sealed class OnnxTeacher : Teacher
         public override int ClassCount => teacher._classCount;
 
         public override ReadOnlyMemory<char>[]? ClassNames => teacher._options.ClassNames?.Select(n => n.AsMemory()).ToArray();
+
+        public override IReadOnlyList<DataViewSchema.Column>? InputColumns => [column];
 
         public override TeacherBlockReader CreateReader(IDataView input) => new Reader(teacher, input.GetRowCursor([input.Schema[column.Index]]), column.Index);
     }

@@ -13,6 +13,12 @@ public abstract class Teacher : IDisposable
     /// <summary>A short human-readable description (model file, output name), used in logs and error messages.</summary>
     public abstract string Description { get; }
 
+    /// <summary>
+    /// A stable digest of everything that determines this teacher's outputs (model bytes, input/output mapping, output kind),
+    /// used to key cached teacher outputs so that another teacher never reuses them.
+    /// </summary>
+    internal abstract string Fingerprint();
+
     /// <summary>Checks the teacher against <paramref name="inputSchema"/> and prepares scoring; throws naming the culprit when they do not fit.</summary>
     internal abstract TeacherBinding Bind(DataViewSchema inputSchema);
 
@@ -105,6 +111,19 @@ public abstract class Teacher : IDisposable
     /// <summary>Releases resources; override in teachers that hold any.</summary>
     /// <param name="disposing">True when called from <see cref="Dispose()"/>.</param>
     protected virtual void Dispose(bool disposing) { }
+
+    /// <summary>SHA-256 of the given parts, as lowercase hex.</summary>
+    internal static string Digest(params object[] parts)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var part in parts)
+        {
+            byte[] bytes = part as byte[] ?? System.Text.Encoding.UTF8.GetBytes(System.FormattableString.Invariant($"{part}"));
+            hash.AppendData(BitConverter.GetBytes(bytes.Length));
+            hash.AppendData(bytes);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
 
     /// <summary>Turns probabilities into log-probabilities in place; the floor keeps log(0) finite so KL stays defined.</summary>
     internal static void ProbabilitiesToLogits(Span<float> values)

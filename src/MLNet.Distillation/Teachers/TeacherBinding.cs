@@ -15,6 +15,9 @@ internal abstract class TeacherBinding
     /// <summary>Class names in logit order when the teacher knows them (for the SlotNames annotation), else null.</summary>
     public virtual ReadOnlyMemory<char>[]? ClassNames => null;
 
+    /// <summary>The input columns the teacher reads; null when unknown (an ML.NET model may read any of them).</summary>
+    public virtual IReadOnlyList<DataViewSchema.Column>? InputColumns => null;
+
     /// <summary>Opens a reader over <paramref name="input"/> (whose schema is the bound one), positioned before the first row.</summary>
     public abstract TeacherBlockReader CreateReader(IDataView input);
 }

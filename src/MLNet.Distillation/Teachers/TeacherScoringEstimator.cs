@@ -20,6 +20,13 @@ public sealed class TeacherScoringEstimator : IEstimator<TeacherScoringTransform
 
         /// <summary>Rows scored per teacher call. Larger blocks amortise per-call cost; 256 is past the knee for small CNNs on CPU.</summary>
         public int BatchSize { get; set; } = 256;
+
+        /// <summary>
+        /// A folder in which to keep the teacher's logits (ML.NET binary IDataView files) between fits; null scores every time.
+        /// With a cache, Transform scores the whole data once (or finds an earlier file) instead of scoring lazily. Files are
+        /// keyed by the teacher's fingerprint and the input values, so another teacher or other data never reuses them.
+        /// </summary>
+        public string? CacheDirectory { get; set; }
     }
 
     private readonly Options _options;
@@ -40,7 +47,9 @@ public sealed class TeacherScoringEstimator : IEstimator<TeacherScoringTransform
     public TeacherScoringTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var transformer = new TeacherScoringTransformer(_options.Teacher!, _options.OutputColumnName, _options.BatchSize);
+        if (_options.CacheDirectory is string folder && !Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"{nameof(Options)}.{nameof(Options.CacheDirectory)} '{folder}' does not exist.");
+        var transformer = new TeacherScoringTransformer(_options.Teacher!, _options.OutputColumnName, _options.BatchSize, _options.CacheDirectory);
         transformer.GetOutputSchema(input.Schema);
         return transformer;
     }

@@ -10,8 +10,9 @@ namespace MLNet.Distillation.Teachers;
 /// </summary>
 public sealed class TeacherScoringTransformer : ITransformer, IDisposable
 {
-    internal TeacherScoringTransformer(Teacher teacher, string outputColumnName, int batchSize)
+    internal TeacherScoringTransformer(Teacher teacher, string outputColumnName, int batchSize, string? cacheDirectory = null)
     {
+        CacheDirectory = cacheDirectory;
         Teacher = teacher;
         OutputColumnName = outputColumnName;
         BatchSize = batchSize;
@@ -25,6 +26,9 @@ public sealed class TeacherScoringTransformer : ITransformer, IDisposable
 
     /// <summary>Rows scored per teacher call.</summary>
     public int BatchSize { get; }
+
+    /// <summary>The folder holding cached teacher logits, or null.</summary>
+    public string? CacheDirectory { get; }
 
     /// <summary>False: a teacher stage scores whole data views (in blocks), not single rows.</summary>
     public bool IsRowToRowMapper => false;
@@ -48,7 +52,10 @@ public sealed class TeacherScoringTransformer : ITransformer, IDisposable
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new TeacherScoredDataView(input, Teacher.Bind(input.Schema), OutputColumnName, BatchSize);
+        var binding = Teacher.Bind(input.Schema);
+        if (CacheDirectory is not null)
+            binding = TeacherOutputCache.Bind(Teacher, binding, input, CacheDirectory, BatchSize);
+        return new TeacherScoredDataView(input, binding, OutputColumnName, BatchSize);
     }
 
     /// <summary>Always throws: teachers are needed for training only and are not saved. Save <c>model.Student()</c> instead.</summary>

@@ -30,6 +30,15 @@ public sealed class TransformerTeacher : Teacher
     /// <summary>The wrapped ML.NET model.</summary>
     public ITransformer Model => _model;
 
+    internal override string Fingerprint()
+    {
+        using var bytes = new MemoryStream();
+        try { new MLContext(seed: 0).Model.Save(_model, null, bytes); }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException)
+        { throw new NotSupportedException($"Teacher {Description} cannot be saved, so its outputs cannot be cached under a reliable key: {e.Message}", e); }
+        return Digest("mlnet", bytes.ToArray(), _scoreColumnName, _outputKind);
+    }
+
     internal override TeacherBinding Bind(DataViewSchema inputSchema)
     {
         DataViewSchema output;

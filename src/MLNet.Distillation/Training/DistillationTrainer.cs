@@ -102,6 +102,7 @@ public sealed class DistillationTrainer : IEstimator<StudentTransformer>
         var device = ResolveDevice(_options.Device);
         var losses = BuildLosses(columns.Teacher is not null);
 
+        var loading = System.Diagnostics.Stopwatch.StartNew();
         var table = TrainingTable.Load(input, columns.Features, columns.Label, columns.Teacher, columns.FeatureCount, columns.ClassCount);
         if (table.SkippedRows > 0)
             channel.Warning(MessageSensitivity.None, $"Left out {table.SkippedRows} rows whose label '{_options.LabelColumnName}' is missing.");
@@ -121,6 +122,7 @@ public sealed class DistillationTrainer : IEstimator<StudentTransformer>
         else if (_options.ValidationFraction > 0)
             (table, validation) = Split(table, _options.ValidationFraction, seed);
 
+        loading.Stop();
         string architecture = _options.Student.Describe(columns.FeatureCount, columns.ClassCount);
         channel.Info(MessageSensitivity.None, $"Training {architecture} on {table.RowCount} rows ({(validation is null ? "no" : validation.RowCount.ToString())} validation rows), " +
             $"losses {string.Join(" + ", losses.Select(l => $"{l.Weight:0.###}·{l.Loss.Name}"))}, T={_options.Temperature}, seed {seed}, device {device}.");
@@ -158,7 +160,8 @@ public sealed class DistillationTrainer : IEstimator<StudentTransformer>
         var pipeline = StudentPipelineFactory.Create(_mlContext, result.Layers, columns.FeatureCount, columns.Label, columns.ClassCount,
             _options.FeatureColumnName, input);
         return new StudentTransformer(pipeline, result.Layers, architecture, _options.FeatureColumnName, columns.FeatureCount,
-            columns.ClassCount, result.ParameterCount, result.History, result.BestEpoch, TextKeyValues(columns.Label));
+            columns.ClassCount, result.ParameterCount, result.History, result.BestEpoch, TextKeyValues(columns.Label),
+            new TrainingProfile(loading.Elapsed, result.Training, result.InsideTorch, result.SamplesTrained));
     }
 
     /// <summary>The input shape plus <c>Score</c> and <c>PredictedLabel</c>; throws naming the column when an input column is missing or of the wrong type.</summary>

@@ -23,7 +23,8 @@ internal sealed class StudentTrainingLoop
     public int? EarlyStoppingPatience { get; init; }
     public Action<EpochReport>? OnEpoch { get; init; }
 
-    public sealed record Result(IReadOnlyList<StudentLayer> Layers, long ParameterCount, IReadOnlyList<EpochReport> History, int BestEpoch);
+    public sealed record Result(IReadOnlyList<StudentLayer> Layers, long ParameterCount, IReadOnlyList<EpochReport> History, int BestEpoch,
+        TimeSpan Training, TimeSpan InsideTorch, long SamplesTrained);
 
     public Result Run(TrainingTable train, TrainingTable? validation)
     {
@@ -41,6 +42,9 @@ internal sealed class StudentTrainingLoop
         using var teacher = train.TeacherLogits is null ? null : tensor(train.TeacherLogits, [train.RowCount, train.ClassCount], device: Device);
 
         var history = new List<EpochReport>();
+        var wallClock = Stopwatch.StartNew();
+        var insideTorch = new Stopwatch();
+        long samples = 0;
         long labelledRows = train.RowCount - train.UnlabelledRows;
         var order = Enumerable.Range(0, train.RowCount).ToArray();
         var termSums = new double[Losses.Count];
@@ -60,6 +64,7 @@ internal sealed class StudentTrainingLoop
             for (int start = 0; start < train.RowCount; start += BatchSize)
             {
                 int size = Math.Min(BatchSize, train.RowCount - start);
+                insideTorch.Start();
                 using var scope = NewDisposeScope();
                 var index = permutation.narrow(0, start, size);
                 var logits = network.forward(features.index_select(0, index));
@@ -79,11 +84,17 @@ internal sealed class StudentTrainingLoop
                 totalSum += total.item<float>() * size;
                 if (batch.Labels is { } y)
                     correct += logits.argmax(1).eq(y).sum().item<long>(); // unlabelled rows (−1) never match
+                insideTorch.Stop();
+                samples += size;
             }
 
             double? validAccuracy = null, validLoss = null;
             if (validation is { RowCount: > 0 })
+            {
+                insideTorch.Start();
                 (validAccuracy, validLoss) = Evaluate(network, validation);
+                insideTorch.Stop();
+            }
 
             var report = new EpochReport(epoch + 1,
                 Losses.Select((l, t) => (l.Loss.Name, termSums[t] / train.RowCount)).GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.First().Item2),
@@ -119,7 +130,8 @@ internal sealed class StudentTrainingLoop
             DisposeAll(best);
         }
         network.eval();
-        return new Result(network.ExportLayers(), parameterCount, history, best is null ? history.Count : bestEpoch);
+        return new Result(network.ExportLayers(), parameterCount, history, best is null ? history.Count : bestEpoch,
+            wallClock.Elapsed, insideTorch.Elapsed, samples);
     }
 
     private (double Accuracy, double Loss) Evaluate(StudentNetwork network, TrainingTable validation)

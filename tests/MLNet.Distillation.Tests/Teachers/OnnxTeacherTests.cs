@@ -136,10 +136,11 @@ public sealed class OnnxTeacherTests
     }
 
     /// <summary>A teacher whose logit 0 is the row index, and which counts the rows it scores.</summary>
-    private sealed class CountingTeacher : Teacher
+    internal sealed class CountingTeacher : Teacher
     {
         public int RowsScored;
         public override string Description => "counting teacher";
+        internal override string Fingerprint() => "counting teacher v1";
 
         internal override TeacherBinding Bind(DataViewSchema inputSchema) => new Binding(this);
 
