@@ -54,6 +54,56 @@ public static class DistillationMetrics
         return (double)same / a.Length;
     }
 
+    /// <summary>
+    /// Expected calibration error: rows are binned by confidence (their largest class probability) into
+    /// <paramref name="bins"/> equal-width bins, and ECE = Σ_b (n_b / N) · |accuracy_b − mean confidence_b|.
+    /// </summary>
+    /// <param name="scored">Scored data with a key-typed label and a probability <c>Score</c> column.</param>
+    /// <param name="labelColumnName">The key-typed label.</param>
+    /// <param name="scoreColumnName">The class probabilities.</param>
+    /// <param name="bins">Number of confidence bins (15 is the common choice).</param>
+    public static double ExpectedCalibrationError(IDataView scored, string labelColumnName = DefaultColumnNames.Label,
+        string scoreColumnName = DefaultColumnNames.Score, int bins = 15)
+    {
+        ArgumentNullException.ThrowIfNull(scored);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bins, 1);
+        var label = scored.Schema.GetColumnOrNull(labelColumnName) ?? throw new ArgumentException($"Column '{labelColumnName}' was not found.", nameof(labelColumnName));
+        var score = scored.Schema.GetColumnOrNull(scoreColumnName) ?? throw new ArgumentException($"Column '{scoreColumnName}' was not found.", nameof(scoreColumnName));
+        if (label.Type is not KeyDataViewType || label.Type.RawType != typeof(uint))
+            throw new ArgumentException($"Column '{labelColumnName}' must be a UInt32 key, but is {label.Type}.", nameof(labelColumnName));
+        var count = new long[bins];
+        var correct = new long[bins];
+        var confidence = new double[bins];
+        using var cursor = scored.GetRowCursor([label, score]);
+        var getLabel = cursor.GetGetter<uint>(label);
+        var getScore = cursor.GetGetter<VBuffer<float>>(score);
+        uint key = 0;
+        VBuffer<float> probabilities = default;
+        long total = 0;
+        while (cursor.MoveNext())
+        {
+            getLabel(ref key);
+            if (key == 0) continue;
+            getScore(ref probabilities);
+            var values = probabilities.GetValues();
+            int best = 0;
+            for (int i = 1; i < values.Length; i++)
+                if (values[i] > values[best]) best = i;
+            int bin = Math.Min(bins - 1, (int)(values[best] * bins));
+            count[bin]++;
+            confidence[bin] += values[best];
+            if (best == key - 1) correct[bin]++;
+            total++;
+        }
+        if (total == 0)
+            throw new ArgumentException("No labelled rows to measure calibration on.", nameof(scored));
+        double ece = 0;
+        for (int b = 0; b < bins; b++)
+            if (count[b] > 0)
+                ece += (double)count[b] / total * Math.Abs((double)correct[b] / count[b] - confidence[b] / count[b]);
+        return ece;
+    }
+
     /// <summary>The predicted keys (1-based; 0 = missing) of every row, in order.</summary>
     /// <param name="scored">Scored data.</param>
     /// <param name="predictedLabelColumnName">Its key-typed predicted-label column.</param>

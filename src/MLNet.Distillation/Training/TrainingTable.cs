@@ -29,10 +29,11 @@ internal sealed class TrainingTable
         if (label is { } l) columns.Add(l);
         if (teacher is { } t) columns.Add(t);
 
+        // With a known row count the buffers are allocated once at their final size and handed over without copying.
         long expected = data.GetRowCount() ?? 1024;
-        var featureBuffer = new Growable<float>(checked((int)Math.Min(expected * featureCount, int.MaxValue / 2)));
-        var labelBuffer = label is null ? null : new Growable<long>((int)Math.Min(expected, int.MaxValue / 2));
-        var teacherBuffer = teacher is null ? null : new Growable<float>((int)Math.Min(expected * classCount, int.MaxValue / 2));
+        var featureBuffer = new Growable<float>((int)Math.Min(expected * featureCount, Array.MaxLength));
+        var labelBuffer = label is null ? null : new Growable<long>((int)Math.Min(expected, Array.MaxLength));
+        var teacherBuffer = teacher is null ? null : new Growable<float>((int)Math.Min(expected * classCount, Array.MaxLength));
 
         using var cursor = data.GetRowCursor(columns);
         var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
@@ -106,7 +107,20 @@ internal sealed class TrainingTable
 
     private static void CheckFinite(ReadOnlySpan<float> values, string column, long row)
     {
-        for (int i = 0; i < values.Length; i++)
+        // x − x is 0 for every finite x and NaN for NaN and ±∞: one vectorised pass finds both.
+        int i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var zero = System.Numerics.Vector<float>.Zero;
+            int width = System.Numerics.Vector<float>.Count;
+            for (; i <= values.Length - width; i += width)
+            {
+                var v = new System.Numerics.Vector<float>(values.Slice(i, width));
+                if (!System.Numerics.Vector.EqualsAll(v - v, zero))
+                    break; // find the exact slot below
+            }
+        }
+        for (; i < values.Length; i++)
             if (!float.IsFinite(values[i]))
                 throw new InvalidOperationException($"Column '{column}' holds {values[i]} at row {row}, slot {i}. " +
                     "The student needs finite values: fill missing values first (e.g. mlContext.Transforms.ReplaceMissingValues).");
@@ -115,7 +129,7 @@ internal sealed class TrainingTable
     /// <summary>An append-only array that doubles when full (List&lt;T&gt; without per-element calls).</summary>
     private sealed class Growable<T>(int capacity)
     {
-        private T[] _items = new T[Math.Max(capacity, 16)];
+        private T[] _items = new T[Math.Max(capacity, 1)];
         private int _count;
 
         public void Add(T item) => AddSpan(1)[0] = item;
@@ -123,12 +137,18 @@ internal sealed class TrainingTable
         public Span<T> AddSpan(int length)
         {
             if (_count + length > _items.Length)
-                Array.Resize(ref _items, Math.Max(_items.Length * 2, _count + length));
+                Array.Resize(ref _items, Math.Max(_items.Length * 2, _count + length + 16));
             var span = _items.AsSpan(_count, length);
             _count += length;
             return span;
         }
 
-        public T[] ToArray() => _items.AsSpan(0, _count).ToArray();
+        /// <summary>The items; the buffer itself when it is exactly full (the usual case when the row count is known), so no second copy.</summary>
+        public T[] ToArray()
+        {
+            if (_count != _items.Length)
+                Array.Resize(ref _items, _count);
+            return _items;
+        }
     }
 }

@@ -29,6 +29,25 @@ public sealed class DistillationMetricsTests
     }
 
     [Fact]
+    public void Expected_calibration_error_matches_hand_computation()
+    {
+        // Four rows, two bins. Confidences 0.9 (right), 0.8 (wrong) in the upper bin; 0.4 (right), 0.45 (right) in the lower.
+        // Upper: |0.5 − 0.85| = 0.35, lower: |1 − 0.425| = 0.575; ECE = 0.5·0.35 + 0.5·0.575 = 0.4625.
+        var ml = new MLContext(0);
+        var rows = new[]
+        {
+            new Row { Label = "a", Predicted = "a", Score = [0.9f, 0.05f, 0.05f] },
+            new Row { Label = "a", Predicted = "b", Score = [0.1f, 0.8f, 0.1f] },
+            new Row { Label = "c", Predicted = "c", Score = [0.3f, 0.3f, 0.4f] },
+            new Row { Label = "b", Predicted = "b", Score = [0.25f, 0.45f, 0.3f] },
+        };
+        var keys = ml.Data.LoadFromEnumerable(new[] { "a", "b", "c" }.Select(v => new KeyRow { Value = v }));
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var scored = ml.Transforms.Conversion.MapValueToKey("Label", keyData: keys).Fit(data).Transform(data);
+        Assert.Equal(0.4625, DistillationMetrics.ExpectedCalibrationError(scored, bins: 2), 6);
+    }
+
+    [Fact]
     public void Latency_percentiles_are_ordered()
     {
         var stats = LatencyStatistics.Measure(i => Thread.SpinWait(50 + i % 7), calls: 200, warmup: 10);
