@@ -81,14 +81,7 @@ public sealed class CnnStudent : StudentArchitecture
             var x = input.reshape(-1, _inputShape[0], _inputShape[1], _inputShape[2]);
             foreach (var conv in convs)
                 x = nn.functional.max_pool2d(nn.functional.relu(conv.forward(x)), 2);
-            x = x.flatten(1);
-            for (int i = 0; i < dense.Count - 1; i++)
-            {
-                x = nn.functional.relu(dense[i].forward(x));
-                if (_dropout > 0)
-                    x = nn.functional.dropout(x, _dropout, training);
-            }
-            return dense[dense.Count - 1].forward(x).MoveToOuterDisposeScope();
+            return ForwardDense(dense, x.flatten(1), _dropout).MoveToOuterDisposeScope();
         }
 
         public override IReadOnlyList<StudentLayer> ExportLayers()
@@ -102,13 +95,7 @@ public sealed class CnnStudent : StudentArchitecture
                 layers.Add(new MaxPool2dLayer(2));
             }
             layers.Add(new FlattenLayer());
-            for (int i = 0; i < dense.Count; i++)
-            {
-                layers.Add(new DenseLayer((int)dense[i].in_features, (int)dense[i].out_features,
-                    dense[i].weight!.detach().cpu().data<float>().ToArray(), dense[i].bias!.detach().cpu().data<float>().ToArray()));
-                if (i < dense.Count - 1)
-                    layers.Add(new ReluLayer());
-            }
+            ExportDense(dense, layers);
             return layers;
         }
     }

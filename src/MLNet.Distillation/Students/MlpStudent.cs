@@ -42,27 +42,13 @@ public sealed class MlpStudent : StudentArchitecture
         public override Tensor forward(Tensor input)
         {
             using var scope = NewDisposeScope();
-            var x = input;
-            for (int i = 0; i < layers.Count - 1; i++)
-            {
-                x = nn.functional.relu(layers[i].forward(x));
-                if (_dropout > 0)
-                    x = nn.functional.dropout(x, _dropout, training);
-            }
-            return layers[layers.Count - 1].forward(x).MoveToOuterDisposeScope();
+            return ForwardDense(layers, input, _dropout).MoveToOuterDisposeScope();
         }
 
         public override IReadOnlyList<StudentLayer> ExportLayers()
         {
             var result = new List<StudentLayer>();
-            for (int i = 0; i < layers.Count; i++)
-            {
-                var linear = layers[i];
-                result.Add(new DenseLayer((int)linear.in_features, (int)linear.out_features,
-                    linear.weight!.detach().cpu().data<float>().ToArray(), linear.bias!.detach().cpu().data<float>().ToArray()));
-                if (i < layers.Count - 1)
-                    result.Add(new ReluLayer());
-            }
+            ExportDense(layers, result);
             return result;
         }
     }

@@ -205,13 +205,7 @@ public sealed class OnnxTeacher : Teacher
             return read;
         }
 
-        public override bool Skip(long rows)
-        {
-            for (long i = 0; i < rows; i++)
-                if (!_cursor.MoveNext())
-                    return false;
-            return true;
-        }
+        public override bool Skip(long rows) => SkipRows(_cursor, rows);
 
         public override void Dispose()
         {

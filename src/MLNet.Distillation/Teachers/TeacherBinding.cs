@@ -39,4 +39,13 @@ internal abstract class TeacherBlockReader : IDisposable
 
     /// <inheritdoc />
     public abstract void Dispose();
+
+    /// <summary>Moves <paramref name="cursor"/> past <paramref name="rows"/> rows; false when it ends first.</summary>
+    protected static bool SkipRows(DataViewRowCursor cursor, long rows)
+    {
+        for (long i = 0; i < rows; i++)
+            if (!cursor.MoveNext())
+                return false;
+        return true;
+    }
 }

@@ -176,13 +176,7 @@ internal static class TeacherOutputCache
             return read;
         }
 
-        public override bool Skip(long rows)
-        {
-            for (long i = 0; i < rows; i++)
-                if (!_input.MoveNext() || !_cached.MoveNext())
-                    return false;
-            return true;
-        }
+        public override bool Skip(long rows) => SkipRows(_input, rows) && SkipRows(_cached, rows);
 
         public override void Dispose()
         {

@@ -107,13 +107,7 @@ public sealed class TransformerTeacher : Teacher
             return read;
         }
 
-        public override bool Skip(long rows)
-        {
-            for (long i = 0; i < rows; i++)
-                if (!_cursor.MoveNext())
-                    return false;
-            return true;
-        }
+        public override bool Skip(long rows) => SkipRows(_cursor, rows);
 
         public override void Dispose() => _cursor.Dispose();
     }

@@ -167,12 +167,7 @@ public sealed class OnnxTeacherTests
                 return read;
             }
 
-            public override bool Skip(long rows)
-            {
-                for (long i = 0; i < rows; i++)
-                    if (!cursor.MoveNext()) return false;
-                return true;
-            }
+            public override bool Skip(long rows) => SkipRows(cursor, rows);
 
             public override void Dispose() => cursor.Dispose();
         }

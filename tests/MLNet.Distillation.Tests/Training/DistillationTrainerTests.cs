@@ -36,6 +36,9 @@ public sealed class DistillationTrainerTests
         Assert.InRange(DistillationMetrics.MacroF1(metrics.ConfusionMatrix), 0.8, 1.0);
         Assert.Equal(64 * 32 + 32 + 32 * 10 + 10, student.ParameterCount);
         Assert.Equal(15, student.TrainingHistory.Count);
+        Assert.Equal(15L * 600, student.Profile.SamplesTrained);
+        Assert.InRange(student.Profile.TorchShare, 0.01, 1.0);
+        Assert.True(student.Profile.DataLoading > TimeSpan.Zero && student.Profile.SamplesPerSecond > 0);
 
         // Score is a probability vector and PredictedLabel carries the label's key values.
         var prediction = ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(scored).Transform(scored);
