@@ -38,6 +38,16 @@ public sealed class TransferSetTests
         double cnnAccuracy = ml.MulticlassClassification.Evaluate(cnn.Transform(test)).MicroAccuracy;
         Assert.True(cnnAccuracy > 0.9, $"CNN teacher accuracy {cnnAccuracy:P1}");
 
+        // A CNN saves and reloads like any student.
+        var zip = Path.Combine(Path.GetTempPath(), $"cnn-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Distillation.SaveStudent(cnn, train.Schema, zip);
+            var reloaded = new MLContext(9).Distillation.LoadModel(zip, out _);
+            Assert.Equal(TestData.Column(cnn.Transform(test), "Score"), TestData.Column(reloaded.Transform(test), "Score"));
+        }
+        finally { File.Delete(zip); }
+
         // Only 60 labels; the CNN teaches the other 840 rows through the soft-target term.
         var fewLabels = train.WithLabelsOnly(Enumerable.Range(0, 60).ToHashSet());
         var reports = new List<EpochReport>();
