@@ -13,7 +13,7 @@ namespace MLNet.Distillation.Deployment;
 /// so a saved student loads as a plain ML.NET model that runs on ONNX Runtime (register this assembly, or use
 /// <c>mlContext.Distillation.LoadModel</c>, so ML.NET finds the arg-max stage).
 /// </summary>
-public sealed class StudentTransformer : ITransformer
+public sealed class StudentTransformer : ITransformer, IDisposable
 {
     private readonly IReadOnlyList<StudentLayer> _layers;
 
@@ -107,6 +107,9 @@ public sealed class StudentTransformer : ITransformer
     /// <summary>Saves the built-in chain in place of this wrapper; it loads back as a <see cref="TransformerChain{TLastTransformer}"/>.</summary>
     /// <param name="ctx">ML.NET's save context.</param>
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)Pipeline).Save(ctx);
+
+    /// <summary>Releases the ONNX Runtime session of the scoring stage (shared with any chain that holds this student).</summary>
+    public void Dispose() => Pipeline.Dispose();
 
     private void CheckFeatures(DataViewSchema schema)
     {
