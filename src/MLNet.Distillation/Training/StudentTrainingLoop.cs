@@ -47,7 +47,11 @@ internal sealed class StudentTrainingLoop
         long samples = 0;
         long labelledRows = train.RowCount - train.UnlabelledRows;
         var order = Enumerable.Range(0, train.RowCount).ToArray();
-        var termSums = new double[Losses.Count];
+        // Running sums stay on the device and are read once per epoch: a read per batch would force a device sync per batch.
+        var termSums = Losses.Select(_ => zeros(1, ScalarType.Float64, Device)).ToArray();
+        using var totalSum = zeros(1, ScalarType.Float64, Device);
+        using var correct = zeros(1, ScalarType.Int64, Device);
+        var termNames = UniqueNames(Losses.Select(l => l.Loss.Name).ToList());
         Tensor[]? best = null;
         double bestScore = double.NegativeInfinity;
         int bestEpoch = 0, sinceBest = 0;
@@ -57,9 +61,9 @@ internal sealed class StudentTrainingLoop
             var clock = Stopwatch.StartNew();
             shuffler.Shuffle(order);
             using var permutation = tensor(order.Select(i => (long)i).ToArray(), device: Device);
-            Array.Clear(termSums);
-            double totalSum = 0;
-            long correct = 0;
+            foreach (var sum in termSums) sum.zero_();
+            totalSum.zero_();
+            correct.zero_();
             network.train();
             for (int start = 0; start < train.RowCount; start += BatchSize)
             {
@@ -74,16 +78,16 @@ internal sealed class StudentTrainingLoop
                 for (int t = 0; t < Losses.Count; t++)
                 {
                     var value = Losses[t].Loss.Compute(batch);
-                    termSums[t] += value.item<float>() * size;
+                    termSums[t].add_(value.detach().to_type(ScalarType.Float64) * size);
                     var weighted = value * Losses[t].Weight;
                     total = total is null ? weighted : total + weighted;
                 }
                 optimizer.zero_grad();
                 total!.backward();
                 optimizer.step();
-                totalSum += total.item<float>() * size;
+                totalSum.add_(total.detach().to_type(ScalarType.Float64) * size);
                 if (batch.Labels is { } y)
-                    correct += logits.argmax(1).eq(y).sum().item<long>(); // unlabelled rows (−1) never match
+                    correct.add_(logits.detach().argmax(1).eq(y).sum()); // unlabelled rows (−1) never match
                 insideTorch.Stop();
                 samples += size;
             }
@@ -97,9 +101,9 @@ internal sealed class StudentTrainingLoop
             }
 
             var report = new EpochReport(epoch + 1,
-                Losses.Select((l, t) => (l.Loss.Name, termSums[t] / train.RowCount)).GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.First().Item2),
-                totalSum / train.RowCount,
-                labels is null || labelledRows == 0 ? null : (double)correct / labelledRows,
+                termNames.Select((name, t) => (name, termSums[t].item<double>() / train.RowCount)).ToDictionary(p => p.name, p => p.Item2),
+                totalSum.item<double>() / train.RowCount,
+                labels is null || labelledRows == 0 ? null : (double)correct.item<long>() / labelledRows,
                 validAccuracy, validLoss, clock.Elapsed);
             history.Add(report);
             OnEpoch?.Invoke(report);
@@ -130,6 +134,7 @@ internal sealed class StudentTrainingLoop
             DisposeAll(best);
         }
         network.eval();
+        foreach (var sum in termSums) sum.Dispose();
         return new Result(network.ExportLayers(), parameterCount, history, best is null ? history.Count : bestEpoch,
             wallClock.Elapsed, insideTorch.Elapsed, samples);
     }
@@ -146,6 +151,10 @@ internal sealed class StudentTrainingLoop
         double loss = nn.functional.cross_entropy(logits, y).item<float>();
         return (accuracy, loss);
     }
+
+    /// <summary>Term names for reports; a name used twice gets a suffix (<c>ce</c>, <c>ce#2</c>) so no term's figure is lost.</summary>
+    private static List<string> UniqueNames(List<string> names)
+        => names.Select((n, i) => names.Take(i).Count(m => m == n) is var before && before > 0 ? $"{n}#{before + 1}" : n).ToList();
 
     private static void DisposeAll(Tensor[]? tensors)
     {
