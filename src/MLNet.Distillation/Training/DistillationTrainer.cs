@@ -101,9 +101,11 @@ public sealed class DistillationTrainer : IEstimator<StudentTransformer>
 
         var device = ResolveDevice(_options.Device);
         var losses = BuildLosses(columns.Teacher is not null);
+        // With alpha = 1 and no other teacher term the teacher column is not read at all: scoring it would be wasted work.
+        var teacherColumn = losses.Any(l => l.Loss.NeedsTeacher) ? columns.Teacher : null;
 
         var loading = System.Diagnostics.Stopwatch.StartNew();
-        var table = TrainingTable.Load(input, columns.Features, columns.Label, columns.Teacher, columns.FeatureCount, columns.ClassCount);
+        var table = TrainingTable.Load(input, columns.Features, columns.Label, teacherColumn, columns.FeatureCount, columns.ClassCount);
         if (table.SkippedRows > 0)
             channel.Warning(MessageSensitivity.None, $"Left out {table.SkippedRows} rows whose label '{_options.LabelColumnName}' is missing.");
         if (table.RowCount == 0)
@@ -123,6 +125,8 @@ public sealed class DistillationTrainer : IEstimator<StudentTransformer>
             (table, validation) = Split(table, _options.ValidationFraction, seed);
 
         loading.Stop();
+        if (_options.EarlyStoppingPatience is not null && validation is null)
+            channel.Warning(MessageSensitivity.None, "EarlyStoppingPatience is set but there is no validation data (pass it to Fit or set ValidationFraction); training runs all epochs.");
         string architecture = _options.Student.Describe(columns.FeatureCount, columns.ClassCount);
         channel.Info(MessageSensitivity.None, $"Training {architecture} on {table.RowCount} rows ({(validation is null ? "no" : validation.RowCount.ToString())} validation rows), " +
             $"losses {string.Join(" + ", losses.Select(l => $"{l.Weight:0.###}·{l.Loss.Name}"))}, T={_options.Temperature}, seed {seed}, device {device}.");
