@@ -5,11 +5,7 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Distillation;
-using MLNet.Distillation.Deployment;
-using MLNet.Distillation.Evaluation;
-using MLNet.Distillation.Students;
-using MLNet.Distillation.Teachers;
-using MLNet.Distillation.Training;
+using MLNet.Distillation.Testbed;
 
 var clock = Stopwatch.StartNew();
 var ml = new MLContext(seed: 0);
@@ -27,7 +23,7 @@ var test = ml.Data.Cache(preparation.Transform(split.TestSet));
 Console.WriteLine($"UCI digits: {CountRows(train)} training rows, {CountRows(test)} test rows, 64 features, 10 classes.");
 
 // 1. The teacher: a wide MLP trained from labels (alpha = 1, no teacher column), handed over as ONNX.
-var teacher = ml.Distillation.Trainer(new DistillationTrainer.Options
+var teacher = ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options
 {
     TeacherColumnName = null,
     Student = new MlpStudent { HiddenLayers = [512, 512], Dropout = 0.3f },
@@ -45,7 +41,7 @@ const int StudentEpochs = 100;
 const float StudentLr = 5e-3f;
 var seeds = new[] { 11, 12, 13 };
 var rows = new List<Row> { Measure("teacher MLP 64-512-512-10", teacher, [teacher], teacherTest, test, null) };
-var scratch = seeds.Select(seed => ml.Distillation.Trainer(new DistillationTrainer.Options
+var scratch = seeds.Select(seed => ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options
 {
     TeacherColumnName = null,
     Student = new MlpStudent { HiddenLayers = studentHidden },
@@ -58,7 +54,7 @@ var distilledModels = seeds.Select(seed =>
 {
     var onnxTeacher = Teacher.FromOnnx(new MemoryStream(teacherOnnx), new OnnxTeacherOptions { OnnxOutputName = "Logits" });
     var pipeline = ml.Transforms.TeacherScore(onnxTeacher)
-        .Append(ml.Distillation.Trainer(new DistillationTrainer.Options
+        .Append(ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options
         {
             Temperature = 4,
             Alpha = 0.1f,

@@ -1,7 +1,7 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 
-namespace MLNet.Distillation.Deployment;
+namespace MLNet.Distillation.Runtime;
 
 /// <summary>
 /// Turns the student's <c>Score</c> vector into the index of its largest entry (first one on ties, like ONNX ArgMax).

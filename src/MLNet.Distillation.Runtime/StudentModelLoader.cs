@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace MLNet.Distillation.Deployment;
+namespace MLNet.Distillation.Runtime;
 
 /// <summary>Loads saved students in applications that only predict (this assembly needs neither TorchSharp nor libtorch).</summary>
 public static class StudentModelLoader

@@ -1,6 +1,6 @@
 namespace MLNet.Distillation.Benchmarks;
 
-/// <summary>How much work a benchmark run does. Quick stays under 5 minutes on 2 cores; full uses all of Fashion-MNIST.</summary>
+/// <summary>How much work a benchmark run does. Quick stays under a few minutes on 2 cores; full uses all the data.</summary>
 internal sealed record BenchmarkSettings(
     string Mode,
     int TrainRows,

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNet.Distillation.Evaluation;
+namespace MLNet.Distillation;
 
 /// <summary>Figures that ML.NET's evaluators do not give but a distillation user needs.</summary>
 public static class DistillationMetrics
@@ -107,8 +107,13 @@ public static class DistillationMetrics
     /// <summary>The predicted keys (1-based; 0 = missing) of every row, in order.</summary>
     /// <param name="scored">Scored data.</param>
     /// <param name="predictedLabelColumnName">Its key-typed predicted-label column.</param>
-    /// <param name="argumentName">For error messages.</param>
-    public static uint[] PredictedKeys(IDataView scored, string predictedLabelColumnName = DefaultColumnNames.PredictedLabel, string argumentName = "scored")
+    public static uint[] PredictedKeys(IDataView scored, string predictedLabelColumnName = DefaultColumnNames.PredictedLabel)
+    {
+        ArgumentNullException.ThrowIfNull(scored);
+        return PredictedKeys(scored, predictedLabelColumnName, nameof(scored));
+    }
+
+    private static uint[] PredictedKeys(IDataView scored, string predictedLabelColumnName, string argumentName)
     {
         var column = scored.Schema.GetColumnOrNull(predictedLabelColumnName)
             ?? throw new ArgumentException($"Column '{predictedLabelColumnName}' was not found in {argumentName}.", argumentName);

@@ -8,13 +8,10 @@ namespace MLNet.Distillation.Losses;
 /// Rows labelled −1 (unlabelled rows of a transfer set) are left out, like PyTorch's <c>ignore_index</c>; a batch with
 /// no labelled row contributes 0 (PyTorch would return NaN).
 /// </summary>
-public sealed class CrossEntropyLoss : IDistillationLoss
+internal sealed class CrossEntropyLoss : IDistillationLoss
 {
-    /// <summary>The registry name.</summary>
-    public const string RegistryName = "ce";
-
     /// <inheritdoc />
-    public string Name => RegistryName;
+    public string Name => LossNames.CrossEntropy;
 
     /// <inheritdoc />
     public bool NeedsLabels => true;

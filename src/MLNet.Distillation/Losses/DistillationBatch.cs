@@ -31,9 +31,13 @@ public sealed class DistillationBatch
     /// <summary>Zero-based epoch.</summary>
     public int Epoch { get; }
 
-    internal Tensor RequireLabels(string loss) => Labels
+    /// <summary>The labels, or an error naming <paramref name="loss"/> when the run has none.</summary>
+    /// <param name="loss">The asking term's name.</param>
+    public Tensor RequireLabels(string loss) => Labels
         ?? throw new InvalidOperationException($"Loss '{loss}' needs labels, but this training run has no label column.");
 
-    internal Tensor RequireTeacher(string loss) => TeacherLogits
+    /// <summary>The teacher's logits, or an error naming <paramref name="loss"/> when the run has none.</summary>
+    /// <param name="loss">The asking term's name.</param>
+    public Tensor RequireTeacher(string loss) => TeacherLogits
         ?? throw new InvalidOperationException($"Loss '{loss}' needs teacher logits, but this training run has no teacher column.");
 }

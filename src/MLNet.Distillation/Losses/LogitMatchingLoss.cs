@@ -7,13 +7,10 @@ namespace MLNet.Distillation.Losses;
 /// Ba &amp; Caruana's logit matching, <c>½‖z_s − z_t‖²</c> summed over classes and averaged over the batch.
 /// Registry name <c>logit-mse</c>. Hinton KD tends to it at high temperature with zero-mean logits.
 /// </summary>
-public sealed class LogitMatchingLoss : IDistillationLoss
+internal sealed class LogitMatchingLoss : IDistillationLoss
 {
-    /// <summary>The registry name.</summary>
-    public const string RegistryName = "logit-mse";
-
     /// <inheritdoc />
-    public string Name => RegistryName;
+    public string Name => LossNames.LogitMatching;
 
     /// <inheritdoc />
     public bool NeedsLabels => false;

@@ -3,46 +3,66 @@ using System.Collections.Concurrent;
 namespace MLNet.Distillation.Losses;
 
 /// <summary>
-/// Loss terms by name, so that recipes can be written as data (<c>"kd"</c> with T = 4) and new terms plug in
-/// without touching the trainer. Built-in: <c>ce</c>, <c>kd</c>, <c>logit-mse</c>.
+/// The loss terms a recipe (<see cref="LossTerm"/>) can name, each with the tasks it applies to. The trainer looks every
+/// recipe entry up here, so a new term is one class plus one registration, and the training loop never changes.
+/// The registry only grows: a name, once registered (the built-in ones included), always means the same term, so a
+/// registration in one part of a program cannot change what a recipe means in another.
 /// </summary>
 public static class LossRegistry
 {
-    private static readonly ConcurrentDictionary<string, Func<LossSettings, IDistillationLoss>> Factories = new(StringComparer.OrdinalIgnoreCase)
+    private sealed record Entry(Func<LossParameters, IDistillationLoss> Factory, DistillationTask[] Tasks);
+
+    private static readonly ConcurrentDictionary<string, Entry> Entries = new(StringComparer.OrdinalIgnoreCase)
     {
-        [CrossEntropyLoss.RegistryName] = _ => new CrossEntropyLoss(),
-        [SoftTargetKLDivergenceLoss.RegistryName] = s => new SoftTargetKLDivergenceLoss(s.Temperature),
-        [LogitMatchingLoss.RegistryName] = _ => new LogitMatchingLoss(),
+        [LossNames.CrossEntropy] = new(_ => new CrossEntropyLoss(), [DistillationTask.MulticlassClassification]),
+        [LossNames.KnowledgeDistillation] = new(p => new SoftTargetKLDivergenceLoss(p.Temperature), [DistillationTask.MulticlassClassification]),
+        [LossNames.LogitMatching] = new(_ => new LogitMatchingLoss(), [DistillationTask.MulticlassClassification]),
     };
 
-    /// <summary>The registered names.</summary>
-    public static IReadOnlyCollection<string> Names => Factories.Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
+    /// <summary>Every registered name, in ordinal order.</summary>
+    public static IReadOnlyList<string> Names => Entries.Keys.Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>Registers (or replaces) a loss factory under <paramref name="name"/>.</summary>
-    /// <param name="name">The name.</param>
-    /// <param name="factory">Creates the term from the run's settings.</param>
-    public static void Register(string name, Func<LossSettings, IDistillationLoss> factory)
+    /// <summary>The names registered for <paramref name="task"/>, in ordinal order.</summary>
+    /// <param name="task">The prediction task.</param>
+    public static IReadOnlyList<string> NamesFor(DistillationTask task)
+        => Entries.Where(e => e.Value.Tasks.Contains(task)).Select(e => e.Key).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Registers a new loss term under <paramref name="name"/>. A name that is already registered is refused.</summary>
+    /// <param name="name">The name recipes use (case-insensitive).</param>
+    /// <param name="factory">Builds the term from its settings; read every setting the term takes through <see cref="LossParameters.Get"/>.</param>
+    /// <param name="tasks">The tasks the term applies to (at least one).</param>
+    public static void Register(string name, Func<LossParameters, IDistillationLoss> factory, params DistillationTask[] tasks)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(factory);
-        Factories[name] = factory;
+        ArgumentNullException.ThrowIfNull(tasks);
+        if (tasks.Length == 0)
+            throw new ArgumentException($"Loss term '{name}' must name at least one task it applies to.", nameof(tasks));
+        if (!Entries.TryAdd(name, new Entry(factory, tasks.Distinct().ToArray())))
+            throw new ArgumentException($"A loss term is already registered under the name '{name}'; choose another name.", nameof(name));
     }
 
-    /// <summary>Creates the term registered under <paramref name="name"/>.</summary>
-    /// <param name="name">The name.</param>
-    /// <param name="settings">The run's settings (temperature, ...).</param>
-    public static IDistillationLoss Create(string name, LossSettings settings)
+    /// <summary>Builds the term a recipe entry names, for a trainer of <paramref name="task"/>; errors name the entry.</summary>
+    internal static IDistillationLoss Create(LossTerm term, DistillationTask task, float trainerTemperature)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        if (name is null || !Factories.TryGetValue(name, out var factory))
-            throw new ArgumentException($"No loss is registered under the name '{name}'. Registered: {string.Join(", ", Names)}.", nameof(name));
-        return factory(settings);
+        if (!Entries.TryGetValue(term.Name, out var entry))
+            throw new ArgumentException($"No loss term is registered under the name '{term.Name}'. Terms for {Describe(task)}: {string.Join(", ", NamesFor(task))}.");
+        if (!entry.Tasks.Contains(task))
+            throw new ArgumentException($"Loss term '{term.Name}' is for {string.Join(" and ", entry.Tasks.Select(Describe))}, not {Describe(task)}. " +
+                $"Terms for {Describe(task)}: {string.Join(", ", NamesFor(task))}.");
+        var parameters = new LossParameters(term.Name, term.Parameters, trainerTemperature);
+        IDistillationLoss loss;
+        try { loss = entry.Factory(parameters); }
+        catch (ArgumentException e) { throw new ArgumentException($"Loss term '{term.Name}': {e.Message}", e); }
+        parameters.ThrowOnUnread();
+        return loss;
     }
-}
 
-/// <summary>Settings a loss factory may read.</summary>
-public sealed class LossSettings
-{
-    /// <summary>Softening temperature for soft-target terms.</summary>
-    public float Temperature { get; init; } = 4f;
+    internal static string Describe(DistillationTask task) => task switch
+    {
+        DistillationTask.MulticlassClassification => "multiclass classification",
+        DistillationTask.BinaryClassification => "binary classification",
+        DistillationTask.Regression => "regression",
+        _ => task.ToString(),
+    };
 }

@@ -8,11 +8,8 @@ namespace MLNet.Distillation.Losses;
 /// The KL is summed over classes and averaged over the batch (PyTorch's <c>reduction='batchmean'</c>, not <c>'mean'</c>,
 /// which would also divide by the class count); the T² factor keeps its gradients on the scale of the hard-label term.
 /// </summary>
-public sealed class SoftTargetKLDivergenceLoss : IDistillationLoss
+internal sealed class SoftTargetKLDivergenceLoss : IDistillationLoss
 {
-    /// <summary>The registry name.</summary>
-    public const string RegistryName = "kd";
-
     /// <summary>Creates the term at the given temperature.</summary>
     /// <param name="temperature">Softening temperature T &gt; 0.</param>
     public SoftTargetKLDivergenceLoss(float temperature)
@@ -26,7 +23,7 @@ public sealed class SoftTargetKLDivergenceLoss : IDistillationLoss
     public float Temperature { get; }
 
     /// <inheritdoc />
-    public string Name => RegistryName;
+    public string Name => LossNames.KnowledgeDistillation;
 
     /// <inheritdoc />
     public bool NeedsLabels => false;

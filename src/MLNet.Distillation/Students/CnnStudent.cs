@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MLNet.Distillation.Students;
+namespace MLNet.Distillation;
 
 /// <summary>
 /// A convolutional network that reads a flat feature vector as [C, H, W] images: per entry of <see cref="ConvChannels"/>
@@ -12,8 +12,11 @@ namespace MLNet.Distillation.Students;
 /// </summary>
 public sealed class CnnStudent : StudentArchitecture
 {
-    /// <summary>How a row's features are laid out: channels, height, width. Default [1, 28, 28] (MNIST-style images).</summary>
-    public int[] InputShape { get; set; } = [1, 28, 28];
+    /// <summary>
+    /// How a row's features are laid out: channels, height, width, in that order (e.g. <c>[1, 28, 28]</c> for 784-value grey
+    /// images). Required: the network cannot guess it from the number of features, and a wrong guess would train on scrambled images.
+    /// </summary>
+    public required int[] InputShape { get; set; }
 
     /// <summary>Output channels of each convolution block. Default [32, 64].</summary>
     public int[] ConvChannels { get; set; } = [32, 64];
@@ -29,12 +32,19 @@ public sealed class CnnStudent : StudentArchitecture
 
     /// <inheritdoc />
     public override string Describe(int inputSize, int classCount)
-        => $"CNN {string.Join("x", InputShape)} conv{string.Join("-conv", ConvChannels)}{string.Concat(DenseLayers.Select(d => $"-dense{d}"))}-{classCount}";
+        => $"CNN {string.Join("x", InputShape ?? [])} conv{string.Join("-conv", ConvChannels)}{string.Concat(DenseLayers.Select(d => $"-dense{d}"))}-{classCount}";
+
+    internal override StudentArchitecture Copy() => new CnnStudent
+    {
+        InputShape = InputShape?.ToArray()!, ConvChannels = ConvChannels?.ToArray()!, KernelSize = KernelSize,
+        DenseLayers = DenseLayers?.ToArray()!, Dropout = Dropout,
+    };
 
     internal override StudentNetwork Build(int inputSize, int classCount)
     {
         if (InputShape is not { Length: 3 } || InputShape.Any(d => d <= 0))
-            throw new ArgumentOutOfRangeException(nameof(InputShape), $"{nameof(CnnStudent)}.{nameof(InputShape)} must be [channels, height, width].");
+            throw new ArgumentOutOfRangeException(nameof(InputShape), $"{nameof(CnnStudent)}.{nameof(InputShape)} must be [channels, height, width] with positive sizes, " +
+                $"not [{string.Join(", ", InputShape ?? [])}]; the feature column has {inputSize} values per row.");
         if (InputShape[0] * InputShape[1] * InputShape[2] != inputSize)
             throw new ArgumentOutOfRangeException(nameof(InputShape), $"{nameof(CnnStudent)}.{nameof(InputShape)} [{string.Join(", ", InputShape)}] " +
                 $"holds {InputShape[0] * InputShape[1] * InputShape[2]} values, but the feature column has {inputSize} per row.");

@@ -2,13 +2,13 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MLNet.Distillation.Students;
+namespace MLNet.Distillation;
 
 /// <summary>A multi-layer perceptron student: Linear → ReLU (→ Dropout) per hidden layer, then a Linear head.</summary>
 public sealed class MlpStudent : StudentArchitecture
 {
     /// <summary>Widths of the hidden layers, input side first. Default one layer of 64 units; empty gives a linear model.</summary>
-    public int[] HiddenLayers { get; set; } = [64];
+    public int[] HiddenLayers { get; set; } = [Defaults.HiddenLayerWidth];
 
     /// <summary>Dropout probability after each hidden activation during training (0 disables it).</summary>
     public float Dropout { get; set; }
@@ -16,6 +16,8 @@ public sealed class MlpStudent : StudentArchitecture
     /// <inheritdoc />
     public override string Describe(int inputSize, int classCount)
         => $"MLP {string.Join("-", HiddenLayers.Prepend(inputSize).Append(classCount))}";
+
+    internal override StudentArchitecture Copy() => new MlpStudent { HiddenLayers = HiddenLayers?.ToArray()!, Dropout = Dropout };
 
     internal override StudentNetwork Build(int inputSize, int classCount)
     {

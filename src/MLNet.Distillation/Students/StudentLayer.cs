@@ -1,4 +1,4 @@
-namespace MLNet.Distillation.Students;
+namespace MLNet.Distillation;
 
 /// <summary>
 /// One inference-time layer of a trained student, with its weights copied out of TorchSharp.

@@ -1,7 +1,7 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MLNet.Distillation.Students;
+namespace MLNet.Distillation;
 
 /// <summary>A trainable student: maps [B, F] features to [B, K] logits, and hands its weights to the exporter.</summary>
 internal abstract class StudentNetwork : nn.Module<Tensor, Tensor>

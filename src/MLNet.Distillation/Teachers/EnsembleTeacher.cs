@@ -1,10 +1,10 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNet.Distillation.Teachers;
+namespace MLNet.Distillation;
 
 /// <summary>Several teachers combined by a weighted mean of their logits or of their probabilities.</summary>
-public sealed class EnsembleTeacher : Teacher
+internal sealed class EnsembleTeacher : Teacher
 {
     private readonly (Teacher Teacher, float Weight)[] _members;
     private readonly EnsembleCombination _combination;

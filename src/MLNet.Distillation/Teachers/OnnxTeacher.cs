@@ -2,14 +2,14 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 
-namespace MLNet.Distillation.Teachers;
+namespace MLNet.Distillation;
 
 /// <summary>
 /// A teacher that is an ONNX model, run by ONNX Runtime on whole blocks of rows at once (one
 /// <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string})"/>
 /// per block, over a buffer that is reused): row-at-a-time scoring would spend most of its time in per-call overhead.
 /// </summary>
-public sealed class OnnxTeacher : Teacher
+internal sealed class OnnxTeacher : Teacher
 {
     private readonly InferenceSession _session;
     private readonly OnnxTeacherOptions _options;
@@ -99,10 +99,10 @@ public sealed class OnnxTeacher : Teacher
 
     internal override void CheckInputShape(SchemaShape inputShape)
     {
-        if (Internal.SchemaShapes.Find(inputShape, _options.InputColumnName) is not { } column)
+        if (ColumnView.Find(inputShape, _options.InputColumnName) is not { } column)
             throw new ArgumentOutOfRangeException(nameof(inputShape), $"Teacher input column '{_options.InputColumnName}' was not found in the data.");
-        if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
-            throw new ArgumentOutOfRangeException(nameof(inputShape), $"Teacher input column '{_options.InputColumnName}' must be a known-size vector of Single, but is {column.Kind} of {column.ItemType}.");
+        if (!column.IsKnownSizeVector || column.IsKey || column.RawItemType != typeof(float))
+            throw new ArgumentOutOfRangeException(nameof(inputShape), $"Teacher input column '{_options.InputColumnName}' must be a known-size vector of Single, but is {column.TypeDescription}.");
     }
 
     internal override TeacherBinding Bind(DataViewSchema inputSchema)

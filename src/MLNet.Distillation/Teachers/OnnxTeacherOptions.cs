@@ -1,4 +1,4 @@
-namespace MLNet.Distillation.Teachers;
+namespace MLNet.Distillation;
 
 /// <summary>How an ONNX teacher is fed from the data and which of its outputs holds the class scores.</summary>
 public sealed class OnnxTeacherOptions

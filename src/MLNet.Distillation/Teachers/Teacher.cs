@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNet.Distillation.Teachers;
+namespace MLNet.Distillation;
 
 /// <summary>
 /// A trained model whose logits become the student's soft targets. Create one with <see cref="FromOnnx(string, OnnxTeacherOptions?)"/>,
@@ -28,7 +28,7 @@ public abstract class Teacher : IDisposable
     /// <summary>An ONNX model file as teacher. Run with ONNX Runtime in batches.</summary>
     /// <param name="path">Path of the .onnx file.</param>
     /// <param name="options">Input/output mapping; defaults read the <c>Features</c> column into the model's only input and use its first output as logits.</param>
-    public static OnnxTeacher FromOnnx(string path, OnnxTeacherOptions? options = null)
+    public static Teacher FromOnnx(string path, OnnxTeacherOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
@@ -43,7 +43,7 @@ public abstract class Teacher : IDisposable
     /// <summary>An ONNX model held in memory (or read from a stream) as teacher.</summary>
     /// <param name="model">A stream positioned at the start of the ONNX model; read to its end.</param>
     /// <param name="options">Input/output mapping.</param>
-    public static OnnxTeacher FromOnnx(Stream model, OnnxTeacherOptions? options = null)
+    public static Teacher FromOnnx(Stream model, OnnxTeacherOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         using var copy = new MemoryStream();
@@ -56,13 +56,13 @@ public abstract class Teacher : IDisposable
     /// its ONNX export runs in ONNX Runtime, reading the student's feature column and its <c>Logits</c> output.
     /// </summary>
     /// <param name="student">The trained network.</param>
-    public static OnnxTeacher FromStudent(Deployment.StudentTransformer student)
+    public static Teacher FromStudent(StudentTransformer student)
     {
         ArgumentNullException.ThrowIfNull(student);
         return new OnnxTeacher(student.ToOnnx(), student.Architecture, new OnnxTeacherOptions
         {
             InputColumnName = student.FeatureColumnName,
-            OnnxOutputName = Export.StudentOnnxExporter.LogitsOutput,
+            OnnxOutputName = StudentOnnxExporter.LogitsOutput,
             ClassNames = student.ClassNames?.ToArray(),
         });
     }
@@ -71,16 +71,16 @@ public abstract class Teacher : IDisposable
     /// <param name="model">The fitted transformer; it must accept the data given to TeacherScore and write a float-vector score column.</param>
     /// <param name="scoreColumnName">The column holding its class scores; ML.NET's multiclass trainers write probabilities to <c>Score</c>.</param>
     /// <param name="outputKind">Whether that column holds probabilities (ML.NET's multiclass trainers) or logits.</param>
-    public static TransformerTeacher FromTransformer(ITransformer model, string scoreColumnName = DefaultColumnNames.Score,
+    public static Teacher FromTransformer(ITransformer model, string scoreColumnName = DefaultColumnNames.Score,
         TeacherOutputKind outputKind = TeacherOutputKind.Probabilities)
-        => new(model, scoreColumnName, outputKind, "ML.NET model");
+        => new TransformerTeacher(model, scoreColumnName, outputKind, "ML.NET model");
 
     /// <summary>Loads an ML.NET model .zip and uses it as teacher.</summary>
     /// <param name="mlContext">The context to load the model with.</param>
     /// <param name="path">Path of the model .zip written by <c>mlContext.Model.Save</c>.</param>
     /// <param name="scoreColumnName">The column holding its class scores.</param>
     /// <param name="outputKind">Whether that column holds probabilities or logits.</param>
-    public static TransformerTeacher FromMLNetModel(MLContext mlContext, string path, string scoreColumnName = DefaultColumnNames.Score,
+    public static Teacher FromMLNetModel(MLContext mlContext, string path, string scoreColumnName = DefaultColumnNames.Score,
         TeacherOutputKind outputKind = TeacherOutputKind.Probabilities)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
@@ -97,9 +97,9 @@ public abstract class Teacher : IDisposable
     /// <summary>Several teachers combined into one by a weighted mean of their logits or probabilities.</summary>
     /// <param name="members">The teachers and their weights (positive; normalised to sum to one).</param>
     /// <param name="combination">Whether to average logits or probabilities.</param>
-    public static EnsembleTeacher Ensemble(IEnumerable<(Teacher Teacher, float Weight)> members,
+    public static Teacher Ensemble(IEnumerable<(Teacher Teacher, float Weight)> members,
         EnsembleCombination combination = EnsembleCombination.MeanLogits)
-        => new(members, combination);
+        => new EnsembleTeacher(members, combination);
 
     /// <summary>Releases native resources (ONNX Runtime sessions).</summary>
     public void Dispose()

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNet.Distillation.Teachers;
+namespace MLNet.Distillation;
 
 /// <summary>
 /// Teacher logits written once to a file in ML.NET's binary IDataView format and reused by later fits.
@@ -125,7 +125,7 @@ internal static class TeacherOutputCache
         var definition = SchemaDefinition.Create(typeof(LogitsRow));
         definition[nameof(LogitsRow.Logits)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, classes);
         var view = ml.Data.LoadFromEnumerable(rows, definition);
-        Internal.AtomicFile.Write(path, stream => ml.Data.SaveAsBinary(view, stream, keepHidden: false));
+        AtomicFile.Write(path, stream => ml.Data.SaveAsBinary(view, stream, keepHidden: false));
     }
 
     private sealed class LogitsRow

@@ -1,4 +1,4 @@
-namespace MLNet.Distillation.Teachers;
+namespace MLNet.Distillation;
 
 /// <summary>What a teacher model's output holds.</summary>
 public enum TeacherOutputKind

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNet.Distillation.Teachers;
+namespace MLNet.Distillation;
 
 /// <summary>
 /// Estimator for <c>mlContext.Transforms.TeacherScore(...)</c>: appends the teacher's logits as a float-vector column.
@@ -19,7 +19,7 @@ public sealed class TeacherScoringEstimator : IEstimator<TeacherScoringTransform
         public string OutputColumnName { get; set; } = DefaultColumnNames.TeacherLogits;
 
         /// <summary>Rows scored per teacher call. Larger blocks amortise per-call cost; 256 is past the knee for small CNNs on CPU.</summary>
-        public int BatchSize { get; set; } = 256;
+        public int BatchSize { get; set; } = Defaults.TeacherBatchSize;
 
         /// <summary>
         /// A folder in which to keep the teacher's logits (ML.NET binary IDataView files) between fits; null scores every time.
@@ -37,9 +37,10 @@ public sealed class TeacherScoringEstimator : IEstimator<TeacherScoringTransform
         if (options.Teacher is null)
             throw new ArgumentNullException(nameof(options), $"{nameof(Options)}.{nameof(Options.Teacher)} must be set.");
         ArgumentException.ThrowIfNullOrEmpty(options.OutputColumnName, $"{nameof(Options)}.{nameof(Options.OutputColumnName)}");
-        if (options.BatchSize <= 0)
-            throw new ArgumentOutOfRangeException(nameof(options), $"{nameof(Options)}.{nameof(Options.BatchSize)} must be positive, not {options.BatchSize}.");
-        _options = options;
+        if (options.BatchSize is <= 0 or > Defaults.MaxTeacherBatchSize)
+            throw new ArgumentOutOfRangeException(nameof(options), $"{nameof(Options)}.{nameof(Options.BatchSize)} must be between 1 and {Defaults.MaxTeacherBatchSize:N0}, not {options.BatchSize:N0}.");
+        // A private copy: changing the options object afterwards cannot change this estimator.
+        _options = new Options { Teacher = options.Teacher, OutputColumnName = options.OutputColumnName, BatchSize = options.BatchSize, CacheDirectory = options.CacheDirectory };
     }
 
     /// <summary>Checks the data against the teacher and returns the scoring transformer.</summary>
@@ -61,6 +62,6 @@ public sealed class TeacherScoringEstimator : IEstimator<TeacherScoringTransform
         _options.Teacher!.CheckInputShape(inputSchema);
         var builder = new DataViewSchema.Builder();
         builder.AddColumn(_options.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, 1));
-        return Internal.SchemaShapes.Append(inputSchema, builder.ToSchema());
+        return SchemaShapes.Append(inputSchema, builder.ToSchema());
     }
 }

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNet.Distillation.Teachers;
+namespace MLNet.Distillation;
 
 /// <summary>
 /// Appends the teacher's logits to the data. The column is lazy: nothing is scored until a cursor reads it,

@@ -1,13 +1,13 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNet.Distillation.Teachers;
+namespace MLNet.Distillation;
 
 /// <summary>
 /// A teacher that is a fitted ML.NET model: its score column (class probabilities for ML.NET's multiclass
 /// trainers) becomes the soft targets. ML.NET scores row by row; this teacher reads those rows in blocks.
 /// </summary>
-public sealed class TransformerTeacher : Teacher
+internal sealed class TransformerTeacher : Teacher
 {
     private readonly ITransformer _model;
     private readonly string _scoreColumnName;

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using MLNet.Distillation.Losses;
-using MLNet.Distillation.Students;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MLNet.Distillation.Training;
+namespace MLNet.Distillation;
 
 /// <summary>
 /// Mini-batch training of a student on a materialised table. Knows nothing about which losses it sums:
@@ -12,6 +11,7 @@ namespace MLNet.Distillation.Training;
 /// </summary>
 internal sealed class StudentTrainingLoop
 {
+    public required TrainingTask Task { get; init; }
     public required StudentArchitecture Architecture { get; init; }
     public required IReadOnlyList<WeightedLoss> Losses { get; init; }
     public required int Epochs { get; init; }
@@ -32,14 +32,14 @@ internal sealed class StudentTrainingLoop
         random.manual_seed(Seed);
         var shuffler = new Random(Seed);
 
-        using var network = Architecture.Build(train.FeatureCount, train.ClassCount);
+        using var network = Architecture.Build(train.FeatureCount, train.OutputCount);
         network.to(Device);
         long parameterCount = network.parameters().Sum(p => p.numel());
         using var optimizer = optim.AdamW(network.parameters(), LearningRate, weight_decay: WeightDecay);
 
         using var features = tensor(train.Features, [train.RowCount, train.FeatureCount], device: Device);
-        using var labels = train.Labels is null ? null : tensor(train.Labels, [train.RowCount], device: Device);
-        using var teacher = train.TeacherLogits is null ? null : tensor(train.TeacherLogits, [train.RowCount, train.ClassCount], device: Device);
+        using var labels = Task.LabelTensor(train.Labels, train.RowCount, Device);
+        using var teacher = train.TeacherLogits is null ? null : tensor(train.TeacherLogits, [train.RowCount, train.OutputCount], device: Device);
 
         var history = new List<EpochReport>();
         var wallClock = Stopwatch.StartNew();
@@ -51,6 +51,7 @@ internal sealed class StudentTrainingLoop
         var termSums = Losses.Select(_ => zeros(1, ScalarType.Float64, Device)).ToArray();
         using var totalSum = zeros(1, ScalarType.Float64, Device);
         using var correct = zeros(1, ScalarType.Int64, Device);
+        bool countsCorrect = false;
         var termNames = UniqueNames(Losses.Select(l => l.Loss.Name).ToList());
         Tensor[]? best = null;
         double bestScore = double.NegativeInfinity;
@@ -72,7 +73,7 @@ internal sealed class StudentTrainingLoop
                 using var scope = NewDisposeScope();
                 var index = permutation.narrow(0, start, size);
                 var logits = network.forward(features.index_select(0, index));
-                var batch = new DistillationBatch(logits, labels?.index_select(0, index), teacher?.index_select(0, index), epoch);
+                var batch = new DistillationBatch(logits, labels.index_select(0, index), teacher?.index_select(0, index), epoch);
 
                 Tensor? total = null;
                 for (int t = 0; t < Losses.Count; t++)
@@ -86,8 +87,11 @@ internal sealed class StudentTrainingLoop
                 total!.backward();
                 optimizer.step();
                 totalSum.add_(total.detach().to_type(ScalarType.Float64) * size);
-                if (batch.Labels is { } y)
-                    correct.add_(logits.detach().argmax(1).eq(y).sum()); // unlabelled rows (−1) never match
+                if (Task.CountCorrect(logits.detach(), batch.Labels!) is { } right)
+                {
+                    correct.add_(right);
+                    countsCorrect = true;
+                }
                 insideTorch.Stop();
                 samples += size;
             }
@@ -103,15 +107,14 @@ internal sealed class StudentTrainingLoop
             var report = new EpochReport(epoch + 1,
                 termNames.Select((name, t) => (name, termSums[t].item<double>() / train.RowCount)).ToDictionary(p => p.name, p => p.Item2),
                 totalSum.item<double>() / train.RowCount,
-                labels is null || labelledRows == 0 ? null : (double)correct.item<long>() / labelledRows,
+                labelledRows == 0 || !countsCorrect ? null : correct.item<long>() / (double)labelledRows,
                 validAccuracy, validLoss, clock.Elapsed);
             history.Add(report);
             OnEpoch?.Invoke(report);
 
-            if (validAccuracy is double accuracy)
+            if (validLoss is double loss)
             {
-                // Best by accuracy, ties broken by lower validation loss (scaled to stay below one accuracy step).
-                double score = accuracy - validLoss!.Value * 1e-9;
+                double score = Task.ValidationScore(validAccuracy, loss);
                 if (score > bestScore)
                 {
                     bestScore = score;
@@ -139,17 +142,14 @@ internal sealed class StudentTrainingLoop
             wallClock.Elapsed, insideTorch.Elapsed, samples);
     }
 
-    private (double Accuracy, double Loss) Evaluate(StudentNetwork network, TrainingTable validation)
+    private (double? Accuracy, double Loss) Evaluate(StudentNetwork network, TrainingTable validation)
     {
         network.eval();
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var x = tensor(validation.Features, [validation.RowCount, validation.FeatureCount], device: Device);
-        var y = tensor(validation.Labels!, [validation.RowCount], device: Device);
-        var logits = network.forward(x);
-        double accuracy = logits.argmax(1).eq(y).sum().item<long>() / (double)validation.RowCount;
-        double loss = nn.functional.cross_entropy(logits, y).item<float>();
-        return (accuracy, loss);
+        var y = Task.LabelTensor(validation.Labels, validation.RowCount, Device);
+        return Task.Validate(network.forward(x), y);
     }
 
     /// <summary>Term names for reports; a name used twice gets a suffix (<c>ce</c>, <c>ce#2</c>) so no term's figure is lost.</summary>

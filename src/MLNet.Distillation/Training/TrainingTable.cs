@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNet.Distillation.Training;
+namespace MLNet.Distillation;
 
 /// <summary>
 /// The training data copied once per Fit into contiguous arrays (row-major), the layout tensors are made from.
@@ -11,53 +11,56 @@ internal sealed class TrainingTable
 {
     public required int RowCount { get; init; }
     public required int FeatureCount { get; init; }
-    public required int ClassCount { get; init; }
+    /// <summary>Teacher outputs per row (the student's outputs per row).</summary>
+    public required int OutputCount { get; init; }
     public required float[] Features { get; init; }
-    /// <summary>0-based class indices (−1 for a row kept without label), or null when there is no label column.</summary>
-    public required long[]? Labels { get; init; }
-    /// <summary>Teacher logits [RowCount, ClassCount], or null without a teacher column.</summary>
+    /// <summary>The label per row as the task reads it (0-based class index or value); NaN for a row kept without label.</summary>
+    public required float[] Labels { get; init; }
+    /// <summary>Teacher outputs [RowCount, OutputCount], or null without a teacher column.</summary>
     public required float[]? TeacherLogits { get; init; }
-    /// <summary>Rows left out because their label was missing and there is no teacher to learn them from.</summary>
+    /// <summary>Rows left out because their label was missing and no loss term can learn from them.</summary>
     public required long SkippedRows { get; init; }
-    /// <summary>Rows kept without label: with a teacher column they teach through the soft-target terms only.</summary>
+    /// <summary>Rows kept without label: they teach through the terms that need no labels (the soft-target terms).</summary>
     public required long UnlabelledRows { get; init; }
 
-    public static TrainingTable Load(IDataView data, DataViewSchema.Column features, DataViewSchema.Column? label,
-        DataViewSchema.Column? teacher, int featureCount, int classCount)
+    /// <summary>
+    /// Reads every row once: features, label (through the task) and, when given, the teacher column. With
+    /// <paramref name="keepUnlabelled"/> rows without a label are kept (some loss term learns from them); otherwise they
+    /// are left out, as ML.NET's trainers do.
+    /// </summary>
+    public static TrainingTable Load(IDataView data, TrainingTask task, DataViewSchema.Column features, DataViewSchema.Column label,
+        DataViewSchema.Column? teacher, int featureCount, int outputCount, bool keepUnlabelled)
     {
-        var columns = new List<DataViewSchema.Column> { features };
-        if (label is { } l) columns.Add(l);
+        var columns = new List<DataViewSchema.Column> { features, label };
         if (teacher is { } t) columns.Add(t);
 
         // With a known row count the buffers are allocated once at their final size and handed over without copying.
         long expected = data.GetRowCount() ?? 1024;
         var featureBuffer = new Growable<float>((int)Math.Min(expected * featureCount, Array.MaxLength));
-        var labelBuffer = label is null ? null : new Growable<long>((int)Math.Min(expected, Array.MaxLength));
-        var teacherBuffer = teacher is null ? null : new Growable<float>((int)Math.Min(expected * classCount, Array.MaxLength));
+        var labelBuffer = new Growable<float>((int)Math.Min(expected, Array.MaxLength));
+        var teacherBuffer = teacher is null ? null : new Growable<float>((int)Math.Min(expected * outputCount, Array.MaxLength));
 
         using var cursor = data.GetRowCursor(columns);
         var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
-        var getLabel = label is { } lc ? cursor.GetGetter<uint>(lc) : null;
+        var getLabel = task.CreateLabelReader(cursor, label);
         var getTeacher = teacher is { } tc ? cursor.GetGetter<VBuffer<float>>(tc) : null;
         VBuffer<float> row = default, logits = default;
-        uint key = 0;
         long rowIndex = -1, skipped = 0, unlabelled = 0;
         int rows = 0;
         while (cursor.MoveNext())
         {
             rowIndex++;
-            if (getLabel is not null)
+            float y = getLabel();
+            if (float.IsNaN(y))
             {
-                getLabel(ref key);
-                if (key == 0 && teacher is null) // ML.NET's missing key: like ML.NET's trainers, leave the row out
+                if (!keepUnlabelled) // like ML.NET's trainers, leave the row out
                 {
                     skipped++;
                     continue;
                 }
-                if (key == 0)
-                    unlabelled++; // a transfer-set row: the teacher's logits are its only target
-                labelBuffer!.Add((long)key - 1);
+                unlabelled++; // a transfer-set row: the teacher's outputs are its only target
             }
+            labelBuffer.Add(y);
             getFeatures(ref row);
             var span = featureBuffer.AddSpan(featureCount);
             row.CopyTo(span);
@@ -65,7 +68,7 @@ internal sealed class TrainingTable
             if (getTeacher is not null)
             {
                 getTeacher(ref logits);
-                var teacherSpan = teacherBuffer!.AddSpan(classCount);
+                var teacherSpan = teacherBuffer!.AddSpan(outputCount);
                 logits.CopyTo(teacherSpan);
                 CheckFinite(teacherSpan, teacher!.Value.Name, rowIndex);
             }
@@ -75,9 +78,9 @@ internal sealed class TrainingTable
         {
             RowCount = rows,
             FeatureCount = featureCount,
-            ClassCount = classCount,
+            OutputCount = outputCount,
             Features = featureBuffer.ToArray(),
-            Labels = labelBuffer?.ToArray(),
+            Labels = labelBuffer.ToArray(),
             TeacherLogits = teacherBuffer?.ToArray(),
             SkippedRows = skipped,
             UnlabelledRows = unlabelled,
@@ -88,20 +91,20 @@ internal sealed class TrainingTable
     public TrainingTable Subset(IReadOnlyList<int> indices)
     {
         var features = new float[indices.Count * FeatureCount];
-        var labels = Labels is null ? null : new long[indices.Count];
-        var teacher = TeacherLogits is null ? null : new float[indices.Count * ClassCount];
+        var labels = new float[indices.Count];
+        var teacher = TeacherLogits is null ? null : new float[indices.Count * OutputCount];
         for (int i = 0; i < indices.Count; i++)
         {
             int r = indices[i];
             Array.Copy(Features, (long)r * FeatureCount, features, (long)i * FeatureCount, FeatureCount);
-            if (labels is not null) labels[i] = Labels![r];
-            if (teacher is not null) Array.Copy(TeacherLogits!, (long)r * ClassCount, teacher, (long)i * ClassCount, ClassCount);
+            labels[i] = Labels[r];
+            if (teacher is not null) Array.Copy(TeacherLogits!, (long)r * OutputCount, teacher, (long)i * OutputCount, OutputCount);
         }
         return new TrainingTable
         {
-            RowCount = indices.Count, FeatureCount = FeatureCount, ClassCount = ClassCount,
+            RowCount = indices.Count, FeatureCount = FeatureCount, OutputCount = OutputCount,
             Features = features, Labels = labels, TeacherLogits = teacher, SkippedRows = 0,
-            UnlabelledRows = labels?.LongCount(l => l < 0) ?? 0,
+            UnlabelledRows = labels.LongCount(float.IsNaN),
         };
     }
 

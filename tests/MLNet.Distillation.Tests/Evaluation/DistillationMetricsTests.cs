@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Distillation.Evaluation;
 
 namespace MLNet.Distillation.Tests.Evaluation;
 
@@ -45,15 +44,6 @@ public sealed class DistillationMetricsTests
         var data = ml.Data.LoadFromEnumerable(rows);
         var scored = ml.Transforms.Conversion.MapValueToKey("Label", keyData: keys).Fit(data).Transform(data);
         Assert.Equal(0.4625, DistillationMetrics.ExpectedCalibrationError(scored, bins: 2), 6);
-    }
-
-    [Fact]
-    public void Latency_percentiles_are_ordered()
-    {
-        var stats = LatencyStatistics.Measure(i => Thread.SpinWait(50 + i % 7), calls: 200, warmup: 10);
-        Assert.Equal(200, stats.Calls);
-        Assert.True(stats.P50Microseconds <= stats.P95Microseconds);
-        Assert.True(stats.MeanMicroseconds > 0);
     }
 
     private static float[] OneHot(int index, int length) => Enumerable.Range(0, length).Select(i => i == index ? 1f : 0f).ToArray();

@@ -91,17 +91,6 @@ public sealed class LossTermTests
     }
 
     [Fact]
-    public void Registry_creates_terms_by_name_and_names_the_unknown()
-    {
-        var settings = new LossSettings { Temperature = 3 };
-        Assert.IsType<CrossEntropyLoss>(LossRegistry.Create("ce", settings));
-        Assert.Equal(3, Assert.IsType<SoftTargetKLDivergenceLoss>(LossRegistry.Create("KD", settings)).Temperature);
-        var error = Assert.Throws<ArgumentException>(() => LossRegistry.Create("dkd-typo", settings));
-        Assert.Contains("dkd-typo", error.Message);
-        Assert.Contains("logit-mse", error.Message);
-    }
-
-    [Fact]
     public void Missing_inputs_are_named()
     {
         using var scope = NewDisposeScope();

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Distillation.Testbed;
 
 namespace MLNet.Distillation.Tests.Support;
 
@@ -25,6 +26,15 @@ internal static class TestData
         var digits = Digits(ml, rows + skip);
         var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(Digits(ml, 1797)).Transform(digits);
         return ml.Data.Cache(skip > 0 ? ml.Data.SkipRows(keyed, skip) : keyed);
+    }
+
+    /// <summary>Digits <paramref name="skip"/>..<paramref name="skip"/>+<paramref name="rows"/> in memory, features scaled to [0, 1], class names "0".."9".</summary>
+    public static InMemoryClassificationData DigitsInMemory(int skip, int rows)
+    {
+        var lines = File.ReadLines(Fixture("digits.csv")).Skip(skip).Take(rows)
+            .Select(l => l.Split(',').Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        return new InMemoryClassificationData(lines.SelectMany(v => v.Take(64).Select(p => p / 16f)).ToArray(),
+            lines.Select(v => (int)v[64]).ToArray(), 64, Enumerable.Range(0, 10).Select(d => d.ToString()).ToArray());
     }
 
     /// <summary>All float vectors of one column, row by row.</summary>

@@ -1,12 +1,11 @@
 using Microsoft.ML;
-using MLNet.Distillation.Teachers;
 using MLNet.Distillation.Tests.Support;
 
 namespace MLNet.Distillation.Tests.Teachers;
 
 public sealed class EnsembleTeacherTests
 {
-    private static OnnxTeacher Cnn(string output = "logits", TeacherOutputKind kind = TeacherOutputKind.Logits)
+    private static Teacher Cnn(string output = "logits", TeacherOutputKind kind = TeacherOutputKind.Logits)
         => Teacher.FromOnnx(TinyCnnReference.ModelPath, new OnnxTeacherOptions { InputShape = [1, 8, 8], OnnxOutputName = output, OutputKind = kind });
 
     [Fact]

@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
-using MLNet.Distillation.Teachers;
 using MLNet.Distillation.Tests.Support;
 
 namespace MLNet.Distillation.Tests.Teachers;
@@ -102,7 +101,7 @@ public sealed class OnnxTeacherTests
         using var teacher = Teacher.FromOnnx(TinyCnnReference.ModelPath, new OnnxTeacherOptions { InputColumnName = "Pixels2", InputShape = [1, 8, 8] });
         var missing = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.TeacherScore(teacher).Fit(data));
         Assert.Contains("'Pixels2'", missing.Message);
-        Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.TeacherScore(teacher).GetOutputSchema(new SchemaShape(MLNet.Distillation.Internal.SchemaShapes.FromSchema(data.Schema))));
+        Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.TeacherScore(teacher).GetOutputSchema(new SchemaShape(SchemaShapes.FromSchema(data.Schema))));
 
         using var wrongShape = Teacher.FromOnnx(TinyCnnReference.ModelPath, new OnnxTeacherOptions { InputShape = [1, 7, 7] });
         var length = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.TeacherScore(wrongShape).Fit(data));

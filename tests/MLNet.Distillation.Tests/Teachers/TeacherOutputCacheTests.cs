@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using MLNet.Distillation.Teachers;
 using MLNet.Distillation.Tests.Support;
 
 namespace MLNet.Distillation.Tests.Teachers;
@@ -14,7 +13,7 @@ public sealed class TeacherOutputCacheTests : IDisposable
         => TestData.Column(ml.Transforms.TeacherScore(new TeacherScoringEstimator.Options { Teacher = teacher, CacheDirectory = cache, BatchSize = 64 })
             .Fit(data).Transform(data), DefaultColumnNames.TeacherLogits);
 
-    private static OnnxTeacher Cnn(string output = "logits", TeacherOutputKind kind = TeacherOutputKind.Logits)
+    private static Teacher Cnn(string output = "logits", TeacherOutputKind kind = TeacherOutputKind.Logits)
         => Teacher.FromOnnx(TinyCnnReference.ModelPath, new OnnxTeacherOptions { InputShape = [1, 8, 8], OnnxOutputName = output, OutputKind = kind });
 
     [Fact]

@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Distillation.Teachers;
 using MLNet.Distillation.Tests.Support;
 
 namespace MLNet.Distillation.Tests.Teachers;

@@ -1,17 +1,12 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Distillation.Deployment;
-using MLNet.Distillation.Evaluation;
-using MLNet.Distillation.Students;
-using MLNet.Distillation.Teachers;
 using MLNet.Distillation.Tests.Support;
-using MLNet.Distillation.Training;
 
 namespace MLNet.Distillation.Tests.Training;
 
 public sealed class DistillationTrainerTests
 {
-    private static DistillationTrainer.Options Quick(int seed = 3, string? teacher = DefaultColumnNames.TeacherLogits) => new()
+    private static DistillationMulticlassTrainer.Options Quick(int seed = 3, string? teacher = DefaultColumnNames.TeacherLogits) => new()
     {
         TeacherColumnName = teacher,
         Student = new MlpStudent { HiddenLayers = [32] },
@@ -20,7 +15,7 @@ public sealed class DistillationTrainerTests
         Seed = seed,
     };
 
-    private static OnnxTeacher CnnTeacher() => Teacher.FromOnnx(TinyCnnReference.ModelPath, new OnnxTeacherOptions { InputShape = [1, 8, 8], OnnxOutputName = "logits" });
+    private static Teacher CnnTeacher() => Teacher.FromOnnx(TinyCnnReference.ModelPath, new OnnxTeacherOptions { InputShape = [1, 8, 8], OnnxOutputName = "logits" });
 
     [Fact]
     public void Baseline_student_learns_digits_and_ml_net_evaluates_its_output()
@@ -28,7 +23,7 @@ public sealed class DistillationTrainerTests
         var ml = new MLContext(0);
         var train = TestData.KeyedDigits(ml, 600);
         var test = TestData.KeyedDigits(ml, 300, skip: 600);
-        var student = ml.Distillation.Trainer(Quick(teacher: null)).Fit(train);
+        var student = ml.MulticlassClassification.Trainers.Distillation(Quick(teacher: null)).Fit(train);
 
         var scored = student.Transform(test);
         var metrics = ml.MulticlassClassification.Evaluate(scored);
@@ -54,7 +49,7 @@ public sealed class DistillationTrainerTests
         var train = TestData.KeyedDigits(ml, 400);
         var test = TestData.KeyedDigits(ml, 200, skip: 400);
         using var teacher = CnnTeacher();
-        var model = ml.Transforms.TeacherScore(teacher).Append(ml.Distillation.Trainer(Quick())).Fit(train);
+        var model = ml.Transforms.TeacherScore(teacher).Append(ml.MulticlassClassification.Trainers.Distillation(Quick())).Fit(train);
 
         var zip = Path.Combine(Path.GetTempPath(), $"student-{Guid.NewGuid():N}.zip");
         try
@@ -85,7 +80,7 @@ public sealed class DistillationTrainerTests
         var ml = new MLContext(0);
         var train = TestData.KeyedDigits(ml, 300);
         using var teacher = CnnTeacher();
-        float[][] Scores(int seed) => TestData.Column(ml.Transforms.TeacherScore(teacher).Append(ml.Distillation.Trainer(Quick(seed))).Fit(train).Transform(train), "Score");
+        float[][] Scores(int seed) => TestData.Column(ml.Transforms.TeacherScore(teacher).Append(ml.MulticlassClassification.Trainers.Distillation(Quick(seed))).Fit(train).Transform(train), "Score");
         var first = Scores(5);
         Assert.Equal(first, Scores(5));
         Assert.NotEqual(first, Scores(6));
@@ -104,7 +99,7 @@ public sealed class DistillationTrainerTests
         options.ValidationFraction = 0.2f;
         options.Alpha = 0.3f;
         options.Progress = new SynchronousProgress<EpochReport>(reports.Add);
-        var student = ml.Transforms.TeacherScore(teacher).Append(ml.Distillation.Trainer(options)).Fit(train).LastTransformer;
+        var student = ml.Transforms.TeacherScore(teacher).Append(ml.MulticlassClassification.Trainers.Distillation(options)).Fit(train).LastTransformer;
 
         Assert.Equal(options.NumberOfEpochs, reports.Count);
         Assert.All(reports, r =>
@@ -127,7 +122,7 @@ public sealed class DistillationTrainerTests
         var options = Quick(teacher: null);
         options.NumberOfEpochs = 200;
         options.EarlyStoppingPatience = 3;
-        var student = ml.Distillation.Trainer(options).Fit(train, validation);
+        var student = ml.MulticlassClassification.Trainers.Distillation(options).Fit(train, validation);
         Assert.True(student.TrainingHistory.Count < 200);
         Assert.Equal(student.BestEpoch + 3, student.TrainingHistory.Count);
     }
@@ -138,18 +133,18 @@ public sealed class DistillationTrainerTests
         var ml = new MLContext(0);
         var keyed = TestData.KeyedDigits(ml, 50);
         var raw = TestData.Digits(ml, 50);
-        var trainer = ml.Distillation.Trainer(Quick(teacher: null));
+        var trainer = ml.MulticlassClassification.Trainers.Distillation(Quick(teacher: null));
 
         Assert.Contains("'Label'", Assert.ThrowsAny<ArgumentException>(() => trainer.Fit(raw)).Message); // text, not key
         Assert.Contains("MapValueToKey", Assert.ThrowsAny<ArgumentException>(() => trainer.Fit(raw)).Message);
         var noFeatures = ml.Transforms.DropColumns("Features").Fit(keyed).Transform(keyed);
         Assert.Contains("'Features'", Assert.ThrowsAny<ArgumentException>(() => trainer.Fit(noFeatures)).Message);
-        Assert.Contains("'TeacherLogits'", Assert.ThrowsAny<ArgumentException>(() => ml.Distillation.Trainer(Quick()).Fit(keyed)).Message);
+        Assert.Contains("'TeacherLogits'", Assert.ThrowsAny<ArgumentException>(() => ml.MulticlassClassification.Trainers.Distillation(Quick()).Fit(keyed)).Message);
         Assert.Contains("'TeacherLogits'", Assert.ThrowsAny<ArgumentException>(() =>
-            ml.Distillation.Trainer(Quick()).GetOutputSchema(new SchemaShape(MLNet.Distillation.Internal.SchemaShapes.FromSchema(keyed.Schema)))).Message);
+            ml.MulticlassClassification.Trainers.Distillation(Quick()).GetOutputSchema(new SchemaShape(SchemaShapes.FromSchema(keyed.Schema)))).Message);
 
         var wrongTeacher = ml.Transforms.Concatenate("TeacherLogits", "Features").Fit(keyed).Transform(keyed);
-        var size = Assert.ThrowsAny<ArgumentException>(() => ml.Distillation.Trainer(Quick()).Fit(wrongTeacher));
+        var size = Assert.ThrowsAny<ArgumentException>(() => ml.MulticlassClassification.Trainers.Distillation(Quick()).Fit(wrongTeacher));
         Assert.Contains("'TeacherLogits'", size.Message);
         Assert.Contains("10", size.Message);
 
@@ -158,11 +153,11 @@ public sealed class DistillationTrainerTests
         Assert.Contains("'Features'", notFinite.Message);
         Assert.Contains("NaN", notFinite.Message);
 
-        Assert.Contains("Alpha", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Distillation.Trainer(new DistillationTrainer.Options { Alpha = 1.5f })).Message);
-        Assert.Contains("Temperature", Assert.Throws<ArgumentOutOfRangeException>(() => ml.Distillation.Trainer(new DistillationTrainer.Options { Temperature = 0 })).Message);
-        var cuda = new DistillationTrainer.Options { TeacherColumnName = null, Device = "cuda" };
+        Assert.Contains("Alpha", Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options { Alpha = 1.5f })).Message);
+        Assert.Contains("Temperature", Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options { Temperature = 0 })).Message);
+        var cuda = new DistillationMulticlassTrainer.Options { TeacherColumnName = null, Device = "cuda" };
         if (!TorchSharp.torch.cuda.is_available())
-            Assert.Contains("CUDA", Assert.Throws<InvalidOperationException>(() => ml.Distillation.Trainer(cuda).Fit(keyed)).Message);
+            Assert.Contains("CUDA", Assert.Throws<InvalidOperationException>(() => ml.MulticlassClassification.Trainers.Distillation(cuda).Fit(keyed)).Message);
     }
 
     [Fact]
@@ -172,7 +167,7 @@ public sealed class DistillationTrainerTests
         var keyed = TestData.KeyedDigits(ml, 50);
         var reversed = Enumerable.Range(0, 10).Select(i => $"{9 - i}").ToArray();
         using var teacher = Teacher.FromOnnx(TinyCnnReference.ModelPath, new OnnxTeacherOptions { InputShape = [1, 8, 8], OnnxOutputName = "logits", ClassNames = reversed });
-        var error = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.TeacherScore(teacher).Append(ml.Distillation.Trainer(Quick())).Fit(keyed));
+        var error = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.TeacherScore(teacher).Append(ml.MulticlassClassification.Trainers.Distillation(Quick())).Fit(keyed));
         Assert.Contains("'TeacherLogits'", error.Message);
         Assert.Contains("9, 8, 7", error.Message);
     }

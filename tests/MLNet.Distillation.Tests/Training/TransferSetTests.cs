@@ -1,33 +1,22 @@
 using Microsoft.ML;
-using MLNet.Distillation.Data;
-using MLNet.Distillation.Students;
-using MLNet.Distillation.Teachers;
+using MLNet.Distillation.Testbed;
 using MLNet.Distillation.Tests.Support;
-using MLNet.Distillation.Training;
 
 namespace MLNet.Distillation.Tests.Training;
 
 /// <summary>A CNN trained from labels becomes the teacher of the next student, which also learns from unlabelled rows.</summary>
 public sealed class TransferSetTests
 {
-    private static InMemoryClassificationData Digits(int skip, int rows)
-    {
-        var lines = File.ReadLines(TestData.Fixture("digits.csv")).Skip(skip).Take(rows)
-            .Select(l => l.Split(',').Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
-        return new InMemoryClassificationData(lines.SelectMany(v => v.Take(64).Select(p => p / 16f)).ToArray(),
-            lines.Select(v => (int)v[64]).ToArray(), 64, Enumerable.Range(0, 10).Select(d => d.ToString()).ToArray());
-    }
-
     [Fact]
     public void Cnn_teacher_labels_the_unlabelled_rows_of_a_transfer_set()
     {
         var ml = new MLContext(0);
         var messages = new List<string>();
         ml.Log += (_, e) => messages.Add(e.Message);
-        var train = Digits(0, 900);
-        var test = Digits(900, 400);
+        var train = TestData.DigitsInMemory(0, 900);
+        var test = TestData.DigitsInMemory(900, 400);
 
-        var cnn = ml.Distillation.Trainer(new DistillationTrainer.Options
+        var cnn = ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options
         {
             TeacherColumnName = null,
             Student = new CnnStudent { InputShape = [1, 8, 8], ConvChannels = [16], DenseLayers = [64], Dropout = 0 },
@@ -51,7 +40,7 @@ public sealed class TransferSetTests
         // Only 60 labels; the CNN teaches the other 840 rows through the soft-target term.
         var fewLabels = train.WithLabelsOnly(Enumerable.Range(0, 60).ToHashSet());
         var reports = new List<EpochReport>();
-        DistillationTrainer.Options StudentOptions(string? teacherColumn) => new()
+        DistillationMulticlassTrainer.Options StudentOptions(string? teacherColumn) => new()
         {
             TeacherColumnName = teacherColumn,
             Student = new MlpStudent { HiddenLayers = [32] },
@@ -62,8 +51,8 @@ public sealed class TransferSetTests
             Progress = new Progress(reports.Add),
         };
         using var teacher = Teacher.FromStudent(cnn);
-        var distilled = ml.Transforms.TeacherScore(teacher).Append(ml.Distillation.Trainer(StudentOptions(DefaultColumnNames.TeacherLogits))).Fit(fewLabels);
-        var fromLabels = ml.Distillation.Trainer(StudentOptions(null)).Fit(fewLabels);
+        var distilled = ml.Transforms.TeacherScore(teacher).Append(ml.MulticlassClassification.Trainers.Distillation(StudentOptions(DefaultColumnNames.TeacherLogits))).Fit(fewLabels);
+        var fromLabels = ml.MulticlassClassification.Trainers.Distillation(StudentOptions(null)).Fit(fewLabels);
 
         double distilledAccuracy = ml.MulticlassClassification.Evaluate(distilled.Transform(test)).MicroAccuracy;
         double labelsOnlyAccuracy = ml.MulticlassClassification.Evaluate(fromLabels.Transform(test)).MicroAccuracy;

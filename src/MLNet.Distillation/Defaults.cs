@@ -1,0 +1,35 @@
+namespace MLNet.Distillation;
+
+/// <summary>
+/// Every default setting in one place: the options classes initialise their properties from these constants and the
+/// catalog overloads use them as parameter defaults, so the two entry points can never disagree.
+/// </summary>
+internal static class Defaults
+{
+    /// <summary>Softening temperature T of the soft-target terms.</summary>
+    public const float Temperature = 4f;
+
+    /// <summary>Weight of the hard-label term; the soft-target term gets 1 − alpha.</summary>
+    public const float Alpha = 0.1f;
+
+    /// <summary>Width of the default MLP student's single hidden layer.</summary>
+    public const int HiddenLayerWidth = 64;
+
+    /// <summary>Passes over the training data when the options give no number of epochs.</summary>
+    public const int NumberOfEpochs = 20;
+
+    /// <summary>Rows per mini-batch.</summary>
+    public const int BatchSize = 64;
+
+    /// <summary>AdamW learning rate.</summary>
+    public const float LearningRate = 1e-3f;
+
+    /// <summary>The TorchSharp device the student trains on.</summary>
+    public const string Device = "cpu";
+
+    /// <summary>Rows per teacher call in TeacherScore.</summary>
+    public const int TeacherBatchSize = 256;
+
+    /// <summary>Largest block TeacherScore accepts: a block's inputs and outputs are held in single arrays.</summary>
+    public const int MaxTeacherBatchSize = 1 << 20;
+}

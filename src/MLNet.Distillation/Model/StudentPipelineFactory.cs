@@ -1,0 +1,65 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Distillation.Runtime;
+
+namespace MLNet.Distillation;
+
+/// <summary>
+/// Builds the fitted form of a student out of ML.NET's own stages, because ML.NET offers no public way for a
+/// home-made transformer to save and load itself:
+/// <c>ApplyOnnxModel</c> (the student as ONNX, kept in memory so ML.NET stores the bytes inside the model .zip) →
+/// <see cref="PredictedLabelMapping"/> (arg-max) → <c>MapValue</c> (index → the label's key, with its key values).
+/// The ONNX graph cannot deliver <c>PredictedLabel</c> itself because ML.NET's OnnxTransformer maps every ONNX output
+/// to a vector column, and ML.NET's evaluators expect a scalar.
+/// </summary>
+internal static class StudentPipelineFactory
+{
+    public static TransformerChain<ITransformer> Create(StudentModel model, DataViewSchema.Column label, IDataView schemaSource)
+    {
+        // The stages are fixed functions of the trained weights (no randomness, nothing learned), so a private context builds them.
+        var mlContext = new MLContext(seed: 0);
+        var onnx = StudentOnnxExporter.Export(model, OnnxLayout.SingleRow);
+        var estimator = model.Task switch
+        {
+            DistillationTask.MulticlassClassification => mlContext.Transforms.ApplyOnnxModel([DefaultColumnNames.Score], [model.FeatureColumnName], new MemoryStream(onnx))
+                .Append(mlContext.Transforms.CustomMapping(new PredictedLabelMapping().GetMapping(), PredictedLabelMapping.ContractName))
+                .Append(PredictedLabelKeys(mlContext, label, model.OutputCount)),
+            _ => throw new NotSupportedException($"No scoring pipeline for task {model.Task}."),
+        };
+        return (TransformerChain<ITransformer>)(object)estimator.Fit(schemaSource);
+    }
+
+    /// <summary>Maps a 0-based index to the label's key type, carrying the label's key values so MapKeyToValue works.</summary>
+    private static IEstimator<ITransformer> PredictedLabelKeys(MLContext mlContext, DataViewSchema.Column label, int classCount)
+    {
+        var keyValues = label.Annotations.Schema.GetColumnOrNull("KeyValues");
+        if (keyValues is not { Type: VectorDataViewType { ItemType: var itemType } })
+            // No key values: keys 1..K stand for themselves (ValueMapping uses uint values as keys directly).
+            return MapIndices(mlContext, Enumerable.Range(1, classCount).Select(i => (uint)i).ToArray());
+
+        var raw = itemType.RawType;
+        if (raw == typeof(ReadOnlyMemory<char>))
+            return MapIndices(mlContext, ReadKeyValues<ReadOnlyMemory<char>>(label).Select(v => v.ToString()).ToArray());
+        if (raw == typeof(float)) return MapIndices(mlContext, ReadKeyValues<float>(label));
+        if (raw == typeof(double)) return MapIndices(mlContext, ReadKeyValues<double>(label));
+        if (raw == typeof(int)) return MapIndices(mlContext, ReadKeyValues<int>(label));
+        if (raw == typeof(long)) return MapIndices(mlContext, ReadKeyValues<long>(label));
+        if (raw == typeof(short)) return MapIndices(mlContext, ReadKeyValues<short>(label));
+        if (raw == typeof(bool)) return MapIndices(mlContext, ReadKeyValues<bool>(label));
+        // uint/ulong values would be taken as key indices by ValueMapping; other types have no MapValue support.
+        // Their text form keeps names readable after MapKeyToValue.
+        throw new NotSupportedException($"Label column '{label.Name}' has key values of type {itemType}; MLNet.Distillation supports text, " +
+            "float, double, int, long, short and bool key values. Map the label with MapValueToKey over a text column instead.");
+    }
+
+    private static T[] ReadKeyValues<T>(DataViewSchema.Column label)
+    {
+        VBuffer<T> values = default;
+        label.Annotations.GetValue("KeyValues", ref values);
+        return values.DenseValues().ToArray();
+    }
+
+    private static IEstimator<ITransformer> MapIndices<T>(MLContext mlContext, T[] values)
+        => mlContext.Transforms.Conversion.MapValue(DefaultColumnNames.PredictedLabel,
+            values.Select((v, i) => new KeyValuePair<int, T>(i, v)), DefaultColumnNames.PredictedLabel, treatValuesAsKeyType: true);
+}

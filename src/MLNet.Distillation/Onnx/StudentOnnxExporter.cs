@@ -1,0 +1,104 @@
+using MLNet.Distillation.Onnx.Proto;
+
+namespace MLNet.Distillation;
+
+/// <summary>
+/// Writes a trained student as an ONNX model. Two layouts:
+/// <list type="bullet">
+/// <item><see cref="OnnxLayout.Batch"/>: input [N, F]; outputs <c>Logits</c> [N, K], <c>Score</c> [N, K] (softmax) and
+/// <c>PredictedLabel</c> [N] (int64 class index). For ONNX Runtime, other runtimes, and for using the student as a teacher.</item>
+/// <item><see cref="OnnxLayout.SingleRow"/>: input [1, F]; outputs <c>Score</c> [K] and a scalar <c>PredictedLabel</c>.
+/// ML.NET's OnnxTransformer scores one row at a time and maps these shapes to a K-vector column and a scalar
+/// column, which is exactly the layout of ML.NET's own multiclass scorers.</item>
+/// </list>
+/// </summary>
+internal static class StudentOnnxExporter
+{
+    public const string LogitsOutput = "Logits";
+    public const string ScoreOutput = "Score";
+    public const string PredictedLabelOutput = "PredictedLabel";
+
+    public static byte[] Export(StudentModel model, OnnxLayout layout, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var (layers, inputSize, classCount, inputName) = (model.Layers, model.InputSize, model.OutputCount, model.FeatureColumnName);
+        if (model.Task != DistillationTask.MulticlassClassification)
+            throw new NotSupportedException($"ONNX export has no output head for task {model.Task}.");
+        var graph = new OnnxGraphBuilder("student");
+        long? batch = layout == OnnxLayout.SingleRow ? 1 : null;
+        string x = graph.AddInput(inputName, batch, inputSize);
+
+        // The per-row shape flowing through the graph, checked at every layer so a malformed network fails here, not in ONNX Runtime.
+        int[] shape = [inputSize];
+        for (int i = 0; i < layers.Count; i++)
+        {
+            switch (layers[i])
+            {
+                case DenseLayer dense:
+                    if (shape.Length != 1 || dense.Inputs != shape[0])
+                        throw new InvalidOperationException($"Dense layer {i} expects {dense.Inputs} inputs but receives [{string.Join(", ", shape)}].");
+                    string w = graph.AddInitializer($"dense{i}_weight", dense.Weight, dense.Outputs, dense.Inputs);
+                    string b = graph.AddInitializer($"dense{i}_bias", dense.Bias, dense.Outputs);
+                    // Gemm with transB=1 consumes the [out, in] layout TorchSharp's Linear stores, without a transpose node.
+                    x = graph.AddNode("Gemm", [x, w, b], null, OnnxGraphBuilder.Int("transB", 1));
+                    shape = [dense.Outputs];
+                    break;
+                case ReluLayer:
+                    x = graph.AddNode("Relu", [x]);
+                    break;
+                case ReshapeLayer reshape:
+                    // -1 keeps the batch dimension whatever it is; the single-row layout has it fixed at 1 anyway.
+                    string target = graph.AddInt64Initializer($"reshape{i}_shape", [-1, .. reshape.Shape.Select(d => (long)d)]);
+                    if (reshape.Shape.Aggregate(1, (a, b) => a * b) != shape.Aggregate(1, (a, b) => a * b))
+                        throw new InvalidOperationException($"Reshape layer {i} cannot turn [{string.Join(", ", shape)}] into [{string.Join(", ", reshape.Shape)}].");
+                    x = graph.AddNode("Reshape", [x, target]);
+                    shape = reshape.Shape;
+                    break;
+                case Conv2dLayer conv:
+                    string cw = graph.AddInitializer($"conv{i}_weight", conv.Weight, conv.OutChannels, conv.InChannels, conv.KernelSize, conv.KernelSize);
+                    string cb = graph.AddInitializer($"conv{i}_bias", conv.Bias, conv.OutChannels);
+                    x = graph.AddNode("Conv", [x, cw, cb], null,
+                        OnnxGraphBuilder.Ints("kernel_shape", conv.KernelSize, conv.KernelSize),
+                        OnnxGraphBuilder.Ints("pads", conv.Padding, conv.Padding, conv.Padding, conv.Padding),
+                        OnnxGraphBuilder.Ints("strides", 1, 1));
+                    if (shape.Length != 3 || shape[0] != conv.InChannels)
+                        throw new InvalidOperationException($"Convolution {i} expects {conv.InChannels} channels but receives [{string.Join(", ", shape)}].");
+                    shape = [conv.OutChannels, shape[1] + 2 * conv.Padding - conv.KernelSize + 1, shape[2] + 2 * conv.Padding - conv.KernelSize + 1];
+                    break;
+                case MaxPool2dLayer pool:
+                    x = graph.AddNode("MaxPool", [x], null,
+                        OnnxGraphBuilder.Ints("kernel_shape", pool.Window, pool.Window), OnnxGraphBuilder.Ints("strides", pool.Window, pool.Window));
+                    shape = [shape[0], shape[1] / pool.Window, shape[2] / pool.Window];
+                    break;
+                case FlattenLayer:
+                    x = graph.AddNode("Flatten", [x], null, OnnxGraphBuilder.Int("axis", 1));
+                    shape = [shape.Aggregate(1, (a, b) => a * b)];
+                    break;
+                default:
+                    throw new NotSupportedException($"ONNX export has no rule for layer {layers[i].GetType().Name}.");
+            }
+        }
+        if (shape.Length != 1 || shape[0] != classCount)
+            throw new InvalidOperationException($"The network ends with [{string.Join(", ", shape)}] outputs but the label has {classCount} classes.");
+
+        if (layout == OnnxLayout.Batch)
+        {
+            graph.AddNode("Identity", [x], LogitsOutput);
+            graph.AddNode("Softmax", [x], ScoreOutput, OnnxGraphBuilder.Int("axis", 1));
+            graph.AddNode("ArgMax", [x], PredictedLabelOutput, OnnxGraphBuilder.Int("axis", 1), OnnxGraphBuilder.Int("keepdims", 0));
+            graph.AddOutput(LogitsOutput, TensorProto.Types.DataType.Float, null, classCount);
+            graph.AddOutput(ScoreOutput, TensorProto.Types.DataType.Float, null, classCount);
+            graph.AddOutput(PredictedLabelOutput, TensorProto.Types.DataType.Int64, [null]);
+        }
+        else
+        {
+            string probabilities = graph.AddNode("Softmax", [x], null, OnnxGraphBuilder.Int("axis", 1));
+            string flat = graph.AddInt64Initializer("score_shape", [classCount]);
+            graph.AddNode("Reshape", [probabilities, flat], ScoreOutput);
+            string index = graph.AddNode("ArgMax", [x], null, OnnxGraphBuilder.Int("axis", 1), OnnxGraphBuilder.Int("keepdims", 0));
+            graph.AddNode("Identity", [index], PredictedLabelOutput);
+            graph.AddOutput(ScoreOutput, TensorProto.Types.DataType.Float, classCount);
+            graph.AddOutput(PredictedLabelOutput, TensorProto.Types.DataType.Int64, 1);
+        }
+        return graph.ToModelBytes("Student network trained by MLNet.Distillation.", metadata);
+    }
+}

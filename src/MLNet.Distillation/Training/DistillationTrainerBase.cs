@@ -1,0 +1,148 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLNet.Distillation.Losses;
+using TorchSharp;
+
+namespace MLNet.Distillation;
+
+/// <summary>
+/// What the distillation trainers of every task share: the schema check, reading the data once, the validation split,
+/// the training loop and building the fitted student. A trainer minimises the weighted sum of its recipe's loss terms
+/// (by default <c>alpha · hard-label term + (1 − alpha) · soft-target term</c>; <b>alpha weights the hard-label term</b>).
+/// Without a teacher column (<see cref="DistillationTrainerOptions.TeacherColumnName"/> = null) it trains from labels
+/// alone: the baseline to compare every distilled student with.
+/// </summary>
+/// <typeparam name="TOptions">The trainer's options class.</typeparam>
+public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTransformer>
+    where TOptions : DistillationTrainerOptions
+{
+    private readonly IHostEnvironment _environment;
+    private readonly TOptions _options;
+    private readonly TrainingTask _task;
+    private readonly IReadOnlyList<WeightedLoss> _losses;
+
+    private protected DistillationTrainerBase(IHostEnvironment environment, TOptions options, TrainingTask task)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _environment = environment;
+        // A private copy: an options object changed after this point cannot change (or break) this trainer.
+        _options = (TOptions)options.Copy();
+        _task = task;
+        _losses = LossRecipe.Resolve(task, _options);
+    }
+
+    /// <summary>The loss terms this trainer minimises, with their weights, as written in logs (e.g. <c>0.1·ce + 0.9·kd</c>).</summary>
+    public string LossRecipeDescription => LossRecipe.Describe(_losses);
+
+    /// <summary>Trains the student on <paramref name="input"/>.</summary>
+    /// <param name="input">Training data with the label, feature and (when a loss term reads it) teacher columns.</param>
+    public StudentTransformer Fit(IDataView input) => Fit(input, null);
+
+    /// <summary>Trains the student, measuring it on <paramref name="validationData"/> after every epoch.</summary>
+    /// <param name="input">Training data.</param>
+    /// <param name="validationData">Data with the same label and feature columns (the teacher column is not needed), or null.</param>
+    public StudentTransformer Fit(IDataView input, IDataView? validationData)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        bool teacherNeeded = LossRecipe.NeedsTeacher(_losses);
+        var columns = TrainingColumns.Check(input.Schema, _options, _task, teacherNeeded);
+        var featureColumn = input.Schema[columns.Features.Name];
+        var labelColumn = input.Schema[columns.Label.Name];
+        var teacherColumn = columns.Teacher is { } t ? input.Schema[t.Name] : (DataViewSchema.Column?)null;
+        if (teacherColumn is { } teacher)
+            _task.CheckTeacherMatchesLabel(teacher, labelColumn);
+        int featureCount = columns.Features.VectorSize!.Value, outputCount = columns.OutputCount!.Value;
+
+        var host = _environment.Register(GetType().Name);
+        int seed = _options.Seed ?? host.Rand.Next();
+        using var channel = host.Start("Training");
+        var device = TrainingDevice.Resolve(_options.Device);
+
+        var loading = System.Diagnostics.Stopwatch.StartNew();
+        var table = TrainingTable.Load(input, _task, featureColumn, labelColumn, teacherColumn, featureCount, outputCount,
+            keepUnlabelled: LossRecipe.LearnsFromUnlabelledRows(_losses));
+        if (table.SkippedRows > 0)
+            channel.Warning(MessageSensitivity.None, $"Left out {table.SkippedRows} rows whose label '{labelColumn.Name}' is missing.");
+        if (table.RowCount == 0)
+            throw new InvalidOperationException($"The training data has no rows with a label in column '{labelColumn.Name}'.");
+        if (table.UnlabelledRows == table.RowCount && LossRecipe.NeedsLabels(_losses))
+            throw new InvalidOperationException($"No training row has a label in column '{labelColumn.Name}', but the loss recipe " +
+                $"({LossRecipe.Describe(_losses)}) has terms that learn from labels.");
+        if (table.UnlabelledRows > 0)
+            channel.Info(MessageSensitivity.None, $"{table.UnlabelledRows} of {table.RowCount} rows have no label: they learn from the teacher's outputs only.");
+
+        TrainingTable? validation = null;
+        if (validationData is not null)
+        {
+            var v = TrainingColumns.Check(validationData.Schema, _options, _task, teacherNeeded: false);
+            if (v.Features.VectorSize != featureCount || v.OutputCount != outputCount)
+                throw new ArgumentException($"Validation data has {v.Features.VectorSize} features and {v.OutputCount} outputs per row; " +
+                    $"training data has {featureCount} and {outputCount}.", nameof(validationData));
+            validation = TrainingTable.Load(validationData, _task, validationData.Schema[v.Features.Name], validationData.Schema[v.Label.Name], null,
+                featureCount, outputCount, keepUnlabelled: false);
+        }
+        else if (_options.ValidationFraction > 0)
+            (table, validation) = ValidationSplit.Split(table, _options.ValidationFraction, seed);
+
+        loading.Stop();
+        if (_options.EarlyStoppingPatience is not null && validation is null)
+            channel.Warning(MessageSensitivity.None, "EarlyStoppingPatience is set but there is no validation data (pass it to Fit or set ValidationFraction); training runs all epochs.");
+        string architecture = _options.Student.Describe(featureCount, outputCount);
+        channel.Info(MessageSensitivity.None, $"Training {architecture} on {table.RowCount} rows ({(validation is null ? "no" : validation.RowCount.ToString())} validation rows), " +
+            $"losses {LossRecipe.Describe(_losses)}, seed {seed}, device {device}.");
+
+        int previousThreads = torch.get_num_threads();
+        if (_options.NumberOfThreads is int threads)
+            torch.set_num_threads(threads);
+        StudentTrainingLoop.Result result;
+        try
+        {
+            result = new StudentTrainingLoop
+            {
+                Task = _task,
+                Architecture = _options.Student,
+                Losses = _losses,
+                Epochs = _options.NumberOfEpochs,
+                BatchSize = _options.BatchSize,
+                LearningRate = _options.LearningRate,
+                WeightDecay = _options.WeightDecay,
+                Seed = seed,
+                Device = device,
+                EarlyStoppingPatience = validation is null ? null : _options.EarlyStoppingPatience,
+                OnEpoch = report =>
+                {
+                    channel.Info(MessageSensitivity.None, report.ToString());
+                    _options.Progress?.Report(report);
+                },
+            }.Run(table, validation);
+        }
+        finally
+        {
+            if (_options.NumberOfThreads is not null)
+                torch.set_num_threads(previousThreads);
+        }
+
+        var model = new StudentModel(_task.Kind, result.Layers, architecture, _options.FeatureColumnName, featureCount, outputCount,
+            ColumnAnnotations.TextKeyValues(labelColumn));
+        var pipeline = StudentPipelineFactory.Create(model, labelColumn, input);
+        return new StudentTransformer(model, pipeline, result.ParameterCount, result.History, result.BestEpoch,
+            new TrainingProfile(loading.Elapsed, result.Training, result.InsideTorch, result.SamplesTrained));
+    }
+
+    /// <summary>
+    /// The input shape plus the columns the student writes. Runs the same column check as <see cref="Fit(IDataView)"/>
+    /// (which only adds what a shape cannot tell: vector sizes, key counts, the teacher's class order).
+    /// </summary>
+    /// <param name="inputSchema">The shape of the training data.</param>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        var columns = TrainingColumns.Check(inputSchema, _options, _task, LossRecipe.NeedsTeacher(_losses));
+        var builder = new DataViewSchema.Builder();
+        _task.AddOutputColumns(builder, SchemaShapes.Find(inputSchema, columns.Label.Name)!.Value, columns.OutputCount);
+        return SchemaShapes.Append(inputSchema, builder.ToSchema());
+    }
+}

@@ -1,0 +1,103 @@
+namespace MLNet.Distillation;
+
+/// <summary>
+/// The settings every distillation trainer shares. Each trainer has its own <c>Options</c> class derived from this one
+/// (<see cref="DistillationMulticlassTrainer.Options"/>, ...). The trainer takes a validated copy when it is created:
+/// changing an options object afterwards does not change a trainer built from it.
+/// </summary>
+public abstract class DistillationTrainerOptions
+{
+    /// <summary>The label column. Default <c>Label</c>.</summary>
+    public string LabelColumnName { get; set; } = DefaultColumnNames.Label;
+
+    /// <summary>The known-size float-vector feature column the student reads. Default <c>Features</c>.</summary>
+    public string FeatureColumnName { get; set; } = DefaultColumnNames.Features;
+
+    /// <summary>The teacher's outputs, written by <c>TeacherScore</c>. Default <c>TeacherLogits</c>; null trains from labels alone (the baseline every distilled student should be compared with).</summary>
+    public string? TeacherColumnName { get; set; } = DefaultColumnNames.TeacherLogits;
+
+    /// <summary>Softening temperature T of the soft-target terms (the default for any recipe term that sets none). Default 4.</summary>
+    public float Temperature { get; set; } = Defaults.Temperature;
+
+    /// <summary>
+    /// <b>Weight of the hard-label term</b>; the soft-target term gets 1 − alpha. Default 0.1. Used only by the default
+    /// recipe: when <see cref="Losses"/> is set, give every term its weight there and leave Alpha at its default.
+    /// </summary>
+    public float Alpha { get; set; } = Defaults.Alpha;
+
+    /// <summary>
+    /// The loss recipe: terms by name, weight and settings (see <see cref="LossNames"/>). Null uses the task's default,
+    /// <c>alpha · hard-label term + (1 − alpha) · soft-target term</c>. Without a teacher column only label terms may appear.
+    /// </summary>
+    public IReadOnlyList<LossTerm>? Losses { get; set; }
+
+    /// <summary>The student network. Default an MLP with one hidden layer of 64 units.</summary>
+    public StudentArchitecture Student { get; set; } = new MlpStudent();
+
+    /// <summary>Passes over the training data. Default 20.</summary>
+    public int NumberOfEpochs { get; set; } = Defaults.NumberOfEpochs;
+
+    /// <summary>Rows per mini-batch. Default 64.</summary>
+    public int BatchSize { get; set; } = Defaults.BatchSize;
+
+    /// <summary>AdamW learning rate. Default 1e-3.</summary>
+    public float LearningRate { get; set; } = Defaults.LearningRate;
+
+    /// <summary>AdamW decoupled weight decay. Default 0.</summary>
+    public float WeightDecay { get; set; }
+
+    /// <summary>Seed for initialisation, dropout, shuffling and the validation split; null draws one from the MLContext's seed.</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>Share of the labelled training rows held out for validation (0 = none). Ignored when Fit is given validation data.</summary>
+    public float ValidationFraction { get; set; }
+
+    /// <summary>
+    /// Stop after this many epochs without a better validation result (needs validation data); null never stops early.
+    /// With validation data the student keeps the weights of its best epoch.
+    /// </summary>
+    public int? EarlyStoppingPatience { get; set; }
+
+    /// <summary>TorchSharp device: <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>. Default <c>cpu</c>.</summary>
+    public string Device { get; set; } = Defaults.Device;
+
+    /// <summary>Threads TorchSharp may use while training; null leaves TorchSharp's setting.</summary>
+    public int? NumberOfThreads { get; set; }
+
+    /// <summary>Receives a report after every epoch (also written to <c>mlContext.Log</c>).</summary>
+    public IProgress<EpochReport>? Progress { get; set; }
+
+    /// <summary>A copy that shares nothing mutable with this object (the student architecture is copied too).</summary>
+    internal DistillationTrainerOptions Copy()
+    {
+        var copy = (DistillationTrainerOptions)MemberwiseClone();
+        copy.Student = Student?.Copy()!;
+        copy.Losses = Losses?.ToArray();
+        return copy;
+    }
+
+    /// <summary>Checks every setting, naming the option at fault.</summary>
+    internal virtual void Validate()
+    {
+        static void Require(bool ok, string option, string rule)
+        {
+            if (!ok) throw new ArgumentOutOfRangeException(option, $"Options.{option} {rule}.");
+        }
+        Require(!string.IsNullOrEmpty(LabelColumnName), nameof(LabelColumnName), "must name a column");
+        Require(!string.IsNullOrEmpty(FeatureColumnName), nameof(FeatureColumnName), "must name a column");
+        Require(TeacherColumnName is null || TeacherColumnName.Length > 0, nameof(TeacherColumnName), "must name a column, or be null to train from labels alone");
+        Require(Temperature > 0 && float.IsFinite(Temperature), nameof(Temperature), $"must be positive and finite, not {Temperature}");
+        Require(Alpha is >= 0 and <= 1, nameof(Alpha), $"must be in [0, 1], not {Alpha}");
+        Require(NumberOfEpochs > 0, nameof(NumberOfEpochs), $"must be positive, not {NumberOfEpochs}");
+        Require(BatchSize > 0, nameof(BatchSize), $"must be positive, not {BatchSize}");
+        Require(LearningRate > 0 && float.IsFinite(LearningRate), nameof(LearningRate), $"must be positive and finite, not {LearningRate}");
+        Require(WeightDecay >= 0 && float.IsFinite(WeightDecay), nameof(WeightDecay), $"must be finite and ≥ 0, not {WeightDecay}");
+        Require(ValidationFraction is >= 0 and < 1, nameof(ValidationFraction), $"must be in [0, 1), not {ValidationFraction}");
+        Require(EarlyStoppingPatience is null or > 0, nameof(EarlyStoppingPatience), $"must be positive, not {EarlyStoppingPatience}");
+        Require(NumberOfThreads is null or > 0, nameof(NumberOfThreads), $"must be positive, not {NumberOfThreads}");
+        Require(Student is not null, nameof(Student), "must be set");
+        Require(Losses is null || Losses.All(l => l is not null), nameof(Losses), "must not hold null entries");
+        Require(Losses is null || Alpha == Defaults.Alpha, nameof(Alpha),
+            $"is {Alpha}, but Options.Losses is set too: Alpha only weights the default recipe. Give each term of Options.Losses its weight and leave Alpha at its default ({Defaults.Alpha})");
+    }
+}

@@ -1,0 +1,84 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Distillation;
+
+/// <summary>One of K classes: a UInt32 key label; cross-entropy and Hinton's KL term; accuracy for validation.</summary>
+internal sealed class MulticlassTask : TrainingTask
+{
+    public static MulticlassTask Instance { get; } = new();
+
+    public override DistillationTask Kind => DistillationTask.MulticlassClassification;
+
+    public override string HardLoss => LossNames.CrossEntropy;
+
+    public override string SoftLoss => LossNames.KnowledgeDistillation;
+
+    public override int? CheckLabel(ColumnView label)
+    {
+        if (!label.IsScalar || !label.IsKey || label.RawItemType != typeof(uint))
+            throw new ArgumentOutOfRangeException(nameof(label), $"Label column '{label.Name}' must be a UInt32 key type, but is {label.TypeDescription}; " +
+                $"map it with mlContext.Transforms.Conversion.MapValueToKey(\"{label.Name}\").");
+        if (label.KeyCount is ulong count && count is < 2 or > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(label), $"Label column '{label.Name}' has {count} classes; multiclass classification needs at least 2.");
+        return label.KeyCount is ulong k ? (int)k : null;
+    }
+
+    public override string TeacherOutputDescription(int? outputs) => "one logit per class of the label";
+
+    /// <summary>A teacher whose classes are in another order than the label's keys would teach the wrong classes, silently.</summary>
+    public override void CheckTeacherMatchesLabel(DataViewSchema.Column teacher, DataViewSchema.Column label)
+    {
+        if (ColumnAnnotations.SlotNames(teacher) is not { } slotNames || ColumnAnnotations.TextKeyValues(label) is not { } keyNames
+            || slotNames.SequenceEqual(keyNames))
+            return;
+        throw new ArgumentOutOfRangeException(nameof(teacher), $"Teacher column '{teacher.Name}' lists its classes as [{string.Join(", ", slotNames)}], " +
+            $"but label '{label.Name}' orders them [{string.Join(", ", keyNames)}]. Map the label with the same key order the teacher was trained with " +
+            "(e.g. reuse the teacher pipeline's MapValueToKey, or MapValueToKey with keyData).");
+    }
+
+    public override void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs)
+    {
+        builder.AddColumn(DefaultColumnNames.Score, new VectorDataViewType(NumberDataViewType.Single, outputs ?? 1));
+        var annotations = new DataViewSchema.Annotations.Builder();
+        // The predicted label carries the label's key values, so MapKeyToValue("PredictedLabel") can follow the trainer.
+        if (SchemaShapes.FindAnnotation(label, ColumnView.KeyValuesAnnotation) is { } keyValues)
+            SchemaShapes.AddPlaceholderAnnotation(annotations, keyValues);
+        builder.AddColumn(DefaultColumnNames.PredictedLabel, new KeyDataViewType(typeof(uint), outputs ?? 1), annotations.ToAnnotations());
+    }
+
+    public override Func<float> CreateLabelReader(DataViewRowCursor cursor, DataViewSchema.Column label)
+    {
+        var getter = cursor.GetGetter<uint>(label);
+        uint key = 0;
+        // Key 0 is ML.NET's missing value; keys 1..K are classes 0..K−1.
+        return () =>
+        {
+            getter(ref key);
+            return key == 0 ? float.NaN : key - 1;
+        };
+    }
+
+    public override Tensor LabelTensor(float[] labels, long rows, Device device)
+    {
+        var indices = new long[rows];
+        for (long i = 0; i < rows; i++)
+            indices[i] = float.IsNaN(labels[i]) ? -1 : (long)labels[i];
+        return tensor(indices, [rows], device: device);
+    }
+
+    // Unlabelled rows carry −1, which no arg-max equals.
+    public override Tensor? CountCorrect(Tensor outputs, Tensor labels) => outputs.argmax(1).eq(labels).sum();
+
+    public override (double? Accuracy, double Loss) Validate(Tensor outputs, Tensor labels)
+    {
+        double accuracy = outputs.argmax(1).eq(labels).sum().item<long>() / (double)labels.shape[0];
+        double loss = nn.functional.cross_entropy(outputs, labels).item<float>();
+        return (accuracy, loss);
+    }
+
+    // Best by accuracy, ties broken by lower loss (scaled to stay below one accuracy step).
+    public override double ValidationScore(double? accuracy, double loss) => accuracy!.Value - loss * 1e-9;
+}

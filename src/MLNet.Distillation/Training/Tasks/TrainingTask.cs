@@ -1,0 +1,54 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using static TorchSharp.torch;
+
+namespace MLNet.Distillation;
+
+/// <summary>
+/// What differs between prediction tasks, and nothing else: which label a trainer accepts and how it reads it, the
+/// default loss recipe, how the student is validated, and which columns it writes. The trainer, the data loading and
+/// the training loop are shared by all tasks and ask this object whenever the task matters.
+/// </summary>
+internal abstract class TrainingTask
+{
+    public abstract DistillationTask Kind { get; }
+
+    /// <summary>The hard-label term of the default recipe (weight alpha).</summary>
+    public abstract string HardLoss { get; }
+
+    /// <summary>The soft-target term of the default recipe (weight 1 − alpha).</summary>
+    public abstract string SoftLoss { get; }
+
+    /// <summary>Checks the label column and returns the student's number of outputs per row, or null when a shape does not tell.</summary>
+    public abstract int? CheckLabel(ColumnView label);
+
+    /// <summary>What the teacher column must hold, for messages (e.g. "one logit per class of the label").</summary>
+    public abstract string TeacherOutputDescription(int? outputs);
+
+    /// <summary>An extra sentence for a teacher column of the wrong width (e.g. a multiclass teacher for a binary student).</summary>
+    public virtual string TeacherMismatchHint(int? teacherWidth, int? outputs) => "";
+
+    /// <summary>Checks what can only be checked on real data: that the teacher's outputs mean what the label means (class order).</summary>
+    public virtual void CheckTeacherMatchesLabel(DataViewSchema.Column teacher, DataViewSchema.Column label) { }
+
+    /// <summary>Adds the columns the fitted student writes, for <c>GetOutputSchema</c>.</summary>
+    public abstract void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs);
+
+    /// <summary>
+    /// Reads the label of the current row as a float: the 0-based class index or the value; NaN when the row has no label
+    /// (a missing key, a NaN value).
+    /// </summary>
+    public abstract Func<float> CreateLabelReader(DataViewRowCursor cursor, DataViewSchema.Column label);
+
+    /// <summary>The labels as the loss terms receive them (on the training device).</summary>
+    public abstract Tensor LabelTensor(float[] labels, long rows, Device device);
+
+    /// <summary>Labelled rows the student gets right in a batch (a device tensor, summed without a host sync), or null when the task has no such count.</summary>
+    public abstract Tensor? CountCorrect(Tensor outputs, Tensor labels);
+
+    /// <summary>Accuracy (null when the task has none) and the hard-label loss on validation data.</summary>
+    public abstract (double? Accuracy, double Loss) Validate(Tensor outputs, Tensor labels);
+
+    /// <summary>Which validation result is better (higher is better), for keeping the best epoch and early stopping.</summary>
+    public abstract double ValidationScore(double? accuracy, double loss);
+}
