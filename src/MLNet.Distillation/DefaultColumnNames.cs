@@ -6,15 +6,18 @@ public static class DefaultColumnNames
     /// <summary>The feature vector the student (and by default the teacher) reads: <c>Features</c>.</summary>
     public const string Features = "Features";
 
-    /// <summary>The key-typed label column: <c>Label</c>.</summary>
+    /// <summary>The label column: <c>Label</c>.</summary>
     public const string Label = "Label";
 
-    /// <summary>The teacher's logits, appended by <c>TeacherScore</c>: <c>TeacherLogits</c>.</summary>
+    /// <summary>The teacher's outputs, appended by <c>TeacherScore</c>: <c>TeacherLogits</c> (for a regression teacher, its predictions).</summary>
     public const string TeacherLogits = "TeacherLogits";
 
-    /// <summary>The class probabilities the student writes: <c>Score</c>.</summary>
+    /// <summary>What the student writes as its score: <c>Score</c> (multiclass: the class probabilities; binary: the logit; regression: the prediction).</summary>
     public const string Score = "Score";
 
-    /// <summary>The key-typed predicted class the student writes: <c>PredictedLabel</c>.</summary>
+    /// <summary>The probability of the positive class a binary student writes: <c>Probability</c>.</summary>
+    public const string Probability = "Probability";
+
+    /// <summary>The predicted class the student writes: <c>PredictedLabel</c> (multiclass: the label's key type; binary: Boolean).</summary>
     public const string PredictedLabel = "PredictedLabel";
 }

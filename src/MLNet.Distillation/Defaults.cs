@@ -12,11 +12,20 @@ internal static class Defaults
     /// <summary>Weight of the hard-label term; the soft-target term gets 1 − alpha.</summary>
     public const float Alpha = 0.1f;
 
+    /// <summary>Huber delta of the regression terms, in standardised label units.</summary>
+    public const double HuberDelta = 1.0;
+
     /// <summary>Width of the default MLP student's single hidden layer.</summary>
     public const int HiddenLayerWidth = 64;
 
-    /// <summary>Passes over the training data when the options give no number of epochs.</summary>
-    public const int NumberOfEpochs = 20;
+    /// <summary>The fewest passes over the training data when the options give no number of epochs.</summary>
+    public const int MinimumEpochs = 20;
+
+    /// <summary>The fewest mini-batch steps when the options give no number of epochs: small data sets get more epochs.</summary>
+    public const int MinimumOptimizerSteps = 3000;
+
+    /// <summary>The most passes over the training data when the options give no number of epochs.</summary>
+    public const int MaximumEpochs = 2000;
 
     /// <summary>Rows per mini-batch.</summary>
     public const int BatchSize = 64;

@@ -9,6 +9,24 @@ public static class LossNames
     /// <summary><c>kd</c>: Hinton's soft-target term, T² · batch-mean KL(softmax(teacher/T) ‖ softmax(student/T)) (multiclass). Setting: <c>temperature</c>.</summary>
     public const string KnowledgeDistillation = "kd";
 
-    /// <summary><c>logit-mse</c>: Ba &amp; Caruana's logit matching, ½‖z_s − z_t‖² summed over classes, batch mean (multiclass).</summary>
+    /// <summary><c>logit-mse</c>: Ba &amp; Caruana's logit matching, ½‖z_s − z_t‖² summed over outputs, batch mean (multiclass and binary).</summary>
     public const string LogitMatching = "logit-mse";
+
+    /// <summary><c>bce</c>: binary cross-entropy with the hard labels, BCE(y, σ(z_s)) (binary). Rows without a label are left out.</summary>
+    public const string BinaryCrossEntropy = "bce";
+
+    /// <summary><c>soft-bce</c>: the binary soft-target term, T² · batch-mean BCE(σ(z_t/T), σ(z_s/T)) (binary). Setting: <c>temperature</c>.</summary>
+    public const string SoftBinaryCrossEntropy = "soft-bce";
+
+    /// <summary><c>mse</c>: squared error against the label, in standardised units (regression). Rows without a label are left out.</summary>
+    public const string MeanSquaredError = "mse";
+
+    /// <summary><c>huber</c>: Huber loss against the label, in standardised units (regression). Setting: <c>delta</c> (default 1).</summary>
+    public const string Huber = "huber";
+
+    /// <summary><c>teacher-mse</c>: squared error against the teacher's prediction, in standardised units (regression).</summary>
+    public const string TeacherMeanSquaredError = "teacher-mse";
+
+    /// <summary><c>teacher-huber</c>: Huber loss against the teacher's prediction, in standardised units (regression). Setting: <c>delta</c> (default 1).</summary>
+    public const string TeacherHuber = "teacher-huber";
 }

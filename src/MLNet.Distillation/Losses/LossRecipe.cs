@@ -13,8 +13,7 @@ internal static class LossRecipe
     public static IReadOnlyList<WeightedLoss> Resolve(TrainingTask task, DistillationTrainerOptions options)
     {
         bool hasTeacher = options.TeacherColumnName is not null;
-        IReadOnlyList<LossTerm> terms = options.Losses
-            ?? (hasTeacher ? [new(task.HardLoss, options.Alpha), new(task.SoftLoss, 1 - options.Alpha)] : [new(task.HardLoss, 1)]);
+        IReadOnlyList<LossTerm> terms = options.Losses ?? task.DefaultRecipe(options, hasTeacher);
         if (terms.Count == 0)
             throw new ArgumentOutOfRangeException(nameof(options), "Options.Losses is empty; give at least one term, or null for the default recipe.");
 

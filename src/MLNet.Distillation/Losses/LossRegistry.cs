@@ -16,7 +16,13 @@ public static class LossRegistry
     {
         [LossNames.CrossEntropy] = new(_ => new CrossEntropyLoss(), [DistillationTask.MulticlassClassification]),
         [LossNames.KnowledgeDistillation] = new(p => new SoftTargetKLDivergenceLoss(p.Temperature), [DistillationTask.MulticlassClassification]),
-        [LossNames.LogitMatching] = new(_ => new LogitMatchingLoss(), [DistillationTask.MulticlassClassification]),
+        [LossNames.LogitMatching] = new(_ => new LogitMatchingLoss(), [DistillationTask.MulticlassClassification, DistillationTask.BinaryClassification]),
+        [LossNames.BinaryCrossEntropy] = new(_ => new BinaryCrossEntropyLoss(), [DistillationTask.BinaryClassification]),
+        [LossNames.SoftBinaryCrossEntropy] = new(p => new SoftTargetBinaryCrossEntropyLoss(p.Temperature), [DistillationTask.BinaryClassification]),
+        [LossNames.MeanSquaredError] = new(_ => new LabelRegressionLoss(LossNames.MeanSquaredError, RegressionPenalty.Squared), [DistillationTask.Regression]),
+        [LossNames.Huber] = new(p => new LabelRegressionLoss(LossNames.Huber, RegressionPenalty.Huber(p.Get("delta", Defaults.HuberDelta))), [DistillationTask.Regression]),
+        [LossNames.TeacherMeanSquaredError] = new(_ => new TeacherRegressionLoss(LossNames.TeacherMeanSquaredError, RegressionPenalty.Squared), [DistillationTask.Regression]),
+        [LossNames.TeacherHuber] = new(p => new TeacherRegressionLoss(LossNames.TeacherHuber, RegressionPenalty.Huber(p.Get("delta", Defaults.HuberDelta))), [DistillationTask.Regression]),
     };
 
     /// <summary>Every registered name, in ordinal order.</summary>

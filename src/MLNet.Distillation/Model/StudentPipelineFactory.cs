@@ -6,9 +6,13 @@ namespace MLNet.Distillation;
 
 /// <summary>
 /// Builds the fitted form of a student out of ML.NET's own stages, because ML.NET offers no public way for a
-/// home-made transformer to save and load itself:
-/// <c>ApplyOnnxModel</c> (the student as ONNX, kept in memory so ML.NET stores the bytes inside the model .zip) →
-/// <see cref="PredictedLabelMapping"/> (arg-max) → <c>MapValue</c> (index → the label's key, with its key values).
+/// home-made transformer to save and load itself. Each task's chain starts with <c>ApplyOnnxModel</c> (the student as
+/// ONNX, kept in memory so ML.NET stores the bytes inside the model .zip), then:
+/// <list type="bullet">
+/// <item>multiclass: <see cref="PredictedLabelMapping"/> (arg-max) → <c>MapValue</c> (index → the label's key, with its key values);</item>
+/// <item>binary: <see cref="BinaryScoreMapping"/> (logit → Score, Probability, PredictedLabel);</item>
+/// <item>regression: <see cref="RegressionScoreMapping"/> (one-value vector → scalar Score).</item>
+/// </list>
 /// The ONNX graph cannot deliver <c>PredictedLabel</c> itself because ML.NET's OnnxTransformer maps every ONNX output
 /// to a vector column, and ML.NET's evaluators expect a scalar.
 /// </summary>
@@ -19,15 +23,24 @@ internal static class StudentPipelineFactory
         // The stages are fixed functions of the trained weights (no randomness, nothing learned), so a private context builds them.
         var mlContext = new MLContext(seed: 0);
         var onnx = StudentOnnxExporter.Export(model, OnnxLayout.SingleRow);
-        var estimator = model.Task switch
+        IEstimator<ITransformer> estimator = model.Task switch
         {
-            DistillationTask.MulticlassClassification => mlContext.Transforms.ApplyOnnxModel([DefaultColumnNames.Score], [model.FeatureColumnName], new MemoryStream(onnx))
+            DistillationTask.MulticlassClassification => Onnx(mlContext, model, onnx)
                 .Append(mlContext.Transforms.CustomMapping(new PredictedLabelMapping().GetMapping(), PredictedLabelMapping.ContractName))
                 .Append(PredictedLabelKeys(mlContext, label, model.OutputCount)),
+            DistillationTask.BinaryClassification => Onnx(mlContext, model, onnx)
+                .Append(mlContext.Transforms.CustomMapping(new BinaryScoreMapping().GetMapping(), BinaryScoreMapping.ContractName)),
+            DistillationTask.Regression => Onnx(mlContext, model, onnx)
+                .Append(mlContext.Transforms.CustomMapping(new RegressionScoreMapping().GetMapping(), RegressionScoreMapping.ContractName)),
             _ => throw new NotSupportedException($"No scoring pipeline for task {model.Task}."),
         };
-        return (TransformerChain<ITransformer>)(object)estimator.Fit(schemaSource);
+        // One flat chain of ITransformer whatever the task (a chain's type argument is its last stage's type).
+        return new TransformerChain<ITransformer>(((IEnumerable<ITransformer>)estimator.Fit(schemaSource)).ToArray());
     }
+
+    /// <summary>The student as ONNX, writing a vector <c>Score</c> column (ML.NET stores the model bytes inside the saved .zip).</summary>
+    private static IEstimator<ITransformer> Onnx(MLContext mlContext, StudentModel model, byte[] onnx)
+        => mlContext.Transforms.ApplyOnnxModel([DefaultColumnNames.Score], [model.FeatureColumnName], new MemoryStream(onnx));
 
     /// <summary>Maps a 0-based index to the label's key type, carrying the label's key values so MapKeyToValue works.</summary>
     private static IEstimator<ITransformer> PredictedLabelKeys(MLContext mlContext, DataViewSchema.Column label, int classCount)

@@ -3,26 +3,29 @@ using MLNet.Distillation.Onnx.Proto;
 namespace MLNet.Distillation;
 
 /// <summary>
-/// Writes a trained student as an ONNX model. Two layouts:
+/// Writes a trained student as an ONNX model (opset 13). The body is the network's layers; the head depends on the task.
+/// Two layouts:
 /// <list type="bullet">
-/// <item><see cref="OnnxLayout.Batch"/>: input [N, F]; outputs <c>Logits</c> [N, K], <c>Score</c> [N, K] (softmax) and
-/// <c>PredictedLabel</c> [N] (int64 class index). For ONNX Runtime, other runtimes, and for using the student as a teacher.</item>
-/// <item><see cref="OnnxLayout.SingleRow"/>: input [1, F]; outputs <c>Score</c> [K] and a scalar <c>PredictedLabel</c>.
-/// ML.NET's OnnxTransformer scores one row at a time and maps these shapes to a K-vector column and a scalar
-/// column, which is exactly the layout of ML.NET's own multiclass scorers.</item>
+/// <item><see cref="OnnxLayout.Batch"/>: input [N, F]; outputs <c>Logits</c> [N, K] (the network's raw output: class logits,
+/// the binary logit, or the regression prediction in the label's units) and the task's columns: multiclass <c>Score</c>
+/// [N, K] (softmax) and <c>PredictedLabel</c> [N] (int64 class index); binary <c>Score</c> [N] (logit), <c>Probability</c>
+/// [N] and <c>PredictedLabel</c> [N] (bool); regression <c>Score</c> [N]. For ONNX Runtime, other runtimes, and for using
+/// the student as a teacher (which reads <c>Logits</c>).</item>
+/// <item><see cref="OnnxLayout.SingleRow"/>: input [1, F]; output <c>Score</c> [K] (multiclass probabilities, with a scalar
+/// <c>PredictedLabel</c>) or [1] (binary logit, regression prediction). ML.NET's OnnxTransformer scores one row at a time
+/// and maps these to vector columns, which the runtime's mapping stages turn into ML.NET's scalar columns.</item>
 /// </list>
 /// </summary>
 internal static class StudentOnnxExporter
 {
     public const string LogitsOutput = "Logits";
     public const string ScoreOutput = "Score";
+    public const string ProbabilityOutput = "Probability";
     public const string PredictedLabelOutput = "PredictedLabel";
 
     public static byte[] Export(StudentModel model, OnnxLayout layout, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var (layers, inputSize, classCount, inputName) = (model.Layers, model.InputSize, model.OutputCount, model.FeatureColumnName);
-        if (model.Task != DistillationTask.MulticlassClassification)
-            throw new NotSupportedException($"ONNX export has no output head for task {model.Task}.");
+        var (layers, inputSize, outputCount, inputName) = (model.Layers, model.InputSize, model.OutputCount, model.FeatureColumnName);
         var graph = new OnnxGraphBuilder("student");
         long? batch = layout == OnnxLayout.SingleRow ? 1 : null;
         string x = graph.AddInput(inputName, batch, inputSize);
@@ -69,6 +72,12 @@ internal static class StudentOnnxExporter
                         OnnxGraphBuilder.Ints("kernel_shape", pool.Window, pool.Window), OnnxGraphBuilder.Ints("strides", pool.Window, pool.Window));
                     shape = [shape[0], shape[1] / pool.Window, shape[2] / pool.Window];
                     break;
+                case StandardizeLayer standardize:
+                    if (shape.Length != 1 || standardize.Mean.Length != shape[0])
+                        throw new InvalidOperationException($"Standardisation layer {i} has {standardize.Mean.Length} columns but receives [{string.Join(", ", shape)}].");
+                    x = graph.AddNode("Sub", [x, graph.AddInitializer($"standardize{i}_mean", standardize.Mean, standardize.Mean.Length)]);
+                    x = graph.AddNode("Mul", [x, graph.AddInitializer($"standardize{i}_scale", standardize.InverseStd, standardize.InverseStd.Length)]);
+                    break;
                 case FlattenLayer:
                     x = graph.AddNode("Flatten", [x], null, OnnxGraphBuilder.Int("axis", 1));
                     shape = [shape.Aggregate(1, (a, b) => a * b)];
@@ -77,9 +86,29 @@ internal static class StudentOnnxExporter
                     throw new NotSupportedException($"ONNX export has no rule for layer {layers[i].GetType().Name}.");
             }
         }
-        if (shape.Length != 1 || shape[0] != classCount)
-            throw new InvalidOperationException($"The network ends with [{string.Join(", ", shape)}] outputs but the label has {classCount} classes.");
+        if (shape.Length != 1 || shape[0] != outputCount)
+            throw new InvalidOperationException($"The network ends with [{string.Join(", ", shape)}] outputs but the student needs {outputCount} " +
+                (model.Task == DistillationTask.MulticlassClassification ? $"(the label has {outputCount} classes)." : "(one per row)."));
 
+        switch (model.Task)
+        {
+            case DistillationTask.MulticlassClassification:
+                MulticlassHead(graph, x, outputCount, layout);
+                break;
+            case DistillationTask.BinaryClassification:
+            case DistillationTask.Regression:
+                if (outputCount != 1)
+                    throw new InvalidOperationException($"A {model.Task} student has one output per row, not {outputCount}.");
+                SingleOutputHead(graph, x, model.Task, layout);
+                break;
+            default:
+                throw new NotSupportedException($"ONNX export has no output head for task {model.Task}.");
+        }
+        return graph.ToModelBytes("Student network trained by MLNet.Distillation.", metadata);
+    }
+
+    private static void MulticlassHead(OnnxGraphBuilder graph, string x, int classCount, OnnxLayout layout)
+    {
         if (layout == OnnxLayout.Batch)
         {
             graph.AddNode("Identity", [x], LogitsOutput);
@@ -99,6 +128,29 @@ internal static class StudentOnnxExporter
             graph.AddOutput(ScoreOutput, TensorProto.Types.DataType.Float, classCount);
             graph.AddOutput(PredictedLabelOutput, TensorProto.Types.DataType.Int64, 1);
         }
-        return graph.ToModelBytes("Student network trained by MLNet.Distillation.", metadata);
+    }
+
+    /// <summary>Binary (logit, probability, label) and regression (prediction) heads over a [N, 1] output.</summary>
+    private static void SingleOutputHead(OnnxGraphBuilder graph, string x, DistillationTask task, OnnxLayout layout)
+    {
+        // Reshape to one value per row: [N] in the batch layout, [1] for ML.NET (a 0-d output is a scalar ML.NET cannot read).
+        string flat = graph.AddInt64Initializer("score_shape", [layout == OnnxLayout.Batch ? -1 : 1]);
+        if (layout == OnnxLayout.SingleRow)
+        {
+            graph.AddNode("Reshape", [x, flat], ScoreOutput);
+            graph.AddOutput(ScoreOutput, TensorProto.Types.DataType.Float, 1);
+            return;
+        }
+        graph.AddNode("Identity", [x], LogitsOutput);
+        graph.AddOutput(LogitsOutput, TensorProto.Types.DataType.Float, null, 1);
+        string score = graph.AddNode("Reshape", [x, flat], ScoreOutput);
+        graph.AddOutput(ScoreOutput, TensorProto.Types.DataType.Float, [null]);
+        if (task != DistillationTask.BinaryClassification)
+            return;
+        graph.AddNode("Sigmoid", [score], ProbabilityOutput);
+        graph.AddOutput(ProbabilityOutput, TensorProto.Types.DataType.Float, [null]);
+        string zero = graph.AddInitializer("threshold", [0f]);
+        graph.AddNode("Greater", [score, zero], PredictedLabelOutput);
+        graph.AddOutput(PredictedLabelOutput, TensorProto.Types.DataType.Bool, [null]);
     }
 }

@@ -37,7 +37,7 @@ public sealed class CnnStudent : StudentArchitecture
     internal override StudentArchitecture Copy() => new CnnStudent
     {
         InputShape = InputShape?.ToArray()!, ConvChannels = ConvChannels?.ToArray()!, KernelSize = KernelSize,
-        DenseLayers = DenseLayers?.ToArray()!, Dropout = Dropout,
+        DenseLayers = DenseLayers?.ToArray()!, Dropout = Dropout, StandardizeInputs = StandardizeInputs,
     };
 
     internal override StudentNetwork Build(int inputSize, int classCount)

@@ -7,6 +7,9 @@ namespace MLNet.Distillation;
 /// <summary>A multi-layer perceptron student: Linear → ReLU (→ Dropout) per hidden layer, then a Linear head.</summary>
 public sealed class MlpStudent : StudentArchitecture
 {
+    /// <summary>An MLP with one hidden layer of 64 units that standardises its inputs.</summary>
+    public MlpStudent() => StandardizeInputs = true;
+
     /// <summary>Widths of the hidden layers, input side first. Default one layer of 64 units; empty gives a linear model.</summary>
     public int[] HiddenLayers { get; set; } = [Defaults.HiddenLayerWidth];
 
@@ -17,7 +20,7 @@ public sealed class MlpStudent : StudentArchitecture
     public override string Describe(int inputSize, int classCount)
         => $"MLP {string.Join("-", HiddenLayers.Prepend(inputSize).Append(classCount))}";
 
-    internal override StudentArchitecture Copy() => new MlpStudent { HiddenLayers = HiddenLayers?.ToArray()!, Dropout = Dropout };
+    internal override StudentArchitecture Copy() => new MlpStudent { HiddenLayers = HiddenLayers?.ToArray()!, Dropout = Dropout, StandardizeInputs = StandardizeInputs };
 
     internal override StudentNetwork Build(int inputSize, int classCount)
     {

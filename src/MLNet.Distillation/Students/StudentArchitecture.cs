@@ -3,6 +3,14 @@ namespace MLNet.Distillation;
 /// <summary>Describes a student network; the trainer builds it once the input size and class count are known.</summary>
 public abstract class StudentArchitecture
 {
+    /// <summary>
+    /// Whether the network standardises each feature by its mean and standard deviation over the training rows before its
+    /// first layer. The trainer computes the statistics once per Fit and the exported student carries them (folded into
+    /// the first dense layer where there is one), so raw features go in at prediction time. Default true for
+    /// <see cref="MlpStudent"/> (tabular features come in all scales), false for <see cref="CnnStudent"/> (pixels share one scale).
+    /// </summary>
+    public bool StandardizeInputs { get; set; }
+
     /// <summary>Builds a freshly initialised network (initialisation draws from TorchSharp's seeded generator).</summary>
     internal abstract StudentNetwork Build(int inputSize, int classCount);
 

@@ -24,3 +24,6 @@ internal sealed record MaxPool2dLayer(int Window) : StudentLayer;
 
 /// <summary>Flattens [N, C, H, W] to [N, C·H·W] in C, H, W order.</summary>
 internal sealed record FlattenLayer : StudentLayer;
+
+/// <summary>Element-wise <c>(x − Mean) · InverseStd</c> over a row's features: input standardisation that could not be folded into the first layer.</summary>
+internal sealed record StandardizeLayer(float[] Mean, float[] InverseStd) : StudentLayer;

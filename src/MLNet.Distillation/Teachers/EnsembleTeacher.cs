@@ -103,12 +103,18 @@ internal sealed class EnsembleTeacher : Teacher
                 }
             }
             if (ensemble._combination == EnsembleCombination.MeanProbabilities)
-                ProbabilitiesToLogits(sum[..(read * classes)]);
+                ProbabilitiesToLogits(sum[..(read * classes)], classes);
             return read;
         }
 
+        /// <summary>Adds weight · softmax(logits) to target; with one output per row, weight · σ(logit), the probability of the positive class.</summary>
         private static void AddSoftmax(ReadOnlySpan<float> logits, float weight, Span<float> target)
         {
+            if (logits.Length == 1)
+            {
+                target[0] += weight * (float)(1 / (1 + Math.Exp(-logits[0])));
+                return;
+            }
             float max = float.NegativeInfinity;
             foreach (var v in logits) max = MathF.Max(max, v);
             double total = 0;

@@ -58,7 +58,9 @@ internal sealed class OnnxTeacher : Teacher
             _rowSize = _rowShape.Aggregate(1, (a, b) => checked(a * b));
 
             int[] outDims = output.Dimensions;
-            int declaredClasses = outDims.Length >= 2 && outDims.Skip(1).All(d => d > 0) ? outDims.Skip(1).Aggregate(1, (a, b) => a * b) : -1;
+            // [N] is one value per row (a binary logit or probability, a regression value); [N, K, ...] is K·... per row.
+            int declaredClasses = outDims.Length == 1 ? 1
+                : outDims.Length >= 2 && outDims.Skip(1).All(d => d > 0) ? outDims.Skip(1).Aggregate(1, (a, b) => a * b) : -1;
             if (options.ClassCount is int given)
             {
                 if (given <= 0)
@@ -201,7 +203,7 @@ internal sealed class OnnxTeacher : Teacher
                 result[..(keep * classes)].CopyTo(logits.Slice(start * classes, keep * classes));
             }
             if (_teacher._options.OutputKind == TeacherOutputKind.Probabilities)
-                ProbabilitiesToLogits(logits[..(read * classes)]);
+                ProbabilitiesToLogits(logits[..(read * classes)], classes);
             return read;
         }
 

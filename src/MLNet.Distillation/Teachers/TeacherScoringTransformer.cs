@@ -4,9 +4,11 @@ using Microsoft.ML.Data;
 namespace MLNet.Distillation;
 
 /// <summary>
-/// Appends the teacher's logits to the data. The column is lazy: nothing is scored until a cursor reads it,
-/// and then rows are scored in blocks of <see cref="BatchSize"/>. Teacher stages exist for training only:
-/// they are not saved with a model (see <see cref="ModelExtensions.Student"/>).
+/// Appends the teacher's outputs to the data. The column is lazy: nothing is scored until a cursor reads it, and then
+/// rows are scored in blocks of <see cref="BatchSize"/>. A teacher is needed for training only, so the stage stays out of
+/// the way afterwards: in a PredictionEngine it passes rows through (its column is declared but not computed), and
+/// <c>mlContext.Model.Save</c> writes it as an empty stage, so a saved pipeline reloads as its student alone.
+/// <see cref="ModelExtensions.Student"/> drops it explicitly.
 /// </summary>
 public sealed class TeacherScoringTransformer : ITransformer, IDisposable
 {
@@ -30,8 +32,8 @@ public sealed class TeacherScoringTransformer : ITransformer, IDisposable
     /// <summary>The folder holding cached teacher logits, or null.</summary>
     public string? CacheDirectory { get; }
 
-    /// <summary>False: a teacher stage scores whole data views (in blocks), not single rows.</summary>
-    public bool IsRowToRowMapper => false;
+    /// <summary>True: for single-row prediction the stage passes rows through (the teacher column cannot be read there).</summary>
+    public bool IsRowToRowMapper => true;
 
     /// <summary>The input schema plus the logits column (with SlotNames when the teacher knows its class names).</summary>
     /// <param name="inputSchema">The schema of the data to score.</param>
@@ -41,11 +43,16 @@ public sealed class TeacherScoringTransformer : ITransformer, IDisposable
         return TeacherScoredDataView.BuildSchema(inputSchema, Teacher.Bind(inputSchema), OutputColumnName);
     }
 
-    /// <summary>Not supported: teacher stages score blocks of rows. Use the student for single-row prediction.</summary>
-    /// <param name="inputSchema">Unused.</param>
+    /// <summary>
+    /// A row mapper that passes the input columns through and declares the teacher column without computing it: what a
+    /// PredictionEngine over the whole fitted pipeline needs. Reading the teacher column from it is an error.
+    /// </summary>
+    /// <param name="inputSchema">The schema of the rows to map.</param>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-        => throw new NotSupportedException("A teacher stage scores data in blocks and has no row-to-row mapper; " +
-            "build prediction engines from model.Student(), which drops the teacher stages.");
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        return new TeacherRowMapper(inputSchema, GetOutputSchema(inputSchema), Teacher.Description);
+    }
 
     /// <summary>Returns a lazy view of <paramref name="input"/> with the teacher's logits appended.</summary>
     /// <param name="input">The data to score.</param>
@@ -58,11 +65,12 @@ public sealed class TeacherScoringTransformer : ITransformer, IDisposable
         return new TeacherScoredDataView(input, binding, OutputColumnName, BatchSize);
     }
 
-    /// <summary>Always throws: teachers are needed for training only and are not saved. Save <c>model.Student()</c> instead.</summary>
-    /// <param name="ctx">Unused.</param>
-    void ICanSaveModel.Save(ModelSaveContext ctx)
-        => throw new NotSupportedException($"The teacher stage ({Teacher.Description}) is only needed for training and is not saved with a model. " +
-            "Save model.Student() (from MLNet.Distillation.ModelExtensions), which drops the teacher stages.");
+    /// <summary>
+    /// Saves the stage as an empty ML.NET chain (an identity stage): the teacher is needed for training only, so a saved
+    /// pipeline reloads without it and without its column. <c>mlContext.Distillation.SaveStudent</c> drops the stage altogether.
+    /// </summary>
+    /// <param name="ctx">ML.NET's save context.</param>
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)new TransformerChain<ITransformer>()).Save(ctx);
 
     /// <summary>Releases the teacher's native resources.</summary>
     public void Dispose() => Teacher.Dispose();

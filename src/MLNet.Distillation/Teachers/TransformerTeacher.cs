@@ -4,20 +4,22 @@ using Microsoft.ML.Data;
 namespace MLNet.Distillation;
 
 /// <summary>
-/// A teacher that is a fitted ML.NET model: its score column (class probabilities for ML.NET's multiclass
-/// trainers) becomes the soft targets. ML.NET scores row by row; this teacher reads those rows in blocks.
+/// A teacher that is a fitted ML.NET model: its score column becomes the soft targets (a vector: class probabilities, as
+/// ML.NET's multiclass trainers write them; a single value: a binary model's raw score, or a regression prediction).
+/// ML.NET scores row by row; this teacher reads those rows in blocks.
 /// </summary>
 internal sealed class TransformerTeacher : Teacher
 {
     private readonly ITransformer _model;
-    private readonly string _scoreColumnName;
-    private readonly TeacherOutputKind _outputKind;
+    private readonly string? _scoreColumnName;
+    private readonly TeacherOutputKind? _outputKind;
     private readonly string _source;
 
-    internal TransformerTeacher(ITransformer model, string scoreColumnName, TeacherOutputKind outputKind, string source)
+    internal TransformerTeacher(ITransformer model, string? scoreColumnName, TeacherOutputKind? outputKind, string source)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentException.ThrowIfNullOrEmpty(scoreColumnName);
+        if (scoreColumnName is { Length: 0 })
+            throw new ArgumentException("The teacher's score column name is empty; pass null to let the teacher choose.", nameof(scoreColumnName));
         _model = model;
         _scoreColumnName = scoreColumnName;
         _outputKind = outputKind;
@@ -25,7 +27,7 @@ internal sealed class TransformerTeacher : Teacher
     }
 
     /// <inheritdoc />
-    public override string Description => $"{_source} (column '{_scoreColumnName}')";
+    public override string Description => _scoreColumnName is null ? _source : $"{_source} (column '{_scoreColumnName}')";
 
     /// <summary>The wrapped ML.NET model.</summary>
     public ITransformer Model => _model;
@@ -36,7 +38,7 @@ internal sealed class TransformerTeacher : Teacher
         try { new MLContext(seed: 0).Model.Save(_model, null, bytes); }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException)
         { throw new NotSupportedException($"Teacher {Description} cannot be saved, so its outputs cannot be cached under a reliable key: {e.Message}", e); }
-        return Digest("mlnet", bytes.ToArray(), _scoreColumnName, _outputKind);
+        return Digest("mlnet", bytes.ToArray(), _scoreColumnName ?? "default", _outputKind?.ToString() ?? "default");
     }
 
     internal override TeacherBinding Bind(DataViewSchema inputSchema)
@@ -46,10 +48,19 @@ internal sealed class TransformerTeacher : Teacher
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         { throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Teacher {Description} cannot score this data: {e.Message}"); }
 
-        var score = output.GetColumnOrNull(_scoreColumnName)
-            ?? throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Teacher {_source} writes no column '{_scoreColumnName}' (it writes: {string.Join(", ", output.Where(c => !c.IsHidden).Select(c => c.Name))}).");
-        if (score.Type is not VectorDataViewType { IsKnownSize: true } vector || vector.ItemType != NumberDataViewType.Single)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Teacher score column '{_scoreColumnName}' must be a known-size vector of Single, but is {score.Type}.");
+        string name = _scoreColumnName ?? DefaultColumn(output);
+        var score = output.GetColumnOrNull(name)
+            ?? throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Teacher {_source} writes no column '{name}' (it writes: {string.Join(", ", output.Where(c => !c.IsHidden).Select(c => c.Name))}).");
+        int outputs;
+        if (score.Type == NumberDataViewType.Single)
+            outputs = 1;
+        else if (score.Type is VectorDataViewType { IsKnownSize: true, Size: var size } vector && vector.ItemType == NumberDataViewType.Single)
+            outputs = size;
+        else
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Teacher score column '{name}' must be Single or a known-size vector of Single, but is {score.Type}.");
+        // ML.NET's trainers write class probabilities as a vector, a calibrated binary probability as Probability, and a
+        // binary raw score or a regression prediction as a single Score.
+        var kind = _outputKind ?? (score.Type is VectorDataViewType || name == DefaultColumnNames.Probability ? TeacherOutputKind.Probabilities : TeacherOutputKind.Logits);
 
         ReadOnlyMemory<char>[]? names = null;
         if (score.HasSlotNames())
@@ -58,10 +69,16 @@ internal sealed class TransformerTeacher : Teacher
             score.GetSlotNames(ref slotNames);
             names = slotNames.DenseValues().ToArray();
         }
-        return new Binding(this, vector.Size, names);
+        return new Binding(this, name, outputs, kind, names);
     }
 
-    private sealed class Binding(TransformerTeacher teacher, int classCount, ReadOnlyMemory<char>[]? names) : TeacherBinding
+    /// <summary>The column read when none is named: a calibrated binary model's Probability, else Score.</summary>
+    private static string DefaultColumn(DataViewSchema output)
+        => output.GetColumnOrNull(DefaultColumnNames.Score)?.Type == NumberDataViewType.Single
+            && output.GetColumnOrNull(DefaultColumnNames.Probability)?.Type == NumberDataViewType.Single
+            ? DefaultColumnNames.Probability : DefaultColumnNames.Score;
+
+    private sealed class Binding(TransformerTeacher teacher, string column, int classCount, TeacherOutputKind kind, ReadOnlyMemory<char>[]? names) : TeacherBinding
     {
         public override int ClassCount => classCount;
         public override ReadOnlyMemory<char>[]? ClassNames => names;
@@ -69,27 +86,37 @@ internal sealed class TransformerTeacher : Teacher
         public override TeacherBlockReader CreateReader(IDataView input)
         {
             var scored = teacher._model.Transform(input);
-            var cursor = scored.GetRowCursor([scored.Schema[teacher._scoreColumnName]]);
-            return new Reader(cursor, cursor.Schema[teacher._scoreColumnName], classCount, teacher._outputKind);
+            var cursor = scored.GetRowCursor([scored.Schema[column]]);
+            return new Reader(cursor, cursor.Schema[column], classCount, kind);
         }
     }
 
     private sealed class Reader : TeacherBlockReader
     {
         private readonly DataViewRowCursor _cursor;
-        private readonly ValueGetter<VBuffer<float>> _getter;
+        private readonly Action<Span<float>> _readRow;
         private readonly ValueGetter<DataViewRowId> _idGetter;
         private readonly int _classes;
         private readonly TeacherOutputKind _kind;
-        private VBuffer<float> _row;
 
         public Reader(DataViewRowCursor cursor, DataViewSchema.Column score, int classes, TeacherOutputKind kind)
         {
             _cursor = cursor;
-            _getter = cursor.GetGetter<VBuffer<float>>(score);
             _idGetter = cursor.GetIdGetter();
             _classes = classes;
             _kind = kind;
+            if (score.Type is VectorDataViewType)
+            {
+                var getter = cursor.GetGetter<VBuffer<float>>(score);
+                VBuffer<float> row = default;
+                _readRow = target => { getter(ref row); row.CopyTo(target); };
+            }
+            else
+            {
+                var getter = cursor.GetGetter<float>(score);
+                float value = 0;
+                _readRow = target => { getter(ref value); target[0] = value; };
+            }
         }
 
         public override int Read(int rows, Span<float> logits, Span<DataViewRowId> ids)
@@ -97,13 +124,12 @@ internal sealed class TransformerTeacher : Teacher
             int read = 0;
             while (read < rows && _cursor.MoveNext())
             {
-                _getter(ref _row);
-                _row.CopyTo(logits.Slice(read * _classes, _classes));
+                _readRow(logits.Slice(read * _classes, _classes));
                 _idGetter(ref ids[read]);
                 read++;
             }
             if (_kind == TeacherOutputKind.Probabilities)
-                ProbabilitiesToLogits(logits[..(read * _classes)]);
+                ProbabilitiesToLogits(logits[..(read * _classes)], _classes);
             return read;
         }
 

@@ -87,11 +87,26 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
         else if (_options.ValidationFraction > 0)
             (table, validation) = ValidationSplit.Split(table, _options.ValidationFraction, seed);
 
+        // Standardisation statistics come from the training rows only (after the validation split) and are applied in place
+        // to the arrays this Fit owns; the exported student undoes them (LayerFolding).
+        var inputScaling = _options.Student.StandardizeInputs ? ColumnStandardization.Fit(table.Features, table.RowCount, featureCount) : null;
+        var targetScaling = _task.StandardizesTarget ? TargetScaling(table) : null;
+        foreach (var part in new[] { table, validation })
+        {
+            if (part is null) continue;
+            inputScaling?.Apply(part.Features, part.RowCount);
+            targetScaling?.Apply(part.Labels, part.RowCount);
+            if (part.TeacherLogits is { } teacherOutputs)
+                targetScaling?.Apply(teacherOutputs, part.RowCount);
+        }
+
         loading.Stop();
         if (_options.EarlyStoppingPatience is not null && validation is null)
             channel.Warning(MessageSensitivity.None, "EarlyStoppingPatience is set but there is no validation data (pass it to Fit or set ValidationFraction); training runs all epochs.");
         string architecture = _options.Student.Describe(featureCount, outputCount);
-        channel.Info(MessageSensitivity.None, $"Training {architecture} on {table.RowCount} rows ({(validation is null ? "no" : validation.RowCount.ToString())} validation rows), " +
+        int epochs = TrainingLength.Epochs(_options.NumberOfEpochs, table.RowCount, _options.BatchSize);
+        channel.Info(MessageSensitivity.None, $"Training {architecture} on {table.RowCount} rows ({(validation is null ? "no" : validation.RowCount.ToString())} validation rows) " +
+            $"for {epochs} epochs{(_options.NumberOfEpochs is null ? $" (sized for at least {Defaults.MinimumOptimizerSteps:N0} optimizer steps)" : "")}, " +
             $"losses {LossRecipe.Describe(_losses)}, seed {seed}, device {device}.");
 
         int previousThreads = torch.get_num_threads();
@@ -105,7 +120,7 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
                 Task = _task,
                 Architecture = _options.Student,
                 Losses = _losses,
-                Epochs = _options.NumberOfEpochs,
+                Epochs = epochs,
                 BatchSize = _options.BatchSize,
                 LearningRate = _options.LearningRate,
                 WeightDecay = _options.WeightDecay,
@@ -125,12 +140,21 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
                 torch.set_num_threads(previousThreads);
         }
 
-        var model = new StudentModel(_task.Kind, result.Layers, architecture, _options.FeatureColumnName, featureCount, outputCount,
+        if (ConvergenceCheck.Undertrained(result.History, epochs) is string warning)
+            channel.Warning(MessageSensitivity.None, warning);
+
+        var model = new StudentModel(_task.Kind, LayerFolding.Fold(result.Layers, inputScaling, targetScaling), architecture, _options.FeatureColumnName, featureCount, outputCount,
             ColumnAnnotations.TextKeyValues(labelColumn));
         var pipeline = StudentPipelineFactory.Create(model, labelColumn, input);
         return new StudentTransformer(model, pipeline, result.ParameterCount, result.History, result.BestEpoch,
             new TrainingProfile(loading.Elapsed, result.Training, result.InsideTorch, result.SamplesTrained));
     }
+
+    /// <summary>The label's scale on the training rows; from the teacher's predictions when no row has a label (a pure transfer set).</summary>
+    private static ColumnStandardization TargetScaling(TrainingTable table)
+        => table.UnlabelledRows < table.RowCount || table.TeacherLogits is null
+            ? ColumnStandardization.Fit(table.Labels, table.RowCount, 1)
+            : ColumnStandardization.Fit(table.TeacherLogits, table.RowCount, 1);
 
     /// <summary>
     /// The input shape plus the columns the student writes. Runs the same column check as <see cref="Fit(IDataView)"/>

@@ -34,8 +34,11 @@ public abstract class DistillationTrainerOptions
     /// <summary>The student network. Default an MLP with one hidden layer of 64 units.</summary>
     public StudentArchitecture Student { get; set; } = new MlpStudent();
 
-    /// <summary>Passes over the training data. Default 20.</summary>
-    public int NumberOfEpochs { get; set; } = Defaults.NumberOfEpochs;
+    /// <summary>
+    /// Passes over the training data. Null (the default) sizes training by optimizer steps: at least 20 epochs and at least
+    /// 3,000 mini-batch steps (so a few hundred rows get hundreds of epochs, and 60,000 rows get 20), at most 2,000 epochs.
+    /// </summary>
+    public int? NumberOfEpochs { get; set; }
 
     /// <summary>Rows per mini-batch. Default 64.</summary>
     public int BatchSize { get; set; } = Defaults.BatchSize;
@@ -88,7 +91,7 @@ public abstract class DistillationTrainerOptions
         Require(TeacherColumnName is null || TeacherColumnName.Length > 0, nameof(TeacherColumnName), "must name a column, or be null to train from labels alone");
         Require(Temperature > 0 && float.IsFinite(Temperature), nameof(Temperature), $"must be positive and finite, not {Temperature}");
         Require(Alpha is >= 0 and <= 1, nameof(Alpha), $"must be in [0, 1], not {Alpha}");
-        Require(NumberOfEpochs > 0, nameof(NumberOfEpochs), $"must be positive, not {NumberOfEpochs}");
+        Require(NumberOfEpochs is null or > 0, nameof(NumberOfEpochs), $"must be positive, or null to size training by optimizer steps, not {NumberOfEpochs}");
         Require(BatchSize > 0, nameof(BatchSize), $"must be positive, not {BatchSize}");
         Require(LearningRate > 0 && float.IsFinite(LearningRate), nameof(LearningRate), $"must be positive and finite, not {LearningRate}");
         Require(WeightDecay >= 0 && float.IsFinite(WeightDecay), nameof(WeightDecay), $"must be finite and ≥ 0, not {WeightDecay}");

@@ -4,7 +4,7 @@ using MLNet.Distillation.Testbed;
 
 namespace MLNet.Distillation.Tests.Support;
 
-/// <summary>Small real data for tests: the UCI digits shipped in examples/data (CC BY 4.0).</summary>
+/// <summary>Small real data for tests: the UCI tables shipped in examples/data (CC BY 4.0; see examples/data/README.md).</summary>
 internal static class TestData
 {
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
@@ -35,6 +35,46 @@ internal static class TestData
             .Select(l => l.Split(',').Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
         return new InMemoryClassificationData(lines.SelectMany(v => v.Take(64).Select(p => p / 16f)).ToArray(),
             lines.Select(v => (int)v[64]).ToArray(), 64, Enumerable.Range(0, 10).Select(d => d.ToString()).ToArray());
+    }
+
+    /// <summary>
+    /// UCI breast cancer (569 rows): 30 raw features (they span four orders of magnitude) as <c>Features</c>, and the Boolean
+    /// label <c>Label</c> (true = malignant). Cached.
+    /// </summary>
+    public static IDataView BreastCancer(MLContext ml)
+        => ml.Data.Cache(ml.Data.LoadFromTextFile(Fixture("breast_cancer.csv"), [
+            new TextLoader.Column("Features", DataKind.Single, 0, 29),
+            new TextLoader.Column("Label", DataKind.Boolean, 30),
+        ], separatorChar: ',', hasHeader: true));
+
+    /// <summary>UCI concrete compressive strength (1,030 rows): 8 raw features as <c>Features</c>, strength in MPa as the Single <c>Label</c>. Cached.</summary>
+    public static IDataView Concrete(MLContext ml)
+        => ml.Data.Cache(ml.Data.LoadFromTextFile(Fixture("concrete.csv"), [
+            new TextLoader.Column("Features", DataKind.Single, 0, 7),
+            new TextLoader.Column("Label", DataKind.Single, 8),
+        ], separatorChar: ',', hasHeader: true));
+
+    /// <summary>UCI wine (178 rows): 13 raw features as <c>Features</c>, the cultivar as a text <c>Label</c>. Cached.</summary>
+    public static IDataView Wine(MLContext ml)
+        => ml.Data.Cache(ml.Data.LoadFromTextFile(Fixture("wine.csv"), [
+            new TextLoader.Column("Features", DataKind.Single, 0, 12),
+            new TextLoader.Column("Label", DataKind.String, 13),
+        ], separatorChar: ',', hasHeader: true));
+
+    /// <summary>All Single values of a scalar column, row by row.</summary>
+    public static float[] Scalars(IDataView data, string name)
+    {
+        var column = data.Schema[name];
+        var result = new List<float>();
+        using var cursor = data.GetRowCursor([column]);
+        var getter = cursor.GetGetter<float>(column);
+        float value = 0;
+        while (cursor.MoveNext())
+        {
+            getter(ref value);
+            result.Add(value);
+        }
+        return result.ToArray();
     }
 
     /// <summary>All float vectors of one column, row by row.</summary>

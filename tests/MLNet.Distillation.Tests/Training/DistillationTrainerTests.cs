@@ -54,8 +54,6 @@ public sealed class DistillationTrainerTests
         var zip = Path.Combine(Path.GetTempPath(), $"student-{Guid.NewGuid():N}.zip");
         try
         {
-            // ML.NET refuses the teacher stage by name (and leaves a partial file, which SaveStudent never does).
-            Assert.Contains("Student()", Assert.Throws<NotSupportedException>(() => ml.Model.Save(model, train.Schema, zip)).Message);
             File.WriteAllText(zip, "earlier output");
             Assert.Throws<DirectoryNotFoundException>(() => ml.Distillation.SaveStudent(model, train.Schema, Path.Combine(zip + ".missing", "x.zip")));
             ml.Distillation.SaveStudent(model, train.Schema, zip);
@@ -94,7 +92,7 @@ public sealed class DistillationTrainerTests
         using var teacher = CnnTeacher();
         var reports = new List<EpochReport>();
         var logged = new List<string>();
-        ml.Log += (_, e) => { if (e.Message.Contains("epoch")) logged.Add(e.Message); };
+        ml.Log += (_, e) => { if (System.Text.RegularExpressions.Regex.IsMatch(e.Message, @"epoch \d+: loss")) logged.Add(e.Message); };
         var options = Quick();
         options.ValidationFraction = 0.2f;
         options.Alpha = 0.3f;

@@ -61,6 +61,28 @@ public sealed class TrainingColumnsTests
     private static string FirstSentence(string message) => message.Split(" but is ")[0].Split(" (columns:")[0];
 
     [Fact]
+    public void A_label_whose_key_values_the_student_cannot_carry_is_refused_before_training()
+    {
+        // Before: UInt32 key values failed after the last epoch, when the PredictedLabel stage was built.
+        var ml = new MLContext(0);
+        var digits = TestData.Digits(ml, 40);
+        var uintKeys = ml.Transforms.Conversion.ConvertType("Label", outputKind: DataKind.UInt32)
+            .Append(ml.Transforms.Conversion.MapValueToKey("Label")).Fit(digits).Transform(digits);
+        var trainer = ml.MulticlassClassification.Trainers.Distillation(Quick(teacher: null));
+        Assert.Contains("key values of type UInt32", Assert.ThrowsAny<ArgumentException>(() => trainer.GetOutputSchema(Shape(uintKeys))).Message);
+        var reports = new List<EpochReport>();
+        var options = Quick(teacher: null);
+        options.Progress = new SynchronousProgress(reports.Add);
+        Assert.Contains("key values of type UInt32", Assert.ThrowsAny<ArgumentException>(() => ml.MulticlassClassification.Trainers.Distillation(options).Fit(uintKeys)).Message);
+        Assert.Empty(reports);
+    }
+
+    private sealed class SynchronousProgress(Action<EpochReport> report) : IProgress<EpochReport>
+    {
+        public void Report(EpochReport value) => report(value);
+    }
+
+    [Fact]
     public void Teacher_of_the_wrong_width_is_refused_at_fit_naming_both_sizes()
     {
         var ml = new MLContext(0);

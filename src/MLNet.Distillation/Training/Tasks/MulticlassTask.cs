@@ -12,6 +12,13 @@ internal sealed class MulticlassTask : TrainingTask
 
     public override DistillationTask Kind => DistillationTask.MulticlassClassification;
 
+    /// <summary>
+    /// The key-value types the fitted student's PredictedLabel can carry (ML.NET's MapValue maps class indices to them).
+    /// UInt32 and UInt64 values would be read as key indices by MapValue, so they are refused.
+    /// </summary>
+    public static IReadOnlyList<Type> SupportedKeyValueTypes { get; } =
+        [typeof(ReadOnlyMemory<char>), typeof(float), typeof(double), typeof(int), typeof(long), typeof(short), typeof(bool)];
+
     public override string HardLoss => LossNames.CrossEntropy;
 
     public override string SoftLoss => LossNames.KnowledgeDistillation;
@@ -21,6 +28,9 @@ internal sealed class MulticlassTask : TrainingTask
         if (!label.IsScalar || !label.IsKey || label.RawItemType != typeof(uint))
             throw new ArgumentOutOfRangeException(nameof(label), $"Label column '{label.Name}' must be a UInt32 key type, but is {label.TypeDescription}; " +
                 $"map it with mlContext.Transforms.Conversion.MapValueToKey(\"{label.Name}\").");
+        if (label.KeyValuesItemType is { } values && !SupportedKeyValueTypes.Contains(values.RawType))
+            throw new ArgumentOutOfRangeException(nameof(label), $"Label column '{label.Name}' has key values of type {values.RawType.Name}; the student's " +
+                $"PredictedLabel can carry {string.Join(", ", SupportedKeyValueTypes.Select(t => t.Name))} key values. Map the label with MapValueToKey over a text column instead.");
         if (label.KeyCount is ulong count && count is < 2 or > int.MaxValue)
             throw new ArgumentOutOfRangeException(nameof(label), $"Label column '{label.Name}' has {count} classes; multiclass classification needs at least 2.");
         return label.KeyCount is ulong k ? (int)k : null;

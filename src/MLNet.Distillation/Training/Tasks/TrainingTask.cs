@@ -19,6 +19,16 @@ internal abstract class TrainingTask
     /// <summary>The soft-target term of the default recipe (weight 1 − alpha).</summary>
     public abstract string SoftLoss { get; }
 
+    /// <summary>The recipe when the options give none: <c>alpha · hard + (1 − alpha) · soft</c>, or the hard term alone without a teacher.</summary>
+    public virtual IReadOnlyList<LossTerm> DefaultRecipe(DistillationTrainerOptions options, bool hasTeacher)
+        => hasTeacher ? [new(HardLoss, options.Alpha), new(SoftLoss, 1 - options.Alpha)] : [new(HardLoss, 1)];
+
+    /// <summary>
+    /// Whether labels and teacher outputs are standardised for training (by the label's mean and standard deviation on the
+    /// training rows), with the scaling undone in the exported student.
+    /// </summary>
+    public virtual bool StandardizesTarget => false;
+
     /// <summary>Checks the label column and returns the student's number of outputs per row, or null when a shape does not tell.</summary>
     public abstract int? CheckLabel(ColumnView label);
 

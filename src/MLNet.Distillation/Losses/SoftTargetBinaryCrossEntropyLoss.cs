@@ -1,0 +1,39 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Distillation.Losses;
+
+/// <summary>
+/// The binary soft-target term, <c>T² · (1/B) Σ_b BCE(σ(z_t/T), σ(z_s/T))</c>: cross-entropy of the student's softened
+/// probability against the teacher's softened probability, averaged over the batch. Registry name <c>soft-bce</c>.
+/// Its gradient with respect to z_s is <c>T · (σ(z_s/T) − σ(z_t/T)) / B</c>; the T² factor keeps it on the scale of the
+/// hard-label term, as in Hinton's multiclass loss. (It exceeds KL(teacher ‖ student) by the teacher's entropy, a constant
+/// for the student, so the two have the same gradients.) A two-class softmax over [0, z] is this sigmoid on z.
+/// </summary>
+internal sealed class SoftTargetBinaryCrossEntropyLoss : IDistillationLoss
+{
+    public SoftTargetBinaryCrossEntropyLoss(float temperature)
+    {
+        if (!(temperature > 0) || !float.IsFinite(temperature))
+            throw new ArgumentOutOfRangeException(nameof(temperature), $"The temperature must be positive and finite, not {temperature}.");
+        Temperature = temperature;
+    }
+
+    public float Temperature { get; }
+
+    public string Name => LossNames.SoftBinaryCrossEntropy;
+
+    public bool NeedsLabels => false;
+
+    public bool NeedsTeacher => true;
+
+    public Tensor Compute(DistillationBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var teacher = batch.RequireTeacher(Name).detach().reshape(-1);
+        var student = batch.StudentLogits.reshape(-1);
+        var softTargets = (teacher / Temperature).sigmoid().to_type(student.dtype);
+        var loss = nn.functional.binary_cross_entropy_with_logits(student / Temperature, softTargets);
+        return (loss * (Temperature * Temperature)).MoveToOuterDisposeScope();
+    }
+}

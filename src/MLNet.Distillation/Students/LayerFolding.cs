@@ -1,0 +1,56 @@
+namespace MLNet.Distillation;
+
+/// <summary>
+/// Moves the standardisation the network was trained with into its exported layers, so the deployed student reads raw
+/// features and writes predictions in the label's units at no extra cost:
+/// <list type="bullet">
+/// <item>inputs: a first Dense layer absorbs <c>(x − μ)/σ</c> (<c>W' = W/σ</c>, <c>b' = b − W·μ/σ</c>); any other first layer
+/// gets an explicit <see cref="StandardizeLayer"/> before it;</item>
+/// <item>outputs: the last Dense layer absorbs <c>y = z·σ_y + μ_y</c> (<c>W' = σ_y·W</c>, <c>b' = σ_y·b + μ_y</c>).</item>
+/// </list>
+/// Folding is done in double precision and rounded to float once.
+/// </summary>
+internal static class LayerFolding
+{
+    public static IReadOnlyList<StudentLayer> Fold(IReadOnlyList<StudentLayer> layers, ColumnStandardization? inputs, ColumnStandardization? target)
+    {
+        var result = layers.ToList();
+        if (inputs is not null)
+        {
+            if (result[0] is DenseLayer first && first.Inputs == inputs.Columns)
+                result[0] = FoldInputs(first, inputs);
+            else
+                result.Insert(0, new StandardizeLayer(inputs.Mean.Select(m => (float)m).ToArray(), inputs.Std.Select(s => (float)(1 / s)).ToArray()));
+        }
+        if (target is not null)
+        {
+            if (result[^1] is not DenseLayer { Outputs: 1 } last || target.Columns != 1)
+                throw new InvalidOperationException("Only a network that ends with a one-output dense layer can carry a target scaling.");
+            double scale = target.Std[0], shift = target.Mean[0];
+            result[^1] = last with
+            {
+                Weight = last.Weight.Select(w => (float)(w * scale)).ToArray(),
+                Bias = last.Bias.Select(b => (float)(b * scale + shift)).ToArray(),
+            };
+        }
+        return result;
+    }
+
+    private static DenseLayer FoldInputs(DenseLayer dense, ColumnStandardization inputs)
+    {
+        var weight = new float[dense.Weight.Length];
+        var bias = new float[dense.Outputs];
+        for (int o = 0; o < dense.Outputs; o++)
+        {
+            double shift = dense.Bias[o];
+            for (int i = 0; i < dense.Inputs; i++)
+            {
+                double w = dense.Weight[o * dense.Inputs + i] / inputs.Std[i];
+                weight[o * dense.Inputs + i] = (float)w;
+                shift -= w * inputs.Mean[i];
+            }
+            bias[o] = (float)shift;
+        }
+        return dense with { Weight = weight, Bias = bias };
+    }
+}

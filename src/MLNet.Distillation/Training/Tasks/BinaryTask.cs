@@ -1,0 +1,82 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Distillation;
+
+/// <summary>
+/// Yes or no: a Boolean label (or a Single label holding 0, 1, or NaN for a row without label); one logit per row;
+/// binary cross-entropy and its softened form; accuracy (logit &gt; 0) for validation.
+/// </summary>
+internal sealed class BinaryTask : TrainingTask
+{
+    public static BinaryTask Instance { get; } = new();
+
+    public override DistillationTask Kind => DistillationTask.BinaryClassification;
+
+    public override string HardLoss => LossNames.BinaryCrossEntropy;
+
+    public override string SoftLoss => LossNames.SoftBinaryCrossEntropy;
+
+    public override int? CheckLabel(ColumnView label)
+    {
+        if (!label.IsScalar || label.IsKey || (label.RawItemType != typeof(bool) && label.RawItemType != typeof(float)))
+            throw new ArgumentOutOfRangeException(nameof(label), $"Label column '{label.Name}' must be Boolean (or Single holding 0, 1, or NaN for a row " +
+                $"without label), but is {label.TypeDescription}. Turn a text or key label into Boolean first, e.g. " +
+                $"mlContext.Transforms.CustomMapping or an Expression such as \"x : x == \\\"yes\\\"\".");
+        return 1;
+    }
+
+    public override string TeacherOutputDescription(int? outputs) => "one logit per row (the teacher's raw score for the positive class)";
+
+    public override string TeacherMismatchHint(int? teacherWidth, int? outputs)
+        => teacherWidth is > 1 ? $" A teacher with {teacherWidth} outputs per row is a multiclass teacher; a binary student needs a binary teacher " +
+            "(an ML.NET binary model's Score, or an ONNX model with one logit or probability per row)." : "";
+
+    public override void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs)
+    {
+        builder.AddColumn(DefaultColumnNames.Score, NumberDataViewType.Single);
+        builder.AddColumn(DefaultColumnNames.Probability, NumberDataViewType.Single);
+        builder.AddColumn(DefaultColumnNames.PredictedLabel, BooleanDataViewType.Instance);
+    }
+
+    public override Func<float> CreateLabelReader(DataViewRowCursor cursor, DataViewSchema.Column label)
+    {
+        if (label.Type == BooleanDataViewType.Instance)
+        {
+            var getter = cursor.GetGetter<bool>(label);
+            bool value = false;
+            return () =>
+            {
+                getter(ref value);
+                return value ? 1f : 0f;
+            };
+        }
+        var single = cursor.GetGetter<float>(label);
+        float y = 0;
+        return () =>
+        {
+            single(ref y);
+            if (y is 0f or 1f || float.IsNaN(y))
+                return y;
+            throw new InvalidOperationException($"Label column '{label.Name}' holds {y} at row {cursor.Position}; a Single binary label must be 0, 1, " +
+                "or NaN for a row without label. Map it to Boolean first if it means something else.");
+        };
+    }
+
+    public override Tensor LabelTensor(float[] labels, long rows, Device device) => tensor(labels, [rows], device: device);
+
+    // NaN labels (unlabelled rows) never equal 0 or 1.
+    public override Tensor? CountCorrect(Tensor outputs, Tensor labels) => outputs.reshape(-1).gt(0).to_type(labels.dtype).eq(labels).sum();
+
+    public override (double? Accuracy, double Loss) Validate(Tensor outputs, Tensor labels)
+    {
+        var logits = outputs.reshape(-1);
+        double accuracy = logits.gt(0).to_type(labels.dtype).eq(labels).sum().item<long>() / (double)labels.shape[0];
+        double loss = nn.functional.binary_cross_entropy_with_logits(logits, labels.to_type(logits.dtype)).item<float>();
+        return (accuracy, loss);
+    }
+
+    public override double ValidationScore(double? accuracy, double loss) => accuracy!.Value - loss * 1e-9;
+}

@@ -1,0 +1,72 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Distillation;
+
+/// <summary>
+/// A number: a Single label (NaN for a row without label); one value per row. The label and the teacher's predictions are
+/// standardised by the label's mean and standard deviation on the training rows, so the default recipe's two terms and
+/// the learning rate mean the same whatever the label's units; the exported student undoes the scaling.
+/// </summary>
+internal sealed class RegressionTask : TrainingTask
+{
+    public static RegressionTask Instance { get; } = new();
+
+    public override DistillationTask Kind => DistillationTask.Regression;
+
+    public override string HardLoss => LossNames.MeanSquaredError;
+
+    public override string SoftLoss => LossNames.TeacherMeanSquaredError;
+
+    public override IReadOnlyList<LossTerm> DefaultRecipe(DistillationTrainerOptions options, bool hasTeacher)
+    {
+        if (options is not DistillationRegressionTrainer.Options { LossFunction: RegressionLossFunction.Huber } huber)
+            return base.DefaultRecipe(options, hasTeacher);
+        var delta = new Dictionary<string, double> { ["delta"] = huber.HuberDelta };
+        return hasTeacher
+            ? [new(LossNames.Huber, options.Alpha, delta), new(LossNames.TeacherHuber, 1 - options.Alpha, delta)]
+            : [new(LossNames.Huber, 1, delta)];
+    }
+
+    public override bool StandardizesTarget => true;
+
+    public override int? CheckLabel(ColumnView label)
+    {
+        if (!label.IsScalar || label.IsKey || label.RawItemType != typeof(float))
+            throw new ArgumentOutOfRangeException(nameof(label), $"Label column '{label.Name}' must be Single, but is {label.TypeDescription}. " +
+                $"Convert it with mlContext.Transforms.Conversion.ConvertType(\"{label.Name}\", outputKind: DataKind.Single).");
+        return 1;
+    }
+
+    public override string TeacherOutputDescription(int? outputs) => "one prediction per row, in the label's units";
+
+    public override string TeacherMismatchHint(int? teacherWidth, int? outputs)
+        => teacherWidth is > 1 ? $" A teacher with {teacherWidth} outputs per row is a classifier; a regression student needs a regression teacher." : "";
+
+    public override void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs)
+        => builder.AddColumn(DefaultColumnNames.Score, NumberDataViewType.Single);
+
+    public override Func<float> CreateLabelReader(DataViewRowCursor cursor, DataViewSchema.Column label)
+    {
+        var getter = cursor.GetGetter<float>(label);
+        float y = 0;
+        return () =>
+        {
+            getter(ref y);
+            if (float.IsInfinity(y))
+                throw new InvalidOperationException($"Label column '{label.Name}' holds {y} at row {cursor.Position}; regression labels must be finite (NaN marks a row without label).");
+            return y;
+        };
+    }
+
+    public override Tensor LabelTensor(float[] labels, long rows, Device device) => tensor(labels, [rows], device: device);
+
+    public override Tensor? CountCorrect(Tensor outputs, Tensor labels) => null;
+
+    public override (double? Accuracy, double Loss) Validate(Tensor outputs, Tensor labels)
+        => (null, nn.functional.mse_loss(outputs.reshape(-1), labels.to_type(outputs.dtype)).item<float>());
+
+    public override double ValidationScore(double? accuracy, double loss) => -loss;
+}
