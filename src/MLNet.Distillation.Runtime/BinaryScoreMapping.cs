@@ -44,8 +44,9 @@ public sealed class BinaryScoreMapping : CustomMappingFactory<BinaryScoreMapping
         var values = input.Score.GetValues();
         float logit = values.Length > 0 ? values[0] : float.NaN;
         output.Score = logit;
-        // 1 / (1 + e^−z) is exact at both ends in float: e^−z overflows to ∞ (giving 0) for very negative z and underflows to 0 (giving 1) for very positive z.
-        output.Probability = 1f / (1f + MathF.Exp(-logit));
+        // In double, e^−z stays finite down to z ≈ −709, so the probability keeps its smallest float values (down to about
+        // 1e−45, z ≈ −103) instead of underflowing to exactly 0 at z ≈ −88 as a float computation would.
+        output.Probability = (float)(1 / (1 + Math.Exp(-logit)));
         output.PredictedLabel = logit > 0;
     }
 }

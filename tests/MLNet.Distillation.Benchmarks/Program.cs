@@ -1,7 +1,8 @@
 // Distillation benchmarks on real data. Each suite trains teachers and students, measures them, and writes one JSON
 // file and one Markdown report. Not a test: figures from here go into the README, never into timed tests.
-//   dotnet run -c Release --project tests/MLNet.Distillation.Benchmarks -- [--suite fashion-mnist] [--mode quick|full] [--data DIR] [--out DIR]
-// Needs Fashion-MNIST: sudo apt-get install dataset-fashion-mnist
+//   dotnet run -c Release --project tests/MLNet.Distillation.Benchmarks -- [--suite fashion-mnist|tabular] [--mode quick|full] [--data DIR] [--out DIR]
+// Fashion-MNIST needs: sudo apt-get install dataset-fashion-mnist
+// The tabular suite needs R's modeldata, from which it exports its tables itself: sudo apt-get install r-cran-modeldata
 using MLNet.Distillation.Benchmarks;
 
 string mode = Argument("--mode") ?? "quick";
@@ -18,7 +19,8 @@ Directory.CreateDirectory(outFolder);
 IBenchmarkSuite suite = suiteName switch
 {
     FashionMnistSuite.Name => new FashionMnistSuite(Argument("--data")),
-    _ => throw new ArgumentException($"--suite must be '{FashionMnistSuite.Name}', not '{suiteName}'."),
+    TabularSuite.Name => new TabularSuite(Argument("--data")),
+    _ => throw new ArgumentException($"--suite must be '{FashionMnistSuite.Name}' or '{TabularSuite.Name}', not '{suiteName}'."),
 };
 var report = BenchmarkRunner.Run(suite, settings);
 report.Write(outFolder);

@@ -35,7 +35,12 @@ internal sealed record BenchmarkReport(
     public void Write(string folder)
     {
         string stem = Path.Combine(folder, $"{Suite}-{Mode}");
-        WriteAtomically(stem + ".json", JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
+        WriteAtomically(stem + ".json", JsonSerializer.Serialize(this, new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            // An overconfident model's log-loss can be infinite; the report keeps it rather than failing.
+            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        }));
         WriteAtomically(stem + ".md", ToMarkdown());
         Console.WriteLine($"wrote {stem}.json and .md");
     }

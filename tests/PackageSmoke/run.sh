@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Takes the packages as a shop would: packs MLNet.Distillation and MLNet.Distillation.Runtime into a local folder, then
+#  1. a fresh console app (outside this repository, no project references) restores MLNet.Distillation from that folder,
+#     distils a FastTree teacher into a binary student on real data and saves it;
+#  2. a second app that references only MLNet.Distillation.Runtime reloads the student with plain Model.Load and gets the
+#     same predictions, with no TorchSharp or libtorch anywhere in it;
+#  3. a project on another target framework (net8.0) fails restore with NU1202 instead of a missing namespace later.
+# Ends with "N passed, N failed". Usage: bash tests/PackageSmoke/run.sh
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+work="$(mktemp -d /tmp/mlnet-distillation-package-smoke.XXXXXX)"
+version="0.0.0-smoke.$(date +%s)"
+passed=0; failed=0
+check() { if [ "$2" -eq 0 ]; then echo "PASS $1"; passed=$((passed + 1)); else echo "FAIL $1"; failed=$((failed + 1)); fi; }
+cleanup() {
+    rm -rf "$work"
+    # Each run uses its own version, so the global package folder never serves a stale build; remove this run's copies.
+    rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/mlnet.distillation/$version" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/mlnet.distillation.runtime/$version"
+}
+trap cleanup EXIT
+
+echo "== packing $version into $work/feed"
+status=0
+for project in MLNet.Distillation.Runtime MLNet.Distillation; do
+    dotnet pack "$repo/src/$project/$project.csproj" -c Release -o "$work/feed" -p:Version="$version" >>"$work/pack.log" 2>&1 || status=1
+done
+[ $status -eq 0 ] && [ -f "$work/feed/MLNet.Distillation.$version.nupkg" ] && [ -f "$work/feed/MLNet.Distillation.Runtime.$version.nupkg" ] \
+    && [ -f "$work/feed/MLNet.Distillation.$version.snupkg" ]
+check "pack produces both packages and their symbols" $?
+[ $status -eq 0 ] || { tail -20 "$work/pack.log"; echo "${passed} passed, ${failed} failed"; exit 1; }
+unzip -l "$work/feed/MLNet.Distillation.$version.nupkg" | grep -q "buildTransitive/net10.0/MLNet.Distillation.targets" \
+    && ! unzip -l "$work/feed/MLNet.Distillation.$version.nupkg" | grep -Eq " build/MLNet| Testbed| Benchmarks"
+check "package carries its targets under the framework folder and no test code" $?
+
+app() { # name, then package references as id:version
+    local name=$1; shift
+    mkdir -p "$work/$name"
+    {
+        echo '<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework>'
+        echo '<ImplicitUsings>enable</ImplicitUsings><Nullable>enable</Nullable><RuntimeIdentifier>linux-x64</RuntimeIdentifier><SelfContained>false</SelfContained>'
+        echo "<RestoreAdditionalProjectSources>$work/feed</RestoreAdditionalProjectSources><NoWarn>NU1603</NoWarn></PropertyGroup><ItemGroup>"
+        for ref in "$@"; do echo "<PackageReference Include=\"${ref%%:*}\" Version=\"${ref#*:}\" />"; done
+        echo '</ItemGroup></Project>'
+    } > "$work/$name/$name.csproj"
+    cp "$here/$name/Program.cs" "$work/$name/"
+}
+
+mkdir -p "$work/out"
+app Trainer "MLNet.Distillation:$version" "Microsoft.ML.FastTree:5.0.1"
+(cd "$work/Trainer" && dotnet run -c Release -- "$repo/examples/data/breast_cancer.csv" "$work/out") 2>&1 | tail -5
+[ "${PIPESTATUS[0]}" -eq 0 ] && [ -f "$work/out/student.zip" ]
+check "a fresh app restores MLNet.Distillation, distils a FastTree teacher and saves the student" $?
+if [ -d "$work/Trainer/bin" ]; then
+    natives=$(find "$work/Trainer/bin" -name "libtorch*" | grep -v linux | wc -l)
+    [ "$natives" -eq 0 ]
+    check "with RuntimeIdentifier=linux-x64 only Linux libtorch files reach the output" $?
+fi
+
+app Predictor "MLNet.Distillation.Runtime:$version"
+(cd "$work/Predictor" && dotnet run -c Release -- "$work/out") 2>&1 | tail -3
+check "an app referencing only MLNet.Distillation.Runtime reloads the student with identical predictions" "${PIPESTATUS[0]}"
+
+mkdir -p "$work/OldFramework"
+cat > "$work/OldFramework/OldFramework.csproj" <<PROJ
+<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net8.0</TargetFramework>
+<RestoreAdditionalProjectSources>$work/feed</RestoreAdditionalProjectSources></PropertyGroup>
+<ItemGroup><PackageReference Include="MLNet.Distillation" Version="$version" /></ItemGroup></Project>
+PROJ
+(cd "$work/OldFramework" && dotnet restore) >"$work/old.log" 2>&1
+grep -q "NU1202" "$work/old.log"
+check "a net8.0 project fails restore with NU1202" $?
+
+echo "package smoke: ${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ]
