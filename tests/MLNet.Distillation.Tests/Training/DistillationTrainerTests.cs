@@ -170,10 +170,6 @@ public sealed class DistillationTrainerTests
         Assert.Contains("9, 8, 7", error.Message);
     }
 
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 
     private sealed class TextPrediction
     {

@@ -72,15 +72,11 @@ public sealed class TrainingColumnsTests
         Assert.Contains("key values of type UInt32", Assert.ThrowsAny<ArgumentException>(() => trainer.GetOutputSchema(Shape(uintKeys))).Message);
         var reports = new List<EpochReport>();
         var options = Quick(teacher: null);
-        options.Progress = new SynchronousProgress(reports.Add);
+        options.Progress = new SynchronousProgress<EpochReport>(reports.Add);
         Assert.Contains("key values of type UInt32", Assert.ThrowsAny<ArgumentException>(() => ml.MulticlassClassification.Trainers.Distillation(options).Fit(uintKeys)).Message);
         Assert.Empty(reports);
     }
 
-    private sealed class SynchronousProgress(Action<EpochReport> report) : IProgress<EpochReport>
-    {
-        public void Report(EpochReport value) => report(value);
-    }
 
     [Fact]
     public void Teacher_of_the_wrong_width_is_refused_at_fit_naming_both_sizes()

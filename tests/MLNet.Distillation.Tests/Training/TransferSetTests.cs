@@ -48,7 +48,7 @@ public sealed class TransferSetTests
             LearningRate = 3e-3f,
             Alpha = 0.5f,
             Seed = 2,
-            Progress = new Progress(reports.Add),
+            Progress = new SynchronousProgress<EpochReport>(reports.Add),
         };
         using var teacher = Teacher.FromStudent(cnn);
         var distilled = ml.Transforms.TeacherScore(teacher).Append(ml.MulticlassClassification.Trainers.Distillation(StudentOptions(DefaultColumnNames.TeacherLogits))).Fit(fewLabels);
@@ -61,8 +61,4 @@ public sealed class TransferSetTests
         Assert.All(reports.Take(30), r => Assert.True(r.LossTerms.ContainsKey("kd")));
     }
 
-    private sealed class Progress(Action<EpochReport> report) : IProgress<EpochReport>
-    {
-        public void Report(EpochReport value) => report(value);
-    }
 }
