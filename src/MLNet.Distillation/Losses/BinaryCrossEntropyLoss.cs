@@ -21,10 +21,8 @@ internal sealed class BinaryCrossEntropyLoss : IDistillationLoss
         using var scope = NewDisposeScope();
         var labels = batch.RequireLabels(Name);
         var logits = batch.StudentLogits.reshape(-1);
-        var labelled = labels.isnan().logical_not().to_type(logits.dtype);
-        // NaN targets are replaced before the loss (a NaN would reach the gradient even when multiplied by 0).
-        var targets = labels.nan_to_num(0).to_type(logits.dtype);
+        var (targets, labelled) = LabelledRows.Split(labels, logits.dtype);
         var perRow = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.None);
-        return ((perRow * labelled).sum() / labelled.sum().clamp_min(1)).MoveToOuterDisposeScope();
+        return LabelledRows.Mean(perRow, labelled).MoveToOuterDisposeScope();
     }
 }

@@ -23,8 +23,7 @@ internal sealed class LabelRegressionLoss(string name, RegressionPenalty penalty
         using var scope = NewDisposeScope();
         var labels = batch.RequireLabels(Name);
         var prediction = batch.StudentLogits.reshape(-1);
-        var labelled = labels.isnan().logical_not().to_type(prediction.dtype);
-        var perRow = penalty.PerElement(prediction, labels.nan_to_num(0).to_type(prediction.dtype));
-        return ((perRow * labelled).sum() / labelled.sum().clamp_min(1)).MoveToOuterDisposeScope();
+        var (targets, labelled) = LabelledRows.Split(labels, prediction.dtype);
+        return LabelledRows.Mean(penalty.PerElement(prediction, targets), labelled).MoveToOuterDisposeScope();
     }
 }
