@@ -16,7 +16,7 @@ public static class StudentModelLoader
         mlContext.ComponentCatalog.RegisterAssembly(typeof(PredictedLabelMapping).Assembly);
     }
 
-    /// <summary>Registers the student components and loads a model .zip.</summary>
+    /// <summary>Registers the student components and loads a model .zip; a damaged file is an error that names it.</summary>
     /// <param name="mlContext">The context to load with.</param>
     /// <param name="path">The model written by <c>mlContext.Model.Save</c> or <c>mlContext.Distillation.SaveStudent</c>.</param>
     /// <param name="inputSchema">The schema the model was saved with.</param>
@@ -27,6 +27,12 @@ public static class StudentModelLoader
         if (!File.Exists(path))
             throw new FileNotFoundException($"The model file '{path}' does not exist.", path);
         RegisterStudentComponents(mlContext);
-        return mlContext.Model.Load(path, out inputSchema);
+        try { return mlContext.Model.Load(path, out inputSchema); }
+        catch (Exception e) when (e is not OutOfMemoryException and not FileNotFoundException)
+        {
+            // ML.NET reports a truncated or foreign file as a bare FormatException or TargetInvocationException.
+            var cause = e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
+            throw new InvalidDataException($"The model file '{path}' could not be loaded (is it a whole ML.NET model .zip?): {cause.Message}", e);
+        }
     }
 }

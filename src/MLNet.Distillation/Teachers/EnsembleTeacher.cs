@@ -46,6 +46,15 @@ internal sealed class EnsembleTeacher : Teacher
             if (bindings[i].ClassCount != bindings[0].ClassCount)
                 throw new ArgumentException($"Ensemble members disagree on the number of classes: {_members[0].Teacher.Description} has {bindings[0].ClassCount}, " +
                     $"{_members[i].Teacher.Description} has {bindings[i].ClassCount}.");
+        // Every member that names its classes must name them in the same order: averaging logits of classes in different
+        // orders would teach a mixture of wrong classes, silently.
+        int first = Array.FindIndex(bindings, b => b.ClassNames is not null);
+        if (first >= 0)
+            for (int i = first + 1; i < bindings.Length; i++)
+                if (bindings[i].ClassNames is { } names && !names.Select(n => n.ToString()).SequenceEqual(bindings[first].ClassNames!.Select(n => n.ToString())))
+                    throw new ArgumentException($"Ensemble members list their classes in different orders: {_members[first].Teacher.Description} as " +
+                        $"[{string.Join(", ", bindings[first].ClassNames!)}], {_members[i].Teacher.Description} as [{string.Join(", ", names)}]. " +
+                        "Give every member the same class order (OnnxTeacherOptions.ClassNames, or the same MapValueToKey for ML.NET models).");
         return new Binding(this, bindings);
     }
 

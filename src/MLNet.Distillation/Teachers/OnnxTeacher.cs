@@ -160,8 +160,11 @@ internal sealed class OnnxTeacher : Teacher
         private VBuffer<float> _row;
         private float[] _inputBuffer = [];
 
+        private readonly int _columnIndex;
+
         public Reader(OnnxTeacher teacher, DataViewRowCursor cursor, int columnIndex)
         {
+            _columnIndex = columnIndex;
             _teacher = teacher;
             _cursor = cursor;
             _getter = cursor.GetGetter<VBuffer<float>>(cursor.Schema[columnIndex]);
@@ -172,6 +175,9 @@ internal sealed class OnnxTeacher : Teacher
         {
             int rowSize = _teacher._rowSize, classes = _teacher._classCount;
             int capacity = _teacher._fixedBatch > 0 ? RoundUp(rows, _teacher._fixedBatch) : rows;
+            if ((long)capacity * rowSize > Array.MaxLength)
+                throw new ArgumentOutOfRangeException(nameof(rows), $"A block of {capacity:N0} rows of {rowSize:N0} inputs for {_teacher.Description} " +
+                    "does not fit in one array; use a smaller TeacherScore BatchSize.");
             if (_inputBuffer.Length < capacity * rowSize)
                 _inputBuffer = new float[capacity * rowSize];
 
@@ -179,6 +185,9 @@ internal sealed class OnnxTeacher : Teacher
             while (read < rows && _cursor.MoveNext())
             {
                 _getter(ref _row);
+                if (_row.Length != rowSize)
+                    throw new InvalidOperationException($"Column '{_cursor.Schema[_columnIndex].Name}' declares {rowSize} values per row, but row {_cursor.Position} holds {_row.Length}; " +
+                        "the data source does not keep to its own schema.");
                 _row.CopyTo(_inputBuffer.AsSpan(read * rowSize, rowSize));
                 _idGetter(ref ids[read]);
                 read++;

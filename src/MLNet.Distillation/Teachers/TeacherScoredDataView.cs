@@ -19,6 +19,9 @@ internal sealed class TeacherScoredDataView : IDataView
 
     public TeacherScoredDataView(IDataView input, TeacherBinding binding, string outputColumnName, int batchSize)
     {
+        if ((long)batchSize * binding.ClassCount > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), $"TeacherScore's BatchSize {batchSize:N0} × {binding.ClassCount:N0} outputs per row " +
+                "does not fit in one array; use a smaller BatchSize (256 is past the knee for most teachers).");
         _input = input;
         _binding = binding;
         _batchSize = batchSize;

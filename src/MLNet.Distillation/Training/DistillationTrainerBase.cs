@@ -71,6 +71,8 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
         if (table.UnlabelledRows == table.RowCount && LossRecipe.NeedsLabels(_losses))
             throw new InvalidOperationException($"No training row has a label in column '{labelColumn.Name}', but the loss recipe " +
                 $"({LossRecipe.Describe(_losses)}) has terms that learn from labels.");
+        if (teacherColumn is { } teacherColumnChecked)
+            _task.CheckTeacherAgainstLabels(table, teacherColumnChecked, labelColumn);
         if (table.UnlabelledRows > 0)
             channel.Info(MessageSensitivity.None, $"{table.UnlabelledRows} of {table.RowCount} rows have no label: they learn from the teacher's outputs only.");
 

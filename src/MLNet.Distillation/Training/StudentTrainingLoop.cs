@@ -104,6 +104,7 @@ internal sealed class StudentTrainingLoop
                 insideTorch.Stop();
             }
 
+            Divergence.ThrowIfNotFinite(epoch + 1, termNames, termSums.Select(t => t.item<double>()).ToArray(), validLoss);
             var report = new EpochReport(epoch + 1,
                 termNames.Select((name, t) => (name, termSums[t].item<double>() / train.RowCount)).ToDictionary(p => p.name, p => p.Item2),
                 totalSum.item<double>() / train.RowCount,

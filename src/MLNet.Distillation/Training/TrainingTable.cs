@@ -62,12 +62,14 @@ internal sealed class TrainingTable
             }
             labelBuffer.Add(y);
             getFeatures(ref row);
+            CheckLength(row.Length, featureCount, features.Name, rowIndex);
             var span = featureBuffer.AddSpan(featureCount);
             row.CopyTo(span);
             CheckFinite(span, features.Name, rowIndex);
             if (getTeacher is not null)
             {
                 getTeacher(ref logits);
+                CheckLength(logits.Length, outputCount, teacher!.Value.Name, rowIndex);
                 var teacherSpan = teacherBuffer!.AddSpan(outputCount);
                 logits.CopyTo(teacherSpan);
                 CheckFinite(teacherSpan, teacher!.Value.Name, rowIndex);
@@ -106,6 +108,17 @@ internal sealed class TrainingTable
             Features = features, Labels = labels, TeacherLogits = teacher, SkippedRows = 0,
             UnlabelledRows = labels.LongCount(float.IsNaN),
         };
+    }
+
+    /// <summary>
+    /// A data view that declares a vector size but hands out shorter (or longer) rows would leave part of the buffer
+    /// unwritten (uninitialised memory) or spill into the next row: refuse it, naming the row.
+    /// </summary>
+    private static void CheckLength(int actual, int declared, string column, long row)
+    {
+        if (actual != declared)
+            throw new InvalidOperationException($"Column '{column}' declares {declared} values per row, but row {row} holds {actual}. " +
+                "The data source does not keep to its own schema; fix the IDataView (or the code that builds it).");
     }
 
     private static void CheckFinite(ReadOnlySpan<float> values, string column, long row)

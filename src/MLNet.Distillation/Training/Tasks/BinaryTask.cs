@@ -34,6 +34,9 @@ internal sealed class BinaryTask : TrainingTask
         => teacherWidth is > 1 ? $" A teacher with {teacherWidth} outputs per row is a multiclass teacher; a binary student needs a binary teacher " +
             "(an ML.NET binary model's Score, or an ONNX model with one logit or probability per row)." : "";
 
+    public override void CheckTeacherAgainstLabels(TrainingTable table, DataViewSchema.Column teacher, DataViewSchema.Column label)
+        => TeacherLabelCheck.CheckPositiveClass(table, teacher.Name, label.Name);
+
     public override void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs)
     {
         builder.AddColumn(DefaultColumnNames.Score, NumberDataViewType.Single);

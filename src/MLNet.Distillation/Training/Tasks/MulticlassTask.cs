@@ -49,6 +49,9 @@ internal sealed class MulticlassTask : TrainingTask
             "(e.g. reuse the teacher pipeline's MapValueToKey, or MapValueToKey with keyData).");
     }
 
+    public override void CheckTeacherAgainstLabels(TrainingTable table, DataViewSchema.Column teacher, DataViewSchema.Column label)
+        => TeacherLabelCheck.CheckClassOrder(table, teacher.Name, label.Name, ColumnAnnotations.TextKeyValues(label));
+
     public override void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs)
     {
         builder.AddColumn(DefaultColumnNames.Score, new VectorDataViewType(NumberDataViewType.Single, outputs ?? 1));

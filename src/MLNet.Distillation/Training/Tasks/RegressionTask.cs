@@ -45,6 +45,9 @@ internal sealed class RegressionTask : TrainingTask
     public override string TeacherMismatchHint(int? teacherWidth, int? outputs)
         => teacherWidth is > 1 ? $" A teacher with {teacherWidth} outputs per row is a classifier; a regression student needs a regression teacher." : "";
 
+    public override void CheckTeacherAgainstLabels(TrainingTable table, DataViewSchema.Column teacher, DataViewSchema.Column label)
+        => TeacherLabelCheck.CheckCorrelation(table, teacher.Name, label.Name);
+
     public override void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs)
         => builder.AddColumn(DefaultColumnNames.Score, NumberDataViewType.Single);
 

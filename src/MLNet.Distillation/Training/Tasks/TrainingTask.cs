@@ -41,6 +41,9 @@ internal abstract class TrainingTask
     /// <summary>Checks what can only be checked on real data: that the teacher's outputs mean what the label means (class order).</summary>
     public virtual void CheckTeacherMatchesLabel(DataViewSchema.Column teacher, DataViewSchema.Column label) { }
 
+    /// <summary>Checks on the labelled training rows that the teacher's outputs mean what the label means (see <see cref="TeacherLabelCheck"/>).</summary>
+    public abstract void CheckTeacherAgainstLabels(TrainingTable table, DataViewSchema.Column teacher, DataViewSchema.Column label);
+
     /// <summary>Adds the columns the fitted student writes, for <c>GetOutputSchema</c>.</summary>
     public abstract void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs);
 
