@@ -4,7 +4,8 @@ using Microsoft.ML.Transforms;
 namespace MLNet.Distillation.Runtime;
 
 /// <summary>
-/// Turns the student's <c>Score</c> vector into the index of its largest entry (first one on ties, like ONNX ArgMax).
+/// Turns the student's <c>Score</c> vector into the index of its largest entry (first one on ties, like ONNX ArgMax), or
+/// -1 when a score is NaN (the next stage maps it to the missing key, so a NaN input is never reported as class 0).
 /// Needed because ML.NET's OnnxTransformer cannot deliver a scalar ONNX output (it only maps tensors to vector
 /// columns), while ML.NET's evaluators and users' prediction classes expect a scalar <c>PredictedLabel</c>.
 /// Pure managed code: a saved student loads with ML.NET and ONNX Runtime, never libtorch.
@@ -37,9 +38,17 @@ public sealed class PredictedLabelMapping : CustomMappingFactory<PredictedLabelM
     {
         var values = input.Score.GetValues();
         int best = 0;
-        for (int i = 1; i < values.Length; i++)
+        for (int i = 0; i < values.Length; i++)
+        {
+            // A NaN score (a NaN feature went in) has no largest class: -1 maps to the missing key instead of class 0.
+            if (float.IsNaN(values[i]))
+            {
+                output.PredictedLabel = -1;
+                return;
+            }
             if (values[i] > values[best])
                 best = i;
-        output.PredictedLabel = best;
+        }
+        output.PredictedLabel = values.Length == 0 ? -1 : best;
     }
 }

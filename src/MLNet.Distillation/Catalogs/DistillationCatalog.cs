@@ -30,6 +30,14 @@ public sealed class DistillationCatalog
     }
 
     /// <summary>
+    /// Cancels everything running in this MLContext, through ML.NET's own mechanism (which ML.NET 5 keeps internal): a
+    /// distillation Fit stops before its next mini-batch (or block of rows being read) with an
+    /// <see cref="OperationCanceledException"/> and writes nothing. As in ML.NET, the context stays cancelled; use a new
+    /// MLContext afterwards. To stop one Fit only, set <see cref="DistillationTrainerOptions.CancellationToken"/> instead.
+    /// </summary>
+    public void CancelExecution() => ContextCancellation.Cancel(_mlContext);
+
+    /// <summary>
     /// Loads a model saved with <c>mlContext.Model.Save</c> that contains a student, after registering
     /// <c>MLNet.Distillation.Runtime</c> so ML.NET finds the student's mapping stages. Equivalent to
     /// <see cref="StudentModelLoader.Load"/>.

@@ -14,7 +14,8 @@ public static class TeacherScoreExtensions
         public TeacherScoringEstimator TeacherScore(Teacher teacher, string outputColumnName = DefaultColumnNames.TeacherLogits, int batchSize = Defaults.TeacherBatchSize)
         {
             ArgumentNullException.ThrowIfNull(catalog);
-            return new TeacherScoringEstimator(new TeacherScoringEstimator.Options { Teacher = teacher, OutputColumnName = outputColumnName, BatchSize = batchSize });
+            return new TeacherScoringEstimator(new TeacherScoringEstimator.Options { Teacher = teacher, OutputColumnName = outputColumnName, BatchSize = batchSize },
+                CatalogEnvironment.Of(catalog));
         }
 
         /// <summary>Appends the teacher's outputs to the data, with all settings in one options object.</summary>
@@ -22,7 +23,7 @@ public static class TeacherScoreExtensions
         public TeacherScoringEstimator TeacherScore(TeacherScoringEstimator.Options options)
         {
             ArgumentNullException.ThrowIfNull(catalog);
-            return new TeacherScoringEstimator(options);
+            return new TeacherScoringEstimator(options, CatalogEnvironment.Of(catalog));
         }
     }
 }

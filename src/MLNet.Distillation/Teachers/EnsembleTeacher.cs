@@ -74,30 +74,37 @@ internal sealed class EnsembleTeacher : Teacher
         public override IReadOnlyList<DataViewSchema.Column>? InputColumns
             => members.Any(m => m.InputColumns is null) ? null : members.SelectMany(m => m.InputColumns!).DistinctBy(c => c.Index).ToArray();
 
-        public override TeacherBlockReader CreateReader(IDataView input)
-            => new Reader(ensemble, members.Select(m => m.CreateReader(input)).ToArray(), ClassCount);
+        public override TeacherBlockReader CreateReader(IDataView input, IReadOnlyList<DataViewSchema.Column> fingerprintColumns)
+            => new Reader(ensemble, members.Select(m => m.CreateReader(input, fingerprintColumns)).ToArray(), ClassCount);
     }
 
     private sealed class Reader(EnsembleTeacher ensemble, TeacherBlockReader[] readers, int classes) : TeacherBlockReader
     {
         private float[] _memberLogits = [];
         private DataViewRowId[] _memberIds = [];
+        private ulong[] _memberFingerprints = [];
 
-        public override int Read(int rows, Span<float> logits, Span<DataViewRowId> ids)
+        public override int Read(int rows, Span<float> logits, Span<DataViewRowId> ids, Span<ulong> fingerprints)
         {
             if (_memberLogits.Length < rows * classes)
             {
                 _memberLogits = new float[rows * classes];
                 _memberIds = new DataViewRowId[rows];
+                _memberFingerprints = new ulong[rows];
             }
             int read = -1;
             var sum = logits[..(rows * classes)];
             sum.Clear();
             for (int m = 0; m < readers.Length; m++)
             {
-                int got = readers[m].Read(rows, _memberLogits, m == 0 ? ids : _memberIds);
+                int got = readers[m].Read(rows, _memberLogits, m == 0 ? ids : _memberIds, m == 0 ? fingerprints : _memberFingerprints);
                 if (read >= 0 && got != read)
                     throw new InvalidOperationException($"Ensemble members returned different row counts ({read} and {got}).");
+                // Each member reads the input through its own cursor: a source that changes its order between cursors would
+                // average one row's outputs with another's.
+                if (m > 0 && !fingerprints[..got].SequenceEqual(_memberFingerprints.AsSpan(0, got)))
+                    throw new InvalidOperationException($"Ensemble member {ensemble._members[m].Teacher.Description} read other rows than {ensemble._members[0].Teacher.Description} " +
+                        "at the same positions: the data source does not repeat its row order. Cache the data first (mlContext.Data.Cache) or give it a fixed order.");
                 read = got;
                 float weight = ensemble._members[m].Weight;
                 for (int r = 0; r < got; r++)

@@ -147,7 +147,11 @@ internal sealed class OnnxTeacher : Teacher
 
         public override IReadOnlyList<DataViewSchema.Column>? InputColumns => [column];
 
-        public override TeacherBlockReader CreateReader(IDataView input) => new Reader(teacher, input.GetRowCursor([input.Schema[column.Index]]), column.Index);
+        public override TeacherBlockReader CreateReader(IDataView input, IReadOnlyList<DataViewSchema.Column> fingerprintColumns)
+        {
+            var (cursor, fingerprint) = OpenCursor(input, [column], fingerprintColumns);
+            return new Reader(teacher, cursor, column.Index, fingerprint);
+        }
     }
 
     private sealed class Reader : TeacherBlockReader
@@ -161,17 +165,19 @@ internal sealed class OnnxTeacher : Teacher
         private float[] _inputBuffer = [];
 
         private readonly int _columnIndex;
+        private readonly RowFingerprint _fingerprint;
 
-        public Reader(OnnxTeacher teacher, DataViewRowCursor cursor, int columnIndex)
+        public Reader(OnnxTeacher teacher, DataViewRowCursor cursor, int columnIndex, RowFingerprint fingerprint)
         {
             _columnIndex = columnIndex;
+            _fingerprint = fingerprint;
             _teacher = teacher;
             _cursor = cursor;
             _getter = cursor.GetGetter<VBuffer<float>>(cursor.Schema[columnIndex]);
             _idGetter = cursor.GetIdGetter();
         }
 
-        public override int Read(int rows, Span<float> logits, Span<DataViewRowId> ids)
+        public override int Read(int rows, Span<float> logits, Span<DataViewRowId> ids, Span<ulong> fingerprints)
         {
             int rowSize = _teacher._rowSize, classes = _teacher._classCount;
             int capacity = _teacher._fixedBatch > 0 ? RoundUp(rows, _teacher._fixedBatch) : rows;
@@ -190,6 +196,7 @@ internal sealed class OnnxTeacher : Teacher
                         "the data source does not keep to its own schema.");
                 _row.CopyTo(_inputBuffer.AsSpan(read * rowSize, rowSize));
                 _idGetter(ref ids[read]);
+                fingerprints[read] = _fingerprint.Current();
                 read++;
             }
             if (read == 0)

@@ -18,8 +18,22 @@ internal abstract class TeacherBinding
     /// <summary>The input columns the teacher reads; null when unknown (an ML.NET model may read any of them).</summary>
     public virtual IReadOnlyList<DataViewSchema.Column>? InputColumns => null;
 
-    /// <summary>Opens a reader over <paramref name="input"/> (whose schema is the bound one), positioned before the first row.</summary>
-    public abstract TeacherBlockReader CreateReader(IDataView input);
+    /// <summary>
+    /// The cursor over <paramref name="input"/> that reads <paramref name="needed"/> and the fingerprint columns, with the
+    /// fingerprint of its current row.
+    /// </summary>
+    protected static (DataViewRowCursor Cursor, RowFingerprint Fingerprint) OpenCursor(IDataView input, IEnumerable<DataViewSchema.Column> needed,
+        IReadOnlyList<DataViewSchema.Column> fingerprintColumns)
+    {
+        var cursor = input.GetRowCursor(needed.Concat(fingerprintColumns).DistinctBy(c => c.Index).Select(c => input.Schema[c.Index]));
+        return (cursor, new RowFingerprint(cursor, fingerprintColumns));
+    }
+
+    /// <summary>
+    /// Opens a reader over <paramref name="input"/> (whose schema is the bound one), positioned before the first row, that
+    /// fingerprints <paramref name="fingerprintColumns"/> of every row it reads (<see cref="RowFingerprint"/>).
+    /// </summary>
+    public abstract TeacherBlockReader CreateReader(IDataView input, IReadOnlyList<DataViewSchema.Column> fingerprintColumns);
 }
 
 /// <summary>
@@ -30,9 +44,10 @@ internal abstract class TeacherBlockReader : IDisposable
 {
     /// <summary>
     /// Scores up to <paramref name="rows"/> rows following the current position into <paramref name="logits"/>
-    /// (row-major, ClassCount per row) and their row ids into <paramref name="ids"/>; returns how many rows were read.
+    /// (row-major, ClassCount per row), their row ids into <paramref name="ids"/> and the fingerprints of the values the
+    /// teacher read into <paramref name="fingerprints"/>; returns how many rows were read.
     /// </summary>
-    public abstract int Read(int rows, Span<float> logits, Span<DataViewRowId> ids);
+    public abstract int Read(int rows, Span<float> logits, Span<DataViewRowId> ids, Span<ulong> fingerprints);
 
     /// <summary>Moves past <paramref name="rows"/> rows without scoring them; false when the input ends first.</summary>
     public abstract bool Skip(long rows);

@@ -1,187 +1,184 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 
 namespace MLNet.Distillation;
 
 /// <summary>
-/// Teacher logits written once to a file in ML.NET's binary IDataView format and reused by later fits.
-/// The file name is a SHA-256 key over the teacher's fingerprint (model bytes, input/output mapping, output kind)
-/// and the values of every input column the teacher reads, row by row: another teacher, other data, or the same
-/// data in another order gets another key, so a cached file is never silently reused for the wrong rows.
+/// Teacher outputs written once to a file and reused by later fits. The file name is a SHA-256 key over the teacher's
+/// fingerprint (model bytes, input/output mapping, output kind) and the fingerprints of every row the teacher reads, in
+/// order: another teacher, other data, or the same data in another order gets another key.
+/// <para>
+/// The file holds a header, each row's fingerprint, the outputs, and a SHA-256 of everything before it. It is read whole
+/// and closed at once (no file stays open or locked while a model lives), then checked: checksum, size, and each stored
+/// fingerprint against the data's. A damaged, truncated or foreign file is reported through the context's log, naming the
+/// file, and recomputed (or, with <c>FailOnDamagedCache</c>, refused). When the data is read for training, each row's
+/// fingerprint is compared with the stored one again, so a source that changes its row order between passes fails loudly.
+/// </para>
 /// </summary>
 internal static class TeacherOutputCache
 {
-    private const string FormatVersion = "teacher-logits-v1";
+    private static ReadOnlySpan<byte> Magic => "MLNDTCH2"u8;
+    private const int HeaderBytes = 8 + 8 + 4; // magic, rows, outputs per row
+    private const int ChecksumBytes = 32;
 
-    /// <summary>A binding that serves logits from the cache file for <paramref name="input"/>, writing it first when absent.</summary>
-    public static TeacherBinding Bind(Teacher teacher, TeacherBinding binding, IDataView input, string directory, int blockSize)
+    public static TeacherBinding Bind(Teacher teacher, TeacherBinding binding, IDataView input, IReadOnlyList<DataViewSchema.Column> fingerprintColumns,
+        string directory, int blockSize, IChannel? channel, bool failOnDamage)
     {
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"The teacher cache folder '{directory}' does not exist.");
-        string key = Teacher.Digest(FormatVersion, teacher.Fingerprint(), DataDigest(input, binding.InputColumns), binding.ClassCount);
-        string path = Path.Combine(directory, $"teacher-logits-{key[..32]}.idv");
-        var ml = new MLContext(seed: 0);
-        if (!File.Exists(path))
-            Write(ml, binding, input, path, blockSize);
-
-        var cached = ml.Data.LoadFromBinary(path);
-        var column = cached.Schema.GetColumnOrNull(Column);
-        if (column?.Type is not VectorDataViewType { Size: var size } || size != binding.ClassCount)
-            throw new InvalidDataException($"The teacher cache file '{path}' does not hold {binding.ClassCount} logits per row; delete it to recompute.");
-        return new CachedBinding(binding, cached, column.Value);
-    }
-
-    private const string Column = "Logits";
-
-    /// <summary>SHA-256 over the values of <paramref name="columns"/> (all columns when null), row by row.</summary>
-    public static string DataDigest(IDataView input, IReadOnlyList<DataViewSchema.Column>? columns)
-    {
-        var selected = (columns ?? input.Schema.Where(c => !c.IsHidden).ToArray()).ToArray();
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var c in selected)
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{c.Name}:{c.Type};"));
-        using var cursor = input.GetRowCursor(selected);
-        var appenders = selected.Select(c => MakeAppender(cursor, c, hash)).ToArray();
-        long rows = 0;
-        while (cursor.MoveNext())
+        var fingerprints = Fingerprints(input, fingerprintColumns);
+        string key = Teacher.Digest("teacher-outputs-v2", teacher.Fingerprint(), SHA256.HashData(MemoryMarshal.AsBytes(fingerprints.AsSpan())),
+            string.Join(",", fingerprintColumns.Select(c => $"{c.Name}:{c.Type}")), binding.ClassCount);
+        string path = Path.Combine(directory, $"teacher-outputs-{key[..32]}.bin");
+        float[]? outputs = null;
+        if (File.Exists(path))
         {
-            foreach (var append in appenders)
-                append();
-            rows++;
-        }
-        hash.AppendData(BitConverter.GetBytes(rows));
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    private static Action MakeAppender(DataViewRowCursor cursor, DataViewSchema.Column column, IncrementalHash hash)
-    {
-        var item = (column.Type is VectorDataViewType v ? v.ItemType : column.Type).RawType;
-        bool vector = column.Type is VectorDataViewType;
-        if (item == typeof(ReadOnlyMemory<char>))
-        {
-            if (vector)
+            string? problem = TryRead(path, fingerprints, binding.ClassCount, out outputs);
+            if (problem is not null)
             {
-                var getter = cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(column);
-                VBuffer<ReadOnlyMemory<char>> value = default;
-                return () => { getter(ref value); foreach (var text in value.DenseValues()) AppendText(hash, text); };
+                if (failOnDamage)
+                    throw new InvalidDataException($"The teacher cache file '{path}' {problem}. Delete it to recompute, or leave FailOnDamagedCache off to recompute automatically.");
+                channel?.Warning(MessageSensitivity.None, $"The teacher cache file '{path}' {problem}; recomputing the teacher's outputs and rewriting it.");
+                outputs = null;
             }
-            var scalar = cursor.GetGetter<ReadOnlyMemory<char>>(column);
-            ReadOnlyMemory<char> one = default;
-            return () => { scalar(ref one); AppendText(hash, one); };
         }
-        if (item == typeof(float)) return Numeric<float>(cursor, column, hash, vector);
-        if (item == typeof(double)) return Numeric<double>(cursor, column, hash, vector);
-        if (item == typeof(uint)) return Numeric<uint>(cursor, column, hash, vector);
-        if (item == typeof(int)) return Numeric<int>(cursor, column, hash, vector);
-        if (item == typeof(long)) return Numeric<long>(cursor, column, hash, vector);
-        if (item == typeof(ulong)) return Numeric<ulong>(cursor, column, hash, vector);
-        if (item == typeof(bool)) return Numeric<bool>(cursor, column, hash, vector);
-        if (item == typeof(byte)) return Numeric<byte>(cursor, column, hash, vector);
-        throw new NotSupportedException($"Column '{column.Name}' ({column.Type}) cannot be fingerprinted for the teacher cache; " +
-            "drop it before TeacherScore or turn the cache off.");
-    }
-
-    private static Action Numeric<T>(DataViewRowCursor cursor, DataViewSchema.Column column, IncrementalHash hash, bool vector) where T : unmanaged
-    {
-        if (vector)
+        if (outputs is null)
         {
-            var getter = cursor.GetGetter<VBuffer<T>>(column);
-            VBuffer<T> value = default;
-            T[] dense = [];
-            return () =>
-            {
-                getter(ref value);
-                if (dense.Length != value.Length) dense = new T[value.Length];
-                value.CopyTo(dense);
-                hash.AppendData(MemoryMarshal.AsBytes(dense.AsSpan()));
-            };
+            outputs = Score(binding, input, fingerprintColumns, fingerprints, blockSize);
+            Write(path, fingerprints, outputs, binding.ClassCount);
         }
-        var scalar = cursor.GetGetter<T>(column);
-        T one = default;
-        return () => { scalar(ref one); hash.AppendData(MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in one))); };
+        return new CachedBinding(binding, fingerprints, outputs, path);
     }
 
-    private static void AppendText(IncrementalHash hash, ReadOnlyMemory<char> text)
+    private static ulong[] Fingerprints(IDataView input, IReadOnlyList<DataViewSchema.Column> columns)
     {
-        hash.AppendData(BitConverter.GetBytes(text.Length));
-        hash.AppendData(MemoryMarshal.AsBytes(text.Span));
+        var result = new List<ulong>((int)Math.Min(input.GetRowCount() ?? 1024, Array.MaxLength));
+        using var cursor = input.GetRowCursor(columns);
+        var fingerprint = new RowFingerprint(cursor, columns);
+        while (cursor.MoveNext())
+            result.Add(fingerprint.Current());
+        return result.ToArray();
     }
 
-    private static void Write(MLContext ml, TeacherBinding binding, IDataView input, string path, int blockSize)
+    private static float[] Score(TeacherBinding binding, IDataView input, IReadOnlyList<DataViewSchema.Column> columns, ulong[] expected, int blockSize)
     {
-        int classes = binding.ClassCount;
-        var rows = new List<LogitsRow>();
-        var logits = new float[blockSize * classes];
+        int k = binding.ClassCount;
+        var outputs = new float[(long)expected.Length * k];
+        var block = new float[blockSize * k];
         var ids = new DataViewRowId[blockSize];
-        using (var reader = binding.CreateReader(input))
+        var fingerprints = new ulong[blockSize];
+        using var reader = binding.CreateReader(input, columns);
+        int row = 0;
+        for (int read; (read = reader.Read(blockSize, block, ids, fingerprints)) > 0; row += read)
         {
-            int read;
-            while ((read = reader.Read(blockSize, logits, ids)) > 0)
-                for (int r = 0; r < read; r++)
-                    rows.Add(new LogitsRow { Logits = logits.AsSpan(r * classes, classes).ToArray() });
+            if (row + read > expected.Length || !fingerprints.AsSpan(0, read).SequenceEqual(expected.AsSpan(row, read)))
+                throw new InvalidOperationException(NotRepeatable);
+            block.AsSpan(0, read * k).CopyTo(outputs.AsSpan(row * k));
         }
-        var definition = SchemaDefinition.Create(typeof(LogitsRow));
-        definition[nameof(LogitsRow.Logits)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, classes);
-        var view = ml.Data.LoadFromEnumerable(rows, definition);
-        AtomicFile.Write(path, stream => ml.Data.SaveAsBinary(view, stream, keepHidden: false));
+        if (row != expected.Length)
+            throw new InvalidOperationException(NotRepeatable);
+        return outputs;
     }
 
-    private sealed class LogitsRow
+    internal const string NotRepeatable = "The data gave other rows (or the same rows in another order) on a second pass. The teacher's outputs are paired with " +
+        "rows by reading the data twice, so it must give the same rows in the same order every time: cache it first (mlContext.Data.Cache), " +
+        "or fix the source's order (a database query needs ORDER BY).";
+
+    private static void Write(string path, ulong[] fingerprints, float[] outputs, int outputCount)
+        => AtomicFile.Write(path, stream =>
+        {
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            void Put(ReadOnlySpan<byte> bytes)
+            {
+                stream.Write(bytes);
+                sha.AppendData(bytes);
+            }
+            Span<byte> header = stackalloc byte[HeaderBytes];
+            Magic.CopyTo(header);
+            BinaryPrimitives.WriteInt64LittleEndian(header[8..], fingerprints.Length);
+            BinaryPrimitives.WriteInt32LittleEndian(header[16..], outputCount);
+            Put(header);
+            Put(MemoryMarshal.AsBytes(fingerprints.AsSpan()));
+            Put(MemoryMarshal.AsBytes(outputs.AsSpan()));
+            stream.Write(sha.GetHashAndReset());
+        });
+
+    /// <summary>Reads and checks a cache file; returns null when it is sound, else what is wrong with it.</summary>
+    private static string? TryRead(string path, ulong[] fingerprints, int outputCount, out float[]? outputs)
     {
-        public float[] Logits { get; set; } = [];
+        outputs = null;
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return $"could not be read ({e.Message})"; }
+        if (bytes.Length < HeaderBytes + ChecksumBytes || !bytes.AsSpan(0, 8).SequenceEqual(Magic))
+            return "is not a teacher cache file of this version";
+        long rows = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8));
+        int outputsPerRow = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(16));
+        long expected = HeaderBytes + rows * 8 + rows * outputsPerRow * 4L + ChecksumBytes;
+        if (rows < 0 || outputsPerRow <= 0 || bytes.Length != expected)
+            return $"is truncated or padded ({bytes.Length:N0} bytes where its header promises {expected:N0})";
+        int body = bytes.Length - ChecksumBytes;
+        if (!SHA256.HashData(bytes.AsSpan(0, body)).AsSpan().SequenceEqual(bytes.AsSpan(body)))
+            return "is damaged (its checksum does not match its contents)";
+        if (rows != fingerprints.Length || outputsPerRow != outputCount)
+            return $"holds {rows:N0} rows of {outputsPerRow} outputs, but the data has {fingerprints.Length:N0} rows and the teacher {outputCount} outputs";
+        var stored = MemoryMarshal.Cast<byte, ulong>(bytes.AsSpan(HeaderBytes, (int)(rows * 8)));
+        if (!stored.SequenceEqual(fingerprints))
+            return "holds other rows, or the same rows in another order, than the data";
+        outputs = MemoryMarshal.Cast<byte, float>(bytes.AsSpan((int)(HeaderBytes + rows * 8), (int)(rows * outputsPerRow * 4))).ToArray();
+        return null;
     }
 
-    /// <summary>Serves logits from the cache file; a cursor over the input supplies the row ids, so the order check still holds.</summary>
-    private sealed class CachedBinding(TeacherBinding inner, IDataView cached, DataViewSchema.Column column) : TeacherBinding
+    /// <summary>Serves outputs from memory; a cursor over the input supplies row ids and fingerprints, checked against the file's.</summary>
+    private sealed class CachedBinding(TeacherBinding inner, ulong[] fingerprints, float[] outputs, string path) : TeacherBinding
     {
         public override int ClassCount => inner.ClassCount;
         public override ReadOnlyMemory<char>[]? ClassNames => inner.ClassNames;
         public override IReadOnlyList<DataViewSchema.Column>? InputColumns => inner.InputColumns;
 
-        public override TeacherBlockReader CreateReader(IDataView input)
-            => new Reader(input.GetRowCursor([]), cached.GetRowCursor([column]), column, ClassCount);
+        public override TeacherBlockReader CreateReader(IDataView input, IReadOnlyList<DataViewSchema.Column> fingerprintColumns)
+        {
+            var (cursor, fingerprint) = OpenCursor(input, [], fingerprintColumns);
+            return new Reader(cursor, fingerprint, fingerprints, outputs, ClassCount, path);
+        }
     }
 
-    private sealed class Reader : TeacherBlockReader
+    private sealed class Reader(DataViewRowCursor input, RowFingerprint fingerprint, ulong[] stored, float[] outputs, int classes, string path) : TeacherBlockReader
     {
-        private readonly DataViewRowCursor _input, _cached;
-        private readonly ValueGetter<DataViewRowId> _id;
-        private readonly ValueGetter<VBuffer<float>> _logits;
-        private readonly int _classes;
-        private VBuffer<float> _row;
+        private readonly ValueGetter<DataViewRowId> _id = input.GetIdGetter();
+        private long _row;
 
-        public Reader(DataViewRowCursor input, DataViewRowCursor cached, DataViewSchema.Column column, int classes)
-        {
-            _input = input;
-            _cached = cached;
-            _id = input.GetIdGetter();
-            _logits = cached.GetGetter<VBuffer<float>>(column);
-            _classes = classes;
-        }
-
-        public override int Read(int rows, Span<float> logits, Span<DataViewRowId> ids)
+        public override int Read(int rows, Span<float> logits, Span<DataViewRowId> ids, Span<ulong> fingerprints)
         {
             int read = 0;
-            while (read < rows && _input.MoveNext())
+            while (read < rows && input.MoveNext())
             {
-                if (!_cached.MoveNext())
-                    throw new InvalidDataException("The teacher cache file has fewer rows than the data; delete it to recompute.");
+                if (_row >= stored.Length)
+                    throw new InvalidOperationException($"The data has more rows than when the teacher cache file '{path}' was checked. " + NotRepeatable);
+                ulong current = fingerprint.Current();
+                if (current != stored[_row])
+                    throw new InvalidOperationException($"Row {_row} differs from the row the teacher cache file '{path}' holds at that position. " + NotRepeatable);
                 _id(ref ids[read]);
-                _logits(ref _row);
-                _row.CopyTo(logits.Slice(read * _classes, _classes));
+                fingerprints[read] = current;
+                outputs.AsSpan((int)(_row * classes), classes).CopyTo(logits.Slice(read * classes, classes));
                 read++;
+                _row++;
             }
             return read;
         }
 
-        public override bool Skip(long rows) => SkipRows(_input, rows) && SkipRows(_cached, rows);
-
-        public override void Dispose()
+        public override bool Skip(long rows)
         {
-            _input.Dispose();
-            _cached.Dispose();
+            for (long i = 0; i < rows; i++, _row++)
+                if (!input.MoveNext())
+                    return false;
+            return true;
         }
+
+        public override void Dispose() => input.Dispose();
     }
 }

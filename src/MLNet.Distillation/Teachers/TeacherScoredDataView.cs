@@ -16,9 +16,11 @@ internal sealed class TeacherScoredDataView : IDataView
     private readonly TeacherBinding _binding;
     private readonly int _batchSize;
     private readonly int _outputIndex;
+    private readonly IReadOnlyList<DataViewSchema.Column> _fingerprintColumns;
 
-    public TeacherScoredDataView(IDataView input, TeacherBinding binding, string outputColumnName, int batchSize)
+    public TeacherScoredDataView(IDataView input, TeacherBinding binding, string outputColumnName, int batchSize, IReadOnlyList<DataViewSchema.Column> fingerprintColumns)
     {
+        _fingerprintColumns = fingerprintColumns;
         if ((long)batchSize * binding.ClassCount > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(batchSize), $"TeacherScore's BatchSize {batchSize:N0} × {binding.ClassCount:N0} outputs per row " +
                 "does not fit in one array; use a smaller BatchSize (256 is past the knee for most teachers).");
@@ -56,6 +58,9 @@ internal sealed class TeacherScoredDataView : IDataView
         var needed = columnsNeeded.ToList();
         bool teacherActive = needed.Any(c => c.Index == _outputIndex);
         var inputColumns = needed.Where(c => c.Index != _outputIndex).Select(c => _input.Schema[c.Index]);
+        // Reading the teacher column also reads the columns whose values fingerprint a row, to check the pairing.
+        if (teacherActive)
+            inputColumns = inputColumns.Concat(_fingerprintColumns).DistinctBy(c => c.Index);
         return new Cursor(this, _input.GetRowCursor(inputColumns), teacherActive);
     }
 
@@ -74,7 +79,9 @@ internal sealed class TeacherScoredDataView : IDataView
         private int _blockCount;
         private float[] _blockLogits = [];
         private DataViewRowId[] _blockIds = [];
+        private ulong[] _blockFingerprints = [];
         private long _position = -1;
+        private readonly RowFingerprint? _fingerprint;
 
         public Cursor(TeacherScoredDataView parent, DataViewRowCursor source, bool teacherActive)
         {
@@ -82,6 +89,8 @@ internal sealed class TeacherScoredDataView : IDataView
             _source = source;
             _teacherActive = teacherActive;
             _sourceId = source.GetIdGetter();
+            if (teacherActive)
+                _fingerprint = new RowFingerprint(source, parent._fingerprintColumns);
         }
 
         public override DataViewSchema Schema => _parent.Schema;
@@ -122,11 +131,12 @@ internal sealed class TeacherScoredDataView : IDataView
                 ScoreBlockAt(_position);
             int offset = (int)(_position - _blockStart);
 
+            // The teacher read this position through its own cursor. Ids are positions for most sources, so they only catch
+            // a source that renumbers its rows; the fingerprint of the values catches one that reorders them.
             DataViewRowId id = default;
             _sourceId(ref id);
-            if (!id.Equals(_blockIds[offset]))
-                throw new InvalidOperationException("The rows reached the teacher in a different order than they reached this cursor " +
-                    "(the data source does not repeat its row order). Cache the data first, e.g. mlContext.Data.Cache(data), or save and reload it.");
+            if (!id.Equals(_blockIds[offset]) || _fingerprint!.Current() != _blockFingerprints[offset])
+                throw new InvalidOperationException($"Row {_position} reached the teacher with other values than it has now: " + TeacherOutputCache.NotRepeatable);
 
             var editor = VBufferEditor.Create(ref value, classes);
             _blockLogits.AsSpan(offset * classes, classes).CopyTo(editor.Values);
@@ -136,15 +146,16 @@ internal sealed class TeacherScoredDataView : IDataView
         private void ScoreBlockAt(long position)
         {
             int classes = _parent._binding.ClassCount, size = _parent._batchSize;
-            _reader ??= _parent._binding.CreateReader(_parent._input);
+            _reader ??= _parent._binding.CreateReader(_parent._input, _parent._fingerprintColumns);
             if (_blockLogits.Length < size * classes)
             {
                 _blockLogits = new float[size * classes];
                 _blockIds = new DataViewRowId[size];
+                _blockFingerprints = new ulong[size];
             }
             if (!_reader.Skip(position - _readerPosition))
                 throw new InvalidOperationException("The teacher's reader ran out of rows before this cursor did; the data source changed while being read.");
-            _blockCount = _reader.Read(size, _blockLogits, _blockIds);
+            _blockCount = _reader.Read(size, _blockLogits, _blockIds, _blockFingerprints);
             _blockStart = position;
             _readerPosition = position + _blockCount;
             if (_blockCount == 0)

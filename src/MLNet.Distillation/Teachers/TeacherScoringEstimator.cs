@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 
 namespace MLNet.Distillation;
 
@@ -22,17 +23,26 @@ public sealed class TeacherScoringEstimator : IEstimator<TeacherScoringTransform
         public int BatchSize { get; set; } = Defaults.TeacherBatchSize;
 
         /// <summary>
-        /// A folder in which to keep the teacher's logits (ML.NET binary IDataView files) between fits; null scores every time.
-        /// With a cache, Transform scores the whole data once (or finds an earlier file) instead of scoring lazily. Files are
-        /// keyed by the teacher's fingerprint and the input values, so another teacher or other data never reuses them.
+        /// A folder in which to keep the teacher's outputs between fits; null scores every time. With a cache, Transform
+        /// scores the whole data once (or finds an earlier file) instead of scoring lazily. Files are keyed by the teacher's
+        /// fingerprint and the input values in order, so another teacher, other data or another row order never reuses them;
+        /// each file carries a checksum and every row's fingerprint, checked whenever it is read.
         /// </summary>
         public string? CacheDirectory { get; set; }
+
+        /// <summary>
+        /// What to do with a cache file that is damaged, truncated or holds other rows: false (default) recomputes it with a
+        /// warning in the context's log naming the file; true makes it an error.
+        /// </summary>
+        public bool FailOnDamagedCache { get; set; }
     }
 
     private readonly Options _options;
+    private readonly IHostEnvironment? _environment;
 
-    internal TeacherScoringEstimator(Options options)
+    internal TeacherScoringEstimator(Options options, IHostEnvironment? environment = null)
     {
+        _environment = environment;
         ArgumentNullException.ThrowIfNull(options);
         if (options.Teacher is null)
             throw new ArgumentNullException(nameof(options), $"{nameof(Options)}.{nameof(Options.Teacher)} must be set.");
@@ -40,7 +50,11 @@ public sealed class TeacherScoringEstimator : IEstimator<TeacherScoringTransform
         if (options.BatchSize is <= 0 or > Defaults.MaxTeacherBatchSize)
             throw new ArgumentOutOfRangeException(nameof(options), $"{nameof(Options)}.{nameof(Options.BatchSize)} must be between 1 and {Defaults.MaxTeacherBatchSize:N0}, not {options.BatchSize:N0}.");
         // A private copy: changing the options object afterwards cannot change this estimator.
-        _options = new Options { Teacher = options.Teacher, OutputColumnName = options.OutputColumnName, BatchSize = options.BatchSize, CacheDirectory = options.CacheDirectory };
+        _options = new Options
+        {
+            Teacher = options.Teacher, OutputColumnName = options.OutputColumnName, BatchSize = options.BatchSize,
+            CacheDirectory = options.CacheDirectory, FailOnDamagedCache = options.FailOnDamagedCache,
+        };
     }
 
     /// <summary>Checks the data against the teacher and returns the scoring transformer.</summary>
@@ -50,7 +64,8 @@ public sealed class TeacherScoringEstimator : IEstimator<TeacherScoringTransform
         ArgumentNullException.ThrowIfNull(input);
         if (_options.CacheDirectory is string folder && !Directory.Exists(folder))
             throw new DirectoryNotFoundException($"{nameof(Options)}.{nameof(Options.CacheDirectory)} '{folder}' does not exist.");
-        var transformer = new TeacherScoringTransformer(_options.Teacher!, _options.OutputColumnName, _options.BatchSize, _options.CacheDirectory);
+        var transformer = new TeacherScoringTransformer(_options.Teacher!, _options.OutputColumnName, _options.BatchSize, _options.CacheDirectory,
+            _options.FailOnDamagedCache, _environment);
         transformer.GetOutputSchema(input.Schema);
         return transformer;
     }

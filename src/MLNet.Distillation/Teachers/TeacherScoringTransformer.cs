@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 
 namespace MLNet.Distillation;
 
@@ -12,8 +13,13 @@ namespace MLNet.Distillation;
 /// </summary>
 public sealed class TeacherScoringTransformer : ITransformer, IDisposable
 {
-    internal TeacherScoringTransformer(Teacher teacher, string outputColumnName, int batchSize, string? cacheDirectory = null)
+    private readonly IHostEnvironment? _environment;
+
+    internal TeacherScoringTransformer(Teacher teacher, string outputColumnName, int batchSize, string? cacheDirectory = null,
+        bool failOnDamagedCache = false, IHostEnvironment? environment = null)
     {
+        _environment = environment;
+        FailOnDamagedCache = failOnDamagedCache;
         CacheDirectory = cacheDirectory;
         Teacher = teacher;
         OutputColumnName = outputColumnName;
@@ -29,8 +35,11 @@ public sealed class TeacherScoringTransformer : ITransformer, IDisposable
     /// <summary>Rows scored per teacher call.</summary>
     public int BatchSize { get; }
 
-    /// <summary>The folder holding cached teacher logits, or null.</summary>
+    /// <summary>The folder holding cached teacher outputs, or null.</summary>
     public string? CacheDirectory { get; }
+
+    /// <summary>Whether a damaged or mismatched cache file is an error (true) or is recomputed with a warning (false).</summary>
+    public bool FailOnDamagedCache { get; }
 
     /// <summary>True: for single-row prediction the stage passes rows through (the teacher column cannot be read there).</summary>
     public bool IsRowToRowMapper => true;
@@ -60,9 +69,13 @@ public sealed class TeacherScoringTransformer : ITransformer, IDisposable
     {
         ArgumentNullException.ThrowIfNull(input);
         var binding = Teacher.Bind(input.Schema);
+        var fingerprintColumns = RowFingerprint.Columns(input.Schema, binding.InputColumns);
         if (CacheDirectory is not null)
-            binding = TeacherOutputCache.Bind(Teacher, binding, input, CacheDirectory, BatchSize);
-        return new TeacherScoredDataView(input, binding, OutputColumnName, BatchSize);
+        {
+            using var channel = _environment?.Register(nameof(TeacherScoringTransformer)).Start("Teacher cache");
+            binding = TeacherOutputCache.Bind(Teacher, binding, input, fingerprintColumns, CacheDirectory, BatchSize, channel, FailOnDamagedCache);
+        }
+        return new TeacherScoredDataView(input, binding, OutputColumnName, BatchSize, fingerprintColumns);
     }
 
     /// <summary>

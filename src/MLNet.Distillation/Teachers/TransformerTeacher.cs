@@ -83,11 +83,22 @@ internal sealed class TransformerTeacher : Teacher
         public override int ClassCount => classCount;
         public override ReadOnlyMemory<char>[]? ClassNames => names;
 
-        public override TeacherBlockReader CreateReader(IDataView input)
+        public override TeacherBlockReader CreateReader(IDataView input, IReadOnlyList<DataViewSchema.Column> fingerprintColumns)
         {
             var scored = teacher._model.Transform(input);
-            var cursor = scored.GetRowCursor([scored.Schema[column]]);
-            return new Reader(cursor, cursor.Schema[column], classCount, kind);
+            var score = scored.Schema[column];
+            // ML.NET's row-to-row transforms keep their input's columns at the same indices (a column they replace is
+            // hidden, not moved), so the values the model read can be fingerprinted on the model's own cursor. A model
+            // that moves or drops columns gets a second cursor over the input, run in step with the first.
+            bool kept = fingerprintColumns.All(c => c.Index < scored.Schema.Count && scored.Schema[c.Index].Name == c.Name && scored.Schema[c.Index].Type.Equals(c.Type));
+            if (kept)
+            {
+                var (cursor, fingerprint) = OpenCursor(scored, [score], fingerprintColumns.Select(c => scored.Schema[c.Index]).ToArray());
+                return new Reader(cursor, cursor.Schema[score.Index], classCount, kind, fingerprint, null);
+            }
+            var (inputCursor, inputFingerprint) = OpenCursor(input, [], fingerprintColumns);
+            var scoreCursor = scored.GetRowCursor([score]);
+            return new Reader(scoreCursor, scoreCursor.Schema[score.Index], classCount, kind, inputFingerprint, inputCursor);
         }
     }
 
@@ -98,10 +109,14 @@ internal sealed class TransformerTeacher : Teacher
         private readonly ValueGetter<DataViewRowId> _idGetter;
         private readonly int _classes;
         private readonly TeacherOutputKind _kind;
+        private readonly RowFingerprint _fingerprint;
+        private readonly DataViewRowCursor? _inStep; // a cursor over the input when the fingerprint cannot be read through the model
 
-        public Reader(DataViewRowCursor cursor, DataViewSchema.Column score, int classes, TeacherOutputKind kind)
+        public Reader(DataViewRowCursor cursor, DataViewSchema.Column score, int classes, TeacherOutputKind kind, RowFingerprint fingerprint, DataViewRowCursor? inStep)
         {
             _cursor = cursor;
+            _fingerprint = fingerprint;
+            _inStep = inStep;
             _idGetter = cursor.GetIdGetter();
             _classes = classes;
             _kind = kind;
@@ -119,13 +134,16 @@ internal sealed class TransformerTeacher : Teacher
             }
         }
 
-        public override int Read(int rows, Span<float> logits, Span<DataViewRowId> ids)
+        public override int Read(int rows, Span<float> logits, Span<DataViewRowId> ids, Span<ulong> fingerprints)
         {
             int read = 0;
             while (read < rows && _cursor.MoveNext())
             {
+                if (_inStep is not null && !_inStep.MoveNext())
+                    throw new InvalidOperationException("The teacher model returned more rows than its input has.");
                 _readRow(logits.Slice(read * _classes, _classes));
                 _idGetter(ref ids[read]);
+                fingerprints[read] = _fingerprint.Current();
                 read++;
             }
             if (_kind == TeacherOutputKind.Probabilities)
@@ -133,8 +151,12 @@ internal sealed class TransformerTeacher : Teacher
             return read;
         }
 
-        public override bool Skip(long rows) => SkipRows(_cursor, rows);
+        public override bool Skip(long rows) => SkipRows(_cursor, rows) && (_inStep is null || SkipRows(_inStep, rows));
 
-        public override void Dispose() => _cursor.Dispose();
+        public override void Dispose()
+        {
+            _cursor.Dispose();
+            _inStep?.Dispose();
+        }
     }
 }

@@ -60,10 +60,19 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
         int seed = _options.Seed ?? host.Rand.Next();
         using var channel = host.Start("Training");
         var device = TrainingDevice.Resolve(_options.Device);
+        if (_options.CheckpointDirectory is string checkpoints && !Directory.Exists(checkpoints))
+            throw new DirectoryNotFoundException($"Options.CheckpointDirectory '{checkpoints}' does not exist.");
+        // A cancelled MLContext or token stops the Fit before the next batch (or the next block of rows being read).
+        void CheckAlive()
+        {
+            _options.CancellationToken.ThrowIfCancellationRequested();
+            if (ContextCancellation.IsCanceled(host))
+                throw new OperationCanceledException("Training was cancelled (the MLContext's execution was cancelled); no student was produced.");
+        }
 
         var loading = System.Diagnostics.Stopwatch.StartNew();
         var table = TrainingTable.Load(input, _task, featureColumn, labelColumn, teacherColumn, featureCount, outputCount,
-            keepUnlabelled: LossRecipe.LearnsFromUnlabelledRows(_losses));
+            keepUnlabelled: LossRecipe.LearnsFromUnlabelledRows(_losses), CheckAlive);
         if (table.SkippedRows > 0)
             channel.Warning(MessageSensitivity.None, $"Left out {table.SkippedRows} rows whose label '{labelColumn.Name}' is missing.");
         if (table.RowCount == 0)
@@ -84,7 +93,7 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
                 throw new ArgumentException($"Validation data has {v.Features.VectorSize} features and {v.OutputCount} outputs per row; " +
                     $"training data has {featureCount} and {outputCount}.", nameof(validationData));
             validation = TrainingTable.Load(validationData, _task, validationData.Schema[v.Features.Name], validationData.Schema[v.Label.Name], null,
-                featureCount, outputCount, keepUnlabelled: false);
+                featureCount, outputCount, keepUnlabelled: false, CheckAlive);
         }
         else if (_options.ValidationFraction > 0)
             (table, validation) = ValidationSplit.Split(table, _options.ValidationFraction, seed);
@@ -111,6 +120,8 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
             $"for {epochs} epochs{(_options.NumberOfEpochs is null ? $" (sized for at least {Defaults.MinimumOptimizerSteps:N0} optimizer steps)" : "")}, " +
             $"losses {LossRecipe.Describe(_losses)}, seed {seed}, device {device}.");
 
+        string? checkpointFingerprint = _options.CheckpointDirectory is null ? null
+            : CheckpointFingerprint.Of(_task, _options, _losses, epochs, seed, table, validation);
         int previousThreads = torch.get_num_threads();
         if (_options.NumberOfThreads is int threads)
             torch.set_num_threads(threads);
@@ -129,6 +140,10 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
                 Seed = seed,
                 Device = device,
                 EarlyStoppingPatience = validation is null ? null : _options.EarlyStoppingPatience,
+                CheckAlive = CheckAlive,
+                CheckpointFingerprint = checkpointFingerprint,
+                CheckpointFile = checkpointFingerprint is null ? null : TrainingCheckpoint.PathFor(_options.CheckpointDirectory!, checkpointFingerprint),
+                OnWarning = message => channel.Warning(MessageSensitivity.None, message),
                 OnEpoch = report =>
                 {
                     channel.Info(MessageSensitivity.None, report.ToString());
@@ -144,6 +159,8 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
 
         if (ConvergenceCheck.Undertrained(result.History, epochs) is string warning)
             channel.Warning(MessageSensitivity.None, warning);
+        if (Divergence.Exploded(result.History) is string exploded)
+            channel.Warning(MessageSensitivity.None, exploded);
 
         var model = new StudentModel(_task.Kind, LayerFolding.Fold(result.Layers, inputScaling, targetScaling), architecture, _options.FeatureColumnName, featureCount, outputCount,
             ColumnAnnotations.TextKeyValues(labelColumn));

@@ -67,6 +67,22 @@ public abstract class DistillationTrainerOptions
     /// <summary>Threads TorchSharp may use while training; null leaves TorchSharp's setting.</summary>
     public int? NumberOfThreads { get; set; }
 
+    /// <summary>
+    /// A folder in which to keep a checkpoint after every epoch (weights, optimizer and random state, history), or null for
+    /// none. A Fit with the same options and data after a crash or a kill resumes from the last finished epoch and ends
+    /// with the same student, bit for bit, as an uninterrupted run (on one machine, with the same thread count). Each run
+    /// (options and data) has its own file, so one folder serves many runs; a finished run's file stays, so fitting it
+    /// again returns at once.
+    /// </summary>
+    public string? CheckpointDirectory { get; set; }
+
+    /// <summary>
+    /// Stops this trainer's Fit before its next mini-batch (or block of rows being read) with an
+    /// <see cref="OperationCanceledException"/>; nothing is written but the last finished epoch's checkpoint. Cancelling
+    /// the whole MLContext (<c>mlContext.Distillation.CancelExecution()</c>) stops it too.
+    /// </summary>
+    public CancellationToken CancellationToken { get; set; }
+
     /// <summary>Receives a report after every epoch (also written to <c>mlContext.Log</c>).</summary>
     public IProgress<EpochReport>? Progress { get; set; }
 
@@ -99,6 +115,7 @@ public abstract class DistillationTrainerOptions
         Require(EarlyStoppingPatience is null or > 0, nameof(EarlyStoppingPatience), $"must be positive, not {EarlyStoppingPatience}");
         Require(NumberOfThreads is null or > 0, nameof(NumberOfThreads), $"must be positive, not {NumberOfThreads}");
         Require(Student is not null, nameof(Student), "must be set");
+        Require(CheckpointDirectory is null || CheckpointDirectory.Length > 0, nameof(CheckpointDirectory), "must name a folder, or be null for no checkpoints");
         Require(Losses is null || Losses.All(l => l is not null), nameof(Losses), "must not hold null entries");
         Require(Losses is null || Alpha == Defaults.Alpha, nameof(Alpha),
             $"is {Alpha}, but Options.Losses is set too: Alpha only weights the default recipe. Give each term of Options.Losses its weight and leave Alpha at its default ({Defaults.Alpha})");

@@ -9,6 +9,19 @@ namespace MLNet.Distillation;
 /// </summary>
 internal static class Divergence
 {
+    /// <summary>
+    /// A mean loss no sane run reaches: cross-entropy starts near ln K, standardised regression near 1, and the soft terms
+    /// stay within a few hundred even at T = 20.
+    /// </summary>
+    public const double ExplodedLoss = 1e4;
+
+    /// <summary>A warning when the last epoch's loss is finite but exploded (AdamW's bounded steps can keep huge weights finite), or null.</summary>
+    public static string? Exploded(IReadOnlyList<EpochReport> history)
+        => history.Count > 0 && history[^1].TotalLoss > ExplodedLoss
+            ? string.Create(CultureInfo.InvariantCulture, $"The training loss ended at {history[^1].TotalLoss:G3} (epoch {history[^1].Epoch}), far beyond what a converging run reaches: ") +
+                "the weights have blown up and the student's probabilities mean nothing, whatever its accuracy. Lower Options.LearningRate."
+            : null;
+
     public static void ThrowIfNotFinite(int epoch, IReadOnlyList<string> termNames, IReadOnlyList<double> termSums, double? validationLoss)
     {
         var bad = termNames.Where((_, t) => !double.IsFinite(termSums[t])).ToArray();

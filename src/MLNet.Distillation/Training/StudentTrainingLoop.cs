@@ -23,6 +23,18 @@ internal sealed class StudentTrainingLoop
     public int? EarlyStoppingPatience { get; init; }
     public Action<EpochReport>? OnEpoch { get; init; }
 
+    /// <summary>Where to keep this run's checkpoint (written after every epoch, resumed from when it exists), or null.</summary>
+    public string? CheckpointFile { get; init; }
+
+    /// <summary>What the checkpoint must have been written for: the options and the data (see <see cref="TrainingCheckpoint"/>).</summary>
+    public string? CheckpointFingerprint { get; init; }
+
+    /// <summary>Throws when the MLContext's execution was cancelled; called before every batch.</summary>
+    public Action CheckAlive { get; init; } = () => { };
+
+    /// <summary>Receives warnings (an unusable checkpoint).</summary>
+    public Action<string>? OnWarning { get; init; }
+
     public sealed record Result(IReadOnlyList<StudentLayer> Layers, long ParameterCount, IReadOnlyList<EpochReport> History, int BestEpoch,
         TimeSpan Training, TimeSpan InsideTorch, long SamplesTrained);
 
@@ -30,7 +42,6 @@ internal sealed class StudentTrainingLoop
     {
         // The one generator behind initialisation and dropout, seeded per run: same seed, same student.
         random.manual_seed(Seed);
-        var shuffler = new Random(Seed);
 
         using var network = Architecture.Build(train.FeatureCount, train.OutputCount);
         network.to(Device);
@@ -55,12 +66,33 @@ internal sealed class StudentTrainingLoop
         var termNames = UniqueNames(Losses.Select(l => l.Loss.Name).ToList());
         Tensor[]? best = null;
         double bestScore = double.NegativeInfinity;
-        int bestEpoch = 0, sinceBest = 0;
+        int bestEpoch = 0, sinceBest = 0, firstEpoch = 0;
+        bool stopped = false;
 
-        for (int epoch = 0; epoch < Epochs; epoch++)
+        string? problem = null;
+        var resumed = CheckpointFile is null ? null : TrainingCheckpoint.TryLoad(CheckpointFile, CheckpointFingerprint!, out problem);
+        if (resumed is not null)
+        {
+            // Everything the remaining epochs depend on comes back: they run exactly as they would have without the stop.
+            using (var weights = new MemoryStream(resumed.Network))
+                network.load(weights);
+            using (var state = new BinaryReader(new MemoryStream(resumed.Optimizer)))
+                optimizer.load_state_dict(state);
+            using (var generator = tensor(resumed.RandomState))
+                random.set_rng_state(generator);
+            history.AddRange(resumed.History);
+            (bestScore, bestEpoch, sinceBest, firstEpoch, stopped) = (resumed.BestScore, resumed.BestEpoch, resumed.SinceBest, resumed.CompletedEpochs, resumed.Stopped);
+            best = resumed.Best?.Zip(network.parameters()).Select(p => tensor(p.First, p.Second.shape, device: Device)).ToArray();
+        }
+        else if (problem is not null)
+            OnWarning?.Invoke($"The checkpoint '{CheckpointFile}' {problem}; training starts from the beginning and overwrites it.");
+
+        for (int epoch = firstEpoch; epoch < Epochs && !stopped; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            shuffler.Shuffle(order);
+            // Each epoch's order depends on the seed and the epoch alone, so a resumed run shuffles as the uninterrupted one did.
+            for (int i = 0; i < order.Length; i++) order[i] = i;
+            new Random(unchecked(Seed * 7919 + epoch)).Shuffle(order);
             using var permutation = tensor(order.Select(i => (long)i).ToArray(), device: Device);
             foreach (var sum in termSums) sum.zero_();
             totalSum.zero_();
@@ -69,6 +101,7 @@ internal sealed class StudentTrainingLoop
             for (int start = 0; start < train.RowCount; start += BatchSize)
             {
                 int size = Math.Min(BatchSize, train.RowCount - start);
+                CheckAlive();
                 insideTorch.Start();
                 using var scope = NewDisposeScope();
                 var index = permutation.narrow(0, start, size);
@@ -125,8 +158,10 @@ internal sealed class StudentTrainingLoop
                     best = network.parameters().Select(p => p.detach().clone()).ToArray();
                 }
                 else if (EarlyStoppingPatience is int patience && ++sinceBest >= patience)
-                    break;
+                    stopped = true;
             }
+            if (CheckpointFile is not null)
+                SaveCheckpoint(network, optimizer, epoch + 1, stopped, bestScore, bestEpoch, sinceBest, history, best);
         }
 
         if (best is not null)
@@ -141,6 +176,31 @@ internal sealed class StudentTrainingLoop
         foreach (var sum in termSums) sum.Dispose();
         return new Result(network.ExportLayers(), parameterCount, history, best is null ? history.Count : bestEpoch,
             wallClock.Elapsed, insideTorch.Elapsed, samples);
+    }
+
+    private void SaveCheckpoint(StudentNetwork network, TorchSharp.Modules.AdamW optimizer, int completedEpochs, bool stopped,
+        double bestScore, int bestEpoch, int sinceBest, List<EpochReport> history, Tensor[]? best)
+    {
+        using var weights = new MemoryStream();
+        network.save(weights);
+        using var state = new MemoryStream();
+        using (var writer = new BinaryWriter(state, System.Text.Encoding.UTF8, leaveOpen: true))
+            optimizer.save_state_dict(writer);
+        using var generator = random.get_rng_state();
+        new TrainingCheckpoint
+        {
+            Fingerprint = CheckpointFingerprint!,
+            CompletedEpochs = completedEpochs,
+            Stopped = stopped,
+            BestScore = bestScore,
+            BestEpoch = bestEpoch,
+            SinceBest = sinceBest,
+            History = history.ToList(),
+            Network = weights.ToArray(),
+            Optimizer = state.ToArray(),
+            RandomState = generator.data<byte>().ToArray(),
+            Best = best?.Select(t => t.cpu().data<float>().ToArray()).ToArray(),
+        }.Save(CheckpointFile!);
     }
 
     private (double? Accuracy, double Loss) Evaluate(StudentNetwork network, TrainingTable validation)

@@ -29,7 +29,7 @@ internal sealed class TrainingTable
     /// are left out, as ML.NET's trainers do.
     /// </summary>
     public static TrainingTable Load(IDataView data, TrainingTask task, DataViewSchema.Column features, DataViewSchema.Column label,
-        DataViewSchema.Column? teacher, int featureCount, int outputCount, bool keepUnlabelled)
+        DataViewSchema.Column? teacher, int featureCount, int outputCount, bool keepUnlabelled, Action? checkAlive = null)
     {
         var columns = new List<DataViewSchema.Column> { features, label };
         if (teacher is { } t) columns.Add(t);
@@ -50,6 +50,8 @@ internal sealed class TrainingTable
         while (cursor.MoveNext())
         {
             rowIndex++;
+            if ((rowIndex & 1023) == 0)
+                checkAlive?.Invoke();
             float y = getLabel();
             if (float.IsNaN(y))
             {

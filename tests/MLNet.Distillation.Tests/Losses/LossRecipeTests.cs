@@ -55,40 +55,6 @@ public sealed class LossRecipeTests
         Assert.Equal(4f, trainers.Temperature);
     }
 
-    public static TheoryData<string, string[]> Mistakes => new()
-    {
-        { "unknown name", ["'dkd-typo'", "ce, kd, logit-mse"] },
-        { "unknown setting", ["'kd'", "'temprature'", "'temperature'"] },
-        { "setting of a term that takes none", ["'ce'", "'temperature'", "no settings"] },
-        { "bad temperature", ["'kd'", "temperature", "-1"] },
-        { "teacher term without teacher", ["'kd'", "TeacherColumnName is null"] },
-        { "all weights zero", ["weight 0"] },
-        { "empty recipe", ["Options.Losses is empty"] },
-        { "alpha with a recipe", ["Options.Alpha", "Options.Losses"] },
-    };
-
-    [Theory]
-    [MemberData(nameof(Mistakes))]
-    public void Every_mistake_in_a_recipe_is_refused_when_the_trainer_is_built_naming_it(string mistake, string[] expected)
-    {
-        var ml = new MLContext(0);
-        var options = mistake switch
-        {
-            "unknown name" => Options([new("dkd-typo", 1)]),
-            "unknown setting" => Options([new("kd", 1, new Dictionary<string, double> { ["temprature"] = 4 })]),
-            "setting of a term that takes none" => Options([new("ce", 1, Temperature(2))]),
-            "bad temperature" => Options([new("kd", 1, Temperature(-1))]),
-            "teacher term without teacher" => Options([new("ce", 0.5f), new("kd", 0.5f)], teacher: null),
-            "all weights zero" => Options([new("ce", 0), new("kd", 0)]),
-            "empty recipe" => Options([]),
-            "alpha with a recipe" => new DistillationMulticlassTrainer.Options { Alpha = 0.5f, Losses = [new("ce", 1)] },
-            _ => throw new ArgumentException(mistake),
-        };
-        var error = Assert.ThrowsAny<ArgumentException>(() => ml.MulticlassClassification.Trainers.Distillation(options));
-        foreach (var part in expected)
-            Assert.Contains(part, error.Message);
-    }
-
     [Fact]
     public void Negative_or_infinite_weights_are_refused_when_the_entry_is_written()
     {

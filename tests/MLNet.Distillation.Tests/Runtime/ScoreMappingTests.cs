@@ -36,4 +36,37 @@ public sealed class ScoreMappingTests
         Assert.Equal(["MLNet.Distillation.BinaryScore.v1", "MLNet.Distillation.RegressionScore.v1"],
             [BinaryScoreMapping.ContractName, RegressionScoreMapping.ContractName]);
     }
+
+    [Fact]
+    public void A_nan_feature_predicts_the_missing_key_or_nan_never_a_class()
+    {
+        // Multiclass: NaN scores have no largest class; the saved chain maps -1 to key 0, ML.NET's missing value.
+        var ml = new Microsoft.ML.MLContext(0);
+        var data = Support.TestData.KeyedDigits(ml, 100);
+        var student = ml.MulticlassClassification.Trainers.Distillation(teacherColumnName: null, numberOfEpochs: 2, seed: 1).Fit(data);
+        var engine = ml.Model.CreatePredictionEngine<DigitRow, KeyPrediction>(student);
+        var features = Enumerable.Repeat(0.5f, 64).ToArray();
+        Assert.NotEqual(0u, engine.Predict(new DigitRow { Features = features }).PredictedLabel);
+        features[7] = float.NaN;
+        var nan = engine.Predict(new DigitRow { Features = features });
+        Assert.Equal(0u, nan.PredictedLabel);
+        Assert.All(nan.Score, s => Assert.True(float.IsNaN(s)));
+
+        // Binary: a NaN logit gives a NaN probability and false (no Score > 0), as ML.NET's binary trainers do.
+        var output = new BinaryScoreMapping.BinaryRow();
+        BinaryScoreMapping.Map(new BinaryScoreMapping.LogitRow { Score = new VBuffer<float>(1, [float.NaN]) }, output);
+        Assert.True(float.IsNaN(output.Probability));
+        Assert.False(output.PredictedLabel);
+    }
+
+    private sealed class DigitRow
+    {
+        [VectorType(64)] public float[] Features { get; set; } = [];
+    }
+
+    private sealed class KeyPrediction
+    {
+        public uint PredictedLabel { get; set; }
+        public float[] Score { get; set; } = [];
+    }
 }

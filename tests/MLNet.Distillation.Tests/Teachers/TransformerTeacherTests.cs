@@ -31,21 +31,4 @@ public sealed class TransformerTeacherTests
         finally { File.Delete(zip); }
     }
 
-    [Fact]
-    public void Errors_name_the_missing_score_column_and_the_missing_file()
-    {
-        var ml = new MLContext(0);
-        var data = TestData.KeyedDigits(ml, 100);
-        var model = ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(maximumNumberOfIterations: 2).Fit(data);
-        using var teacher = Teacher.FromTransformer(model, scoreColumnName: "Probabilities");
-        var error = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.TeacherScore(teacher).Fit(data));
-        Assert.Contains("'Probabilities'", error.Message);
-        Assert.Contains("Score", error.Message);
-
-        var wrongInput = ml.Transforms.CopyColumns("Features", "Label").Fit(data).Transform(data);
-        using var sdca = Teacher.FromTransformer(model);
-        Assert.Contains("Features", Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.TeacherScore(sdca).Fit(wrongInput)).Message);
-
-        Assert.Contains("nowhere.zip", Assert.Throws<FileNotFoundException>(() => Teacher.FromMLNetModel(ml, "nowhere.zip")).Message);
-    }
 }

@@ -125,50 +125,7 @@ public sealed class DistillationTrainerTests
         Assert.Equal(student.BestEpoch + 3, student.TrainingHistory.Count);
     }
 
-    [Fact]
-    public void Bad_input_gets_an_error_that_names_the_culprit()
-    {
-        var ml = new MLContext(0);
-        var keyed = TestData.KeyedDigits(ml, 50);
-        var raw = TestData.Digits(ml, 50);
-        var trainer = ml.MulticlassClassification.Trainers.Distillation(Quick(teacher: null));
 
-        Assert.Contains("'Label'", Assert.ThrowsAny<ArgumentException>(() => trainer.Fit(raw)).Message); // text, not key
-        Assert.Contains("MapValueToKey", Assert.ThrowsAny<ArgumentException>(() => trainer.Fit(raw)).Message);
-        var noFeatures = ml.Transforms.DropColumns("Features").Fit(keyed).Transform(keyed);
-        Assert.Contains("'Features'", Assert.ThrowsAny<ArgumentException>(() => trainer.Fit(noFeatures)).Message);
-        Assert.Contains("'TeacherLogits'", Assert.ThrowsAny<ArgumentException>(() => ml.MulticlassClassification.Trainers.Distillation(Quick()).Fit(keyed)).Message);
-        Assert.Contains("'TeacherLogits'", Assert.ThrowsAny<ArgumentException>(() =>
-            ml.MulticlassClassification.Trainers.Distillation(Quick()).GetOutputSchema(new SchemaShape(SchemaShapes.FromSchema(keyed.Schema)))).Message);
-
-        var wrongTeacher = ml.Transforms.Concatenate("TeacherLogits", "Features").Fit(keyed).Transform(keyed);
-        var size = Assert.ThrowsAny<ArgumentException>(() => ml.MulticlassClassification.Trainers.Distillation(Quick()).Fit(wrongTeacher));
-        Assert.Contains("'TeacherLogits'", size.Message);
-        Assert.Contains("10", size.Message);
-
-        var nan = ml.Transforms.Expression("Features", "x : x / 0 * 0", "Features").Fit(keyed).Transform(keyed);
-        var notFinite = Assert.Throws<InvalidOperationException>(() => trainer.Fit(nan));
-        Assert.Contains("'Features'", notFinite.Message);
-        Assert.Contains("NaN", notFinite.Message);
-
-        Assert.Contains("Alpha", Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options { Alpha = 1.5f })).Message);
-        Assert.Contains("Temperature", Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options { Temperature = 0 })).Message);
-        var cuda = new DistillationMulticlassTrainer.Options { TeacherColumnName = null, Device = "cuda" };
-        if (!TorchSharp.torch.cuda.is_available())
-            Assert.Contains("CUDA", Assert.Throws<InvalidOperationException>(() => ml.MulticlassClassification.Trainers.Distillation(cuda).Fit(keyed)).Message);
-    }
-
-    [Fact]
-    public void Teacher_with_another_class_order_is_refused()
-    {
-        var ml = new MLContext(0);
-        var keyed = TestData.KeyedDigits(ml, 50);
-        var reversed = Enumerable.Range(0, 10).Select(i => $"{9 - i}").ToArray();
-        using var teacher = Teacher.FromOnnx(TinyCnnReference.ModelPath, new OnnxTeacherOptions { InputShape = [1, 8, 8], OnnxOutputName = "logits", ClassNames = reversed });
-        var error = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.TeacherScore(teacher).Append(ml.MulticlassClassification.Trainers.Distillation(Quick())).Fit(keyed));
-        Assert.Contains("'TeacherLogits'", error.Message);
-        Assert.Contains("9, 8, 7", error.Message);
-    }
 
 
     private sealed class TextPrediction

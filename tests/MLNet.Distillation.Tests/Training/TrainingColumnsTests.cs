@@ -60,22 +60,6 @@ public sealed class TrainingColumnsTests
     // The shape cannot know sizes and key counts, so the data's message may add them after the first sentence; the verdict is the same.
     private static string FirstSentence(string message) => message.Split(" but is ")[0].Split(" (columns:")[0];
 
-    [Fact]
-    public void A_label_whose_key_values_the_student_cannot_carry_is_refused_before_training()
-    {
-        // Before: UInt32 key values failed after the last epoch, when the PredictedLabel stage was built.
-        var ml = new MLContext(0);
-        var digits = TestData.Digits(ml, 40);
-        var uintKeys = ml.Transforms.Conversion.ConvertType("Label", outputKind: DataKind.UInt32)
-            .Append(ml.Transforms.Conversion.MapValueToKey("Label")).Fit(digits).Transform(digits);
-        var trainer = ml.MulticlassClassification.Trainers.Distillation(Quick(teacher: null));
-        Assert.Contains("key values of type UInt32", Assert.ThrowsAny<ArgumentException>(() => trainer.GetOutputSchema(Shape(uintKeys))).Message);
-        var reports = new List<EpochReport>();
-        var options = Quick(teacher: null);
-        options.Progress = new SynchronousProgress<EpochReport>(reports.Add);
-        Assert.Contains("key values of type UInt32", Assert.ThrowsAny<ArgumentException>(() => ml.MulticlassClassification.Trainers.Distillation(options).Fit(uintKeys)).Message);
-        Assert.Empty(reports);
-    }
 
 
     [Fact]
