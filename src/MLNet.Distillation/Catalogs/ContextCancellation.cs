@@ -12,11 +12,18 @@ internal static class ContextCancellation
 {
     private const string CancelableInterface = "Microsoft.ML.Runtime.ICancelable";
 
-    /// <summary>Whether the environment (or host) reports its execution cancelled; false when it cannot tell.</summary>
-    public static bool IsCanceled(object environment)
+    /// <summary>
+    /// Whether the environment (or host) reports its execution cancelled, as a probe that is cheap to call before every
+    /// mini-batch (the reflection runs once); always false when the environment cannot be cancelled.
+    /// </summary>
+    public static Func<bool> Probe(object environment)
     {
         var property = environment.GetType().GetInterfaces().FirstOrDefault(i => i.FullName == CancelableInterface)?.GetProperty("IsCanceled");
-        return property?.GetValue(environment) is true;
+        if (property?.GetMethod is not { } getter)
+            return () => false;
+        // A delegate bound to the interface getter dispatches to the environment's implementation without reflection per call.
+        return Delegate.CreateDelegate(typeof(Func<bool>), environment, getter, throwOnBindFailure: false) as Func<bool>
+            ?? (() => getter.Invoke(environment, null) is true);
     }
 
     /// <summary>Calls the context's internal <c>CancelExecution()</c>.</summary>

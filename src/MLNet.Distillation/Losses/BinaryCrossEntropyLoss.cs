@@ -5,8 +5,8 @@ namespace MLNet.Distillation.Losses;
 
 /// <summary>
 /// Hard-label binary cross-entropy, <c>BCE(y, σ(z_s)) = softplus(z_s) − y·z_s</c>, averaged over the batch rows that have a
-/// label (PyTorch's <c>binary_cross_entropy_with_logits</c> over the labelled rows). Registry name <c>bce</c>. Unlabelled rows
-/// (NaN) are left out; a batch with no labelled row contributes 0.
+/// label (PyTorch's <c>binary_cross_entropy_with_logits</c> over the labelled rows). Registry name <c>bce</c>. Unlabelled
+/// rows (NaN) weigh 0; a batch with no labelled row contributes 0.
 /// </summary>
 internal sealed class BinaryCrossEntropyLoss : IDistillationLoss
 {
@@ -19,10 +19,9 @@ internal sealed class BinaryCrossEntropyLoss : IDistillationLoss
     public Tensor Compute(DistillationBatch batch)
     {
         using var scope = NewDisposeScope();
-        var labels = batch.RequireLabels(Name);
         var logits = batch.StudentLogits.reshape(-1);
-        var (targets, labelled) = LabelledRows.Split(labels, logits.dtype);
-        var perRow = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.None);
-        return LabelledRows.Mean(perRow, labelled).MoveToOuterDisposeScope();
+        var (targets, labelled) = MaskedLabels.Of(batch, Name, logits.dtype);
+        var sum = nn.functional.binary_cross_entropy_with_logits(logits, targets, labelled, reduction: nn.Reduction.Sum);
+        return (sum / Math.Max(batch.LabelledRows, 1)).MoveToOuterDisposeScope();
     }
 }

@@ -21,9 +21,8 @@ internal sealed class LabelRegressionLoss(string name, RegressionPenalty penalty
     public Tensor Compute(DistillationBatch batch)
     {
         using var scope = NewDisposeScope();
-        var labels = batch.RequireLabels(Name);
         var prediction = batch.StudentLogits.reshape(-1);
-        var (targets, labelled) = LabelledRows.Split(labels, prediction.dtype);
-        return LabelledRows.Mean(penalty.PerElement(prediction, targets), labelled).MoveToOuterDisposeScope();
+        var (targets, labelled) = MaskedLabels.Of(batch, Name, prediction.dtype);
+        return MaskedLabels.Mean(penalty.PerElement(prediction, targets), labelled, batch).MoveToOuterDisposeScope();
     }
 }

@@ -8,12 +8,16 @@ namespace MLNet.Distillation.Losses;
 /// probability against the teacher's softened probability, averaged over the batch. Registry name <c>soft-bce</c>.
 /// Its gradient with respect to z_s is <c>T · (σ(z_s/T) − σ(z_t/T)) / B</c>; the T² factor keeps it on the scale of the
 /// hard-label term, as in Hinton's multiclass loss. (It exceeds KL(teacher ‖ student) by the teacher's entropy, a constant
-/// for the student, so the two have the same gradients.) A two-class softmax over [0, z] is this sigmoid on z.
+/// for the student, so the two have the same gradients.) A two-class softmax over [0, z] is this sigmoid on z. The
+/// teacher's softened probabilities are computed once per Fit.
 /// </summary>
 internal sealed class SoftTargetBinaryCrossEntropyLoss : IDistillationLoss
 {
+    private readonly string _teacherKey;
+
     public SoftTargetBinaryCrossEntropyLoss(float temperature)
     {
+        _teacherKey = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"teacher/sigmoid/T={temperature:R}");
         if (!(temperature > 0) || !float.IsFinite(temperature))
             throw new ArgumentOutOfRangeException(nameof(temperature), $"The temperature must be positive and finite, not {temperature}.");
         Temperature = temperature;
@@ -30,9 +34,10 @@ internal sealed class SoftTargetBinaryCrossEntropyLoss : IDistillationLoss
     public Tensor Compute(DistillationBatch batch)
     {
         using var scope = NewDisposeScope();
-        var teacher = batch.RequireTeacher(Name).detach().reshape(-1);
+        batch.RequireTeacher(Name);
         var student = batch.StudentLogits.reshape(-1);
-        var softTargets = (teacher / Temperature).sigmoid().to_type(student.dtype);
+        // The teacher's softened probabilities, computed once per Fit.
+        var softTargets = batch.PerRow(_teacherKey, (_, teacher) => (teacher!.detach().reshape(-1) / Temperature).sigmoid()).to_type(student.dtype);
         var loss = nn.functional.binary_cross_entropy_with_logits(student / Temperature, softTargets);
         return (loss * (Temperature * Temperature)).MoveToOuterDisposeScope();
     }

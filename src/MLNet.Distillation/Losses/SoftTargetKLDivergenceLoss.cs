@@ -1,3 +1,4 @@
+using System.Globalization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,39 +8,36 @@ namespace MLNet.Distillation.Losses;
 /// Hinton's soft-target term, <c>T² · (1/B) Σ_b KL(softmax(z_t/T) ‖ softmax(z_s/T))</c>. Registry name <c>kd</c>.
 /// The KL is summed over classes and averaged over the batch (PyTorch's <c>reduction='batchmean'</c>, not <c>'mean'</c>,
 /// which would also divide by the class count); the T² factor keeps its gradients on the scale of the hard-label term.
+/// The teacher's log-probabilities at T are computed once per Fit, and the KL is libtorch's fused <c>kl_div</c> with
+/// log-probability targets (exact where a teacher probability underflows to 0).
 /// </summary>
 internal sealed class SoftTargetKLDivergenceLoss : IDistillationLoss
 {
-    /// <summary>Creates the term at the given temperature.</summary>
-    /// <param name="temperature">Softening temperature T &gt; 0.</param>
+    private readonly string _teacherKey;
+
     public SoftTargetKLDivergenceLoss(float temperature)
     {
         if (!(temperature > 0) || float.IsInfinity(temperature))
             throw new ArgumentOutOfRangeException(nameof(temperature), $"The temperature must be positive and finite, not {temperature}.");
         Temperature = temperature;
+        _teacherKey = string.Create(CultureInfo.InvariantCulture, $"teacher/log-softmax/T={temperature:R}");
     }
 
-    /// <summary>The softening temperature T.</summary>
     public float Temperature { get; }
 
-    /// <inheritdoc />
     public string Name => LossNames.KnowledgeDistillation;
 
-    /// <inheritdoc />
     public bool NeedsLabels => false;
 
-    /// <inheritdoc />
     public bool NeedsTeacher => true;
 
-    /// <inheritdoc />
     public Tensor Compute(DistillationBatch batch)
     {
+        batch.RequireTeacher(Name);
         using var scope = NewDisposeScope();
-        var teacher = batch.RequireTeacher(Name).detach();
+        var teacherLog = batch.PerRow(_teacherKey, (_, teacher) => nn.functional.log_softmax(teacher!.detach() / Temperature, 1));
         var studentLog = nn.functional.log_softmax(batch.StudentLogits / Temperature, 1);
-        var teacherLog = nn.functional.log_softmax(teacher / Temperature, 1);
-        // Σ_c p_t (log p_t − log p_s); computing p_t from its log keeps p_t·log p_t exact where p_t underflows to 0.
-        var perRow = (teacherLog.exp() * (teacherLog - studentLog)).sum(1);
-        return (perRow.mean() * (Temperature * Temperature)).MoveToOuterDisposeScope();
+        var kl = nn.functional.kl_div(studentLog, teacherLog.to_type(studentLog.dtype), reduction: nn.Reduction.Sum, log_target: true);
+        return (kl * ((double)Temperature * Temperature / batch.StudentLogits.shape[0])).MoveToOuterDisposeScope();
     }
 }

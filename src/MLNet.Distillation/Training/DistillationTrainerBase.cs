@@ -63,10 +63,11 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
         if (_options.CheckpointDirectory is string checkpoints && !Directory.Exists(checkpoints))
             throw new DirectoryNotFoundException($"Options.CheckpointDirectory '{checkpoints}' does not exist.");
         // A cancelled MLContext or token stops the Fit before the next batch (or the next block of rows being read).
+        var cancelled = ContextCancellation.Probe(host);
         void CheckAlive()
         {
             _options.CancellationToken.ThrowIfCancellationRequested();
-            if (ContextCancellation.IsCanceled(host))
+            if (cancelled())
                 throw new OperationCanceledException("Training was cancelled (the MLContext's execution was cancelled); no student was produced.");
         }
 

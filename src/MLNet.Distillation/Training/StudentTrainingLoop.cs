@@ -46,11 +46,14 @@ internal sealed class StudentTrainingLoop
         using var network = Architecture.Build(train.FeatureCount, train.OutputCount);
         network.to(Device);
         long parameterCount = network.parameters().Sum(p => p.numel());
-        using var optimizer = optim.AdamW(network.parameters(), LearningRate, weight_decay: WeightDecay);
+        using var optimizer = new FlatAdamW(network.parameters().ToArray(), LearningRate, WeightDecay);
 
         using var features = tensor(train.Features, [train.RowCount, train.FeatureCount], device: Device);
         using var labels = Task.LabelTensor(train.Labels, train.RowCount, Device);
         using var teacher = train.TeacherLogits is null ? null : tensor(train.TeacherLogits, [train.RowCount, train.OutputCount], device: Device);
+        // Per-row quantities the terms derive from labels and teacher outputs (e.g. the teacher's log-probabilities at T),
+        // computed once per Fit instead of once per batch.
+        using var rows = new BatchRows(labels, teacher);
 
         var history = new List<EpochReport>();
         var wallClock = Stopwatch.StartNew();
@@ -59,10 +62,10 @@ internal sealed class StudentTrainingLoop
         long labelledRows = train.RowCount - train.UnlabelledRows;
         var order = Enumerable.Range(0, train.RowCount).ToArray();
         // Running sums stay on the device and are read once per epoch: a read per batch would force a device sync per batch.
+        // The weighted total is derived from them at the epoch's end; each batch's predictions go into one buffer, compared
+        // with the labels once per epoch. Two operations per term and three per batch, instead of a dozen.
         var termSums = Losses.Select(_ => zeros(1, ScalarType.Float64, Device)).ToArray();
-        using var totalSum = zeros(1, ScalarType.Float64, Device);
-        using var correct = zeros(1, ScalarType.Int64, Device);
-        bool countsCorrect = false;
+        Tensor? predictions = null;
         var termNames = UniqueNames(Losses.Select(l => l.Loss.Name).ToList());
         Tensor[]? best = null;
         double bestScore = double.NegativeInfinity;
@@ -76,8 +79,7 @@ internal sealed class StudentTrainingLoop
             // Everything the remaining epochs depend on comes back: they run exactly as they would have without the stop.
             using (var weights = new MemoryStream(resumed.Network))
                 network.load(weights);
-            using (var state = new BinaryReader(new MemoryStream(resumed.Optimizer)))
-                optimizer.load_state_dict(state);
+            optimizer.LoadState(resumed.Optimizer);
             using (var generator = tensor(resumed.RandomState))
                 random.set_rng_state(generator);
             history.AddRange(resumed.History);
@@ -95,8 +97,6 @@ internal sealed class StudentTrainingLoop
             new Random(unchecked(Seed * 7919 + epoch)).Shuffle(order);
             using var permutation = tensor(order.Select(i => (long)i).ToArray(), device: Device);
             foreach (var sum in termSums) sum.zero_();
-            totalSum.zero_();
-            correct.zero_();
             network.train();
             for (int start = 0; start < train.RowCount; start += BatchSize)
             {
@@ -105,25 +105,25 @@ internal sealed class StudentTrainingLoop
                 insideTorch.Start();
                 using var scope = NewDisposeScope();
                 var index = permutation.narrow(0, start, size);
+                rows.Index = index;
                 var logits = network.forward(features.index_select(0, index));
-                var batch = new DistillationBatch(logits, labels.index_select(0, index), teacher?.index_select(0, index), epoch);
+                var batch = new DistillationBatch(logits, labels.index_select(0, index), teacher?.index_select(0, index), epoch, rows,
+                    LabelledCount(train, order, start, size));
 
-                Tensor? total = null;
+                Tensor total = null!;
                 for (int t = 0; t < Losses.Count; t++)
                 {
                     var value = Losses[t].Loss.Compute(batch);
-                    termSums[t].add_(value.detach().to_type(ScalarType.Float64) * size);
-                    var weighted = value * Losses[t].Weight;
-                    total = total is null ? weighted : total + weighted;
+                    termSums[t].add_(value.detach(), size);
+                    total = t == 0 ? value * Losses[t].Weight : total.add(value, Losses[t].Weight);
                 }
-                optimizer.zero_grad();
-                total!.backward();
-                optimizer.step();
-                totalSum.add_(total.detach().to_type(ScalarType.Float64) * size);
-                if (Task.CountCorrect(logits.detach(), batch.Labels!) is { } right)
+                optimizer.ZeroGrad();
+                total.backward();
+                optimizer.Step();
+                if (Task.Predictions(logits.detach()) is { } predicted)
                 {
-                    correct.add_(right);
-                    countsCorrect = true;
+                    predictions ??= zeros(train.RowCount, dtype: predicted.dtype, device: Device).DetachFromDisposeScope();
+                    predictions.index_copy_(0, index, predicted);
                 }
                 insideTorch.Stop();
                 samples += size;
@@ -138,10 +138,12 @@ internal sealed class StudentTrainingLoop
             }
 
             Divergence.ThrowIfNotFinite(epoch + 1, termNames, termSums.Select(t => t.item<double>()).ToArray(), validLoss);
+            var termMeans = termSums.Select(t => t.item<double>() / train.RowCount).ToArray();
+            long? correct = predictions is null || labelledRows == 0 ? null : Task.CountCorrect(predictions, labels);
             var report = new EpochReport(epoch + 1,
-                termNames.Select((name, t) => (name, termSums[t].item<double>() / train.RowCount)).ToDictionary(p => p.name, p => p.Item2),
-                totalSum.item<double>() / train.RowCount,
-                labelledRows == 0 || !countsCorrect ? null : correct.item<long>() / (double)labelledRows,
+                termNames.Select((name, t) => (name, termMeans[t])).ToDictionary(p => p.name, p => p.Item2),
+                termMeans.Select((mean, t) => mean * Losses[t].Weight).Sum(),
+                correct is long right ? right / (double)labelledRows : null,
                 validAccuracy, validLoss, clock.Elapsed);
             history.Add(report);
             OnEpoch?.Invoke(report);
@@ -174,18 +176,27 @@ internal sealed class StudentTrainingLoop
         }
         network.eval();
         foreach (var sum in termSums) sum.Dispose();
+        predictions?.Dispose();
         return new Result(network.ExportLayers(), parameterCount, history, best is null ? history.Count : bestEpoch,
             wallClock.Elapsed, insideTorch.Elapsed, samples);
     }
 
-    private void SaveCheckpoint(StudentNetwork network, TorchSharp.Modules.AdamW optimizer, int completedEpochs, bool stopped,
+    /// <summary>Labelled rows in the batch, counted on the host (so the terms divide by it without a device sync).</summary>
+    private static int LabelledCount(TrainingTable train, int[] order, int start, int size)
+    {
+        if (train.UnlabelledRows == 0)
+            return size;
+        int labelled = 0;
+        for (int i = start; i < start + size; i++)
+            if (!float.IsNaN(train.Labels[order[i]])) labelled++;
+        return labelled;
+    }
+
+    private void SaveCheckpoint(StudentNetwork network, FlatAdamW optimizer, int completedEpochs, bool stopped,
         double bestScore, int bestEpoch, int sinceBest, List<EpochReport> history, Tensor[]? best)
     {
         using var weights = new MemoryStream();
         network.save(weights);
-        using var state = new MemoryStream();
-        using (var writer = new BinaryWriter(state, System.Text.Encoding.UTF8, leaveOpen: true))
-            optimizer.save_state_dict(writer);
         using var generator = random.get_rng_state();
         new TrainingCheckpoint
         {
@@ -197,7 +208,7 @@ internal sealed class StudentTrainingLoop
             SinceBest = sinceBest,
             History = history.ToList(),
             Network = weights.ToArray(),
-            Optimizer = state.ToArray(),
+            Optimizer = optimizer.SaveState(),
             RandomState = generator.data<byte>().ToArray(),
             Best = best?.Select(t => t.cpu().data<float>().ToArray()).ToArray(),
         }.Save(CheckpointFile!);

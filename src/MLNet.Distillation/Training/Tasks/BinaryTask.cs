@@ -70,8 +70,14 @@ internal sealed class BinaryTask : TrainingTask
 
     public override Tensor LabelTensor(float[] labels, long rows, Device device) => tensor(labels, [rows], device: device);
 
+    public override Tensor? Predictions(Tensor outputs) => outputs.reshape(-1).gt(0).to_type(ScalarType.Float32);
+
     // NaN labels (unlabelled rows) never equal 0 or 1.
-    public override Tensor? CountCorrect(Tensor outputs, Tensor labels) => outputs.reshape(-1).gt(0).to_type(labels.dtype).eq(labels).sum();
+    public override long CountCorrect(Tensor predictions, Tensor labels)
+    {
+        using var equal = predictions.eq(labels);
+        return equal.sum().item<long>();
+    }
 
     public override (double? Accuracy, double Loss) Validate(Tensor outputs, Tensor labels)
     {

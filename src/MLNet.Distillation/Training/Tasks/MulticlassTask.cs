@@ -82,8 +82,14 @@ internal sealed class MulticlassTask : TrainingTask
         return tensor(indices, [rows], device: device);
     }
 
+    public override Tensor? Predictions(Tensor outputs) => outputs.argmax(1);
+
     // Unlabelled rows carry −1, which no arg-max equals.
-    public override Tensor? CountCorrect(Tensor outputs, Tensor labels) => outputs.argmax(1).eq(labels).sum();
+    public override long CountCorrect(Tensor predictions, Tensor labels)
+    {
+        using var equal = predictions.eq(labels);
+        return equal.sum().item<long>();
+    }
 
     public override (double? Accuracy, double Loss) Validate(Tensor outputs, Tensor labels)
     {

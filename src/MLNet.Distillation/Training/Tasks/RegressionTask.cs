@@ -66,7 +66,9 @@ internal sealed class RegressionTask : TrainingTask
 
     public override Tensor LabelTensor(float[] labels, long rows, Device device) => tensor(labels, [rows], device: device);
 
-    public override Tensor? CountCorrect(Tensor outputs, Tensor labels) => null;
+    public override Tensor? Predictions(Tensor outputs) => null;
+
+    public override long CountCorrect(Tensor predictions, Tensor labels) => 0;
 
     public override (double? Accuracy, double Loss) Validate(Tensor outputs, Tensor labels)
         => (null, nn.functional.mse_loss(outputs.reshape(-1), labels.to_type(outputs.dtype)).item<float>());

@@ -56,8 +56,11 @@ internal abstract class TrainingTask
     /// <summary>The labels as the loss terms receive them (on the training device).</summary>
     public abstract Tensor LabelTensor(float[] labels, long rows, Device device);
 
-    /// <summary>Labelled rows the student gets right in a batch (a device tensor, summed without a host sync), or null when the task has no such count.</summary>
-    public abstract Tensor? CountCorrect(Tensor outputs, Tensor labels);
+    /// <summary>The batch's predicted labels in the form the labels have (class index; 0/1), or null when the task has no accuracy.</summary>
+    public abstract Tensor? Predictions(Tensor outputs);
+
+    /// <summary>Labelled rows whose prediction equals the label (rows without label never do).</summary>
+    public abstract long CountCorrect(Tensor predictions, Tensor labels);
 
     /// <summary>Accuracy (null when the task has none) and the hard-label loss on validation data.</summary>
     public abstract (double? Accuracy, double Loss) Validate(Tensor outputs, Tensor labels);
