@@ -27,11 +27,15 @@ internal static class Defaults
     /// <summary>The most passes over the training data when the options give no number of epochs.</summary>
     public const int MaximumEpochs = 2000;
 
-    /// <summary>Rows per mini-batch.</summary>
-    public const int BatchSize = 64;
+    /// <summary>
+    /// Rows per mini-batch. 256 (with <see cref="LearningRate"/> 2e-3) matched or beat 64 (with 1e-3) on every data set the
+    /// speed benchmark's batch-size experiment tries, and runs a Fashion-MNIST epoch 2.2× faster (a mini-batch has a fixed
+    /// cost that a larger batch spreads over more rows).
+    /// </summary>
+    public const int BatchSize = 256;
 
-    /// <summary>AdamW learning rate.</summary>
-    public const float LearningRate = 1e-3f;
+    /// <summary>AdamW learning rate, scaled with the batch size (see <see cref="BatchSize"/>).</summary>
+    public const float LearningRate = 2e-3f;
 
     /// <summary>The TorchSharp device the student trains on.</summary>
     public const string Device = "cpu";

@@ -1,6 +1,6 @@
 // Distillation benchmarks on real data. Each suite trains teachers and students, measures them, and writes one JSON
 // file and one Markdown report. Not a test: figures from here go into the README, never into timed tests.
-//   dotnet run -c Release --project tests/MLNet.Distillation.Benchmarks -- [--suite fashion-mnist|tabular] [--mode quick|full] [--data DIR] [--out DIR]
+//   dotnet run -c Release --project tests/MLNet.Distillation.Benchmarks -- [--suite fashion-mnist|tabular|speed] [--mode quick|full] [--data DIR] [--out DIR]
 // Fashion-MNIST needs: sudo apt-get install dataset-fashion-mnist
 // The tabular suite needs R's modeldata, from which it exports its tables itself: sudo apt-get install r-cran-modeldata
 using MLNet.Distillation.Benchmarks;
@@ -20,7 +20,8 @@ IBenchmarkSuite suite = suiteName switch
 {
     FashionMnistSuite.Name => new FashionMnistSuite(Argument("--data")),
     TabularSuite.Name => new TabularSuite(Argument("--data")),
-    _ => throw new ArgumentException($"--suite must be '{FashionMnistSuite.Name}' or '{TabularSuite.Name}', not '{suiteName}'."),
+    SpeedSuite.Name => new SpeedSuite(Argument("--data")),
+    _ => throw new ArgumentException($"--suite must be '{FashionMnistSuite.Name}', '{TabularSuite.Name}' or '{SpeedSuite.Name}', not '{suiteName}'."),
 };
 var report = BenchmarkRunner.Run(suite, settings);
 report.Write(outFolder);

@@ -21,7 +21,7 @@ public sealed class TrainerCatalogTests
 
         var defaults = new DistillationMulticlassTrainer.Options();
         Assert.Equal("0.1·ce + 0.9·kd", ml.MulticlassClassification.Trainers.Distillation().LossRecipeDescription);
-        Assert.Equal((4f, 0.1f, (int?)null, 64, 1e-3f), (defaults.Temperature, defaults.Alpha, defaults.NumberOfEpochs, defaults.BatchSize, defaults.LearningRate));
+        Assert.Equal((4f, 0.1f, (int?)null, 256, 2e-3f), (defaults.Temperature, defaults.Alpha, defaults.NumberOfEpochs, defaults.BatchSize, defaults.LearningRate));
     }
 
     [Fact]
