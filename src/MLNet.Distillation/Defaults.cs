@@ -37,6 +37,12 @@ internal static class Defaults
     /// <summary>AdamW learning rate, scaled with the batch size (see <see cref="BatchSize"/>).</summary>
     public const float LearningRate = 2e-3f;
 
+    /// <summary>
+    /// Rows per block when streaming: 16 MB of features at 64 features per row, 200 MB at 784. Rows are shuffled within a
+    /// block, so larger blocks shuffle better; two blocks are held at once.
+    /// </summary>
+    public const int StreamingBlockRows = 65_536;
+
     /// <summary>The TorchSharp device the student trains on.</summary>
     public const string Device = "cpu";
 

@@ -72,57 +72,43 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
         }
 
         var loading = System.Diagnostics.Stopwatch.StartNew();
-        var table = TrainingTable.Load(input, _task, featureColumn, labelColumn, teacherColumn, featureCount, outputCount,
-            keepUnlabelled: LossRecipe.LearnsFromUnlabelledRows(_losses), CheckAlive);
-        if (table.SkippedRows > 0)
-            channel.Warning(MessageSensitivity.None, $"Left out {table.SkippedRows} rows whose label '{labelColumn.Name}' is missing.");
-        if (table.RowCount == 0)
-            throw new InvalidOperationException($"The training data has no rows with a label in column '{labelColumn.Name}'.");
-        if (table.UnlabelledRows == table.RowCount && LossRecipe.NeedsLabels(_losses))
-            throw new InvalidOperationException($"No training row has a label in column '{labelColumn.Name}', but the loss recipe " +
-                $"({LossRecipe.Describe(_losses)}) has terms that learn from labels.");
-        if (teacherColumn is { } teacherColumnChecked)
-            _task.CheckTeacherAgainstLabels(table, teacherColumnChecked, labelColumn);
-        if (table.UnlabelledRows > 0)
-            channel.Info(MessageSensitivity.None, $"{table.UnlabelledRows} of {table.RowCount} rows have no label: they learn from the teacher's outputs only.");
-
-        TrainingTable? validation = null;
+        var spec = new TrainingReadSpec(_task, featureColumn, labelColumn, teacherColumn, featureCount, outputCount,
+            KeepUnlabelled: LossRecipe.LearnsFromUnlabelledRows(_losses), CheckAlive);
+        var teacherCheck = teacherColumn is { } teacherColumnChecked ? _task.CreateTeacherCheck(teacherColumnChecked, labelColumn, outputCount) : null;
+        TrainingTable? validationTable = null;
         if (validationData is not null)
         {
             var v = TrainingColumns.Check(validationData.Schema, _options, _task, teacherNeeded: false);
             if (v.Features.VectorSize != featureCount || v.OutputCount != outputCount)
                 throw new ArgumentException($"Validation data has {v.Features.VectorSize} features and {v.OutputCount} outputs per row; " +
                     $"training data has {featureCount} and {outputCount}.", nameof(validationData));
-            validation = TrainingTable.Load(validationData, _task, validationData.Schema[v.Features.Name], validationData.Schema[v.Label.Name], null,
-                featureCount, outputCount, keepUnlabelled: false, CheckAlive);
+            validationTable = TrainingTable.Load(validationData, spec with
+            {
+                Features = validationData.Schema[v.Features.Name], Label = validationData.Schema[v.Label.Name], Teacher = null, KeepUnlabelled = false,
+            });
         }
-        else if (_options.ValidationFraction > 0)
-            (table, validation) = ValidationSplit.Split(table, _options.ValidationFraction, seed);
-
-        // Standardisation statistics come from the training rows only (after the validation split) and are applied in place
-        // to the arrays this Fit owns; the exported student undoes them (LayerFolding).
-        var inputScaling = _options.Student.StandardizeInputs ? ColumnStandardization.Fit(table.Features, table.RowCount, featureCount) : null;
-        var targetScaling = _task.StandardizesTarget ? TargetScaling(table) : null;
-        foreach (var part in new[] { table, validation })
-        {
-            if (part is null) continue;
-            inputScaling?.Apply(part.Features, part.RowCount);
-            targetScaling?.Apply(part.Labels, part.RowCount);
-            if (part.TeacherLogits is { } teacherOutputs)
-                targetScaling?.Apply(teacherOutputs, part.RowCount);
-        }
+        bool hash = _options.CheckpointDirectory is not null;
+        using var prepared = _options.Streaming
+            ? PrepareStreaming(input, spec, teacherCheck, validationTable, seed, device, hash, channel)
+            : PrepareInMemory(input, spec, teacherCheck, validationTable, seed, device, hash);
+        var (train, validation, inputScaling, targetScaling) = (prepared.Train, prepared.Validation, prepared.Inputs, prepared.Target);
+        if (prepared.Skipped > 0)
+            channel.Warning(MessageSensitivity.None, $"Left out {prepared.Skipped} rows whose label '{labelColumn.Name}' is missing.");
+        if (train.UnlabelledRows > 0)
+            channel.Info(MessageSensitivity.None, $"{train.UnlabelledRows} of {train.RowCount} rows have no label: they learn from the teacher's outputs only.");
 
         loading.Stop();
         if (_options.EarlyStoppingPatience is not null && validation is null)
             channel.Warning(MessageSensitivity.None, "EarlyStoppingPatience is set but there is no validation data (pass it to Fit or set ValidationFraction); training runs all epochs.");
         string architecture = _options.Student.Describe(featureCount, outputCount);
-        int epochs = TrainingLength.Epochs(_options.NumberOfEpochs, table.RowCount, _options.BatchSize);
-        channel.Info(MessageSensitivity.None, $"Training {architecture} on {table.RowCount} rows ({(validation is null ? "no" : validation.RowCount.ToString())} validation rows) " +
+        int epochs = TrainingLength.Epochs(_options.NumberOfEpochs, train.RowCount, _options.BatchSize);
+        channel.Info(MessageSensitivity.None, $"Training {architecture} on {train.RowCount} rows ({(validation is null ? "no" : validation.Count.ToString())} validation rows" +
+            $"{(_options.Streaming ? $", streamed in blocks of {_options.StreamingBlockRows:N0}" : "")}) " +
             $"for {epochs} epochs{(_options.NumberOfEpochs is null ? $" (sized for at least {Defaults.MinimumOptimizerSteps:N0} optimizer steps)" : "")}, " +
             $"losses {LossRecipe.Describe(_losses)}, seed {seed}, device {device}.");
 
         string? checkpointFingerprint = _options.CheckpointDirectory is null ? null
-            : CheckpointFingerprint.Of(_task, _options, _losses, epochs, seed, table, validation);
+            : CheckpointFingerprint.Of(_task, _options, _losses, epochs, seed, prepared.DataHash!);
         int previousThreads = torch.get_num_threads();
         if (_options.NumberOfThreads is int threads)
             torch.set_num_threads(threads);
@@ -150,7 +136,7 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
                     channel.Info(MessageSensitivity.None, report.ToString());
                     _options.Progress?.Report(report);
                 },
-            }.Run(table, validation);
+            }.Run(train, validation);
         }
         finally
         {
@@ -167,14 +153,87 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
             ColumnAnnotations.TextKeyValues(labelColumn));
         var pipeline = StudentPipelineFactory.Create(model, labelColumn, input);
         return new StudentTransformer(model, pipeline, result.ParameterCount, result.History, result.BestEpoch,
-            new TrainingProfile(loading.Elapsed, result.Training, result.InsideTorch, result.SamplesTrained));
+            new TrainingProfile(loading.Elapsed + prepared.Train.Waiting, result.Training, result.InsideTorch, result.SamplesTrained));
     }
 
-    /// <summary>The label's scale on the training rows; from the teacher's predictions when no row has a label (a pure transfer set).</summary>
-    private static ColumnStandardization TargetScaling(TrainingTable table)
-        => table.UnlabelledRows < table.RowCount || table.TeacherLogits is null
-            ? ColumnStandardization.Fit(table.Labels, table.RowCount, 1)
-            : ColumnStandardization.Fit(table.TeacherLogits, table.RowCount, 1);
+    /// <summary>The training rows ready for the loop, with what the Fit learnt while reading them.</summary>
+    private sealed record PreparedData(ITrainingData Train, TableRows? Validation, ColumnStandardization? Inputs, ColumnStandardization? Target,
+        byte[]? DataHash, long Skipped) : IDisposable
+    {
+        public void Dispose() => Train.Dispose();
+    }
+
+    /// <summary>
+    /// Reads every row into memory once, checks the teacher against the labels, splits off validation rows (index views),
+    /// fits the standardisations on the training rows and applies them in place.
+    /// </summary>
+    private PreparedData PrepareInMemory(IDataView input, TrainingReadSpec spec, TeacherLabelCheck? teacherCheck, TrainingTable? validationTable,
+        int seed, TorchSharp.torch.Device device, bool hash)
+    {
+        var table = TrainingTable.Load(input, spec);
+        RequireTrainingRows(table.RowCount, table.UnlabelledRows, spec.Label.Name);
+        if (teacherCheck is not null)
+        {
+            teacherCheck.Add(table);
+            teacherCheck.Verify();
+        }
+        var train = TableRows.All(table);
+        TableRows? validation = validationTable is null ? null : TableRows.All(validationTable);
+        if (validationTable is null && _options.ValidationFraction > 0)
+            (train, validation) = ValidationSplit.Split(table, _options.ValidationFraction, seed);
+
+        // Standardisation statistics come from the training rows only (after the validation split) and are applied in place
+        // to the tables this Fit owns; the exported student undoes them (LayerFolding).
+        var scaling = new TrainingScaling(spec.FeatureCount, _options.Student.StandardizeInputs, _task.StandardizesTarget);
+        scaling.Add(train);
+        var (inputs, target) = (scaling.Inputs(), scaling.Target());
+        TrainingScaling.Apply(table, inputs, target);
+        if (validationTable is not null)
+            TrainingScaling.Apply(validationTable, inputs, target);
+        return new PreparedData(new InMemoryTrainingData(train, _task, device), validation, inputs, target,
+            hash ? DataHash.Of(table, validationTable) : null, table.SkippedRows);
+    }
+
+    /// <summary>One pass over the data before training (see <see cref="StreamingTrainingData"/>); the epochs read it again.</summary>
+    private PreparedData PrepareStreaming(IDataView input, TrainingReadSpec spec, TeacherLabelCheck? teacherCheck, TrainingTable? validationTable,
+        int seed, TorchSharp.torch.Device device, bool hash, IChannel channel)
+    {
+        var streaming = new StreamingTrainingData(input, spec, _options.StreamingBlockRows, seed, validationTable is null ? _options.ValidationFraction : 0, device);
+        try
+        {
+            var preparation = streaming.Prepare(teacherCheck, _options.Student.StandardizeInputs, _task.StandardizesTarget, holdOut: validationTable is null, hash);
+            RequireTrainingRows(streaming.RowCount, streaming.UnlabelledRows, spec.Label.Name);
+            teacherCheck?.Verify();
+            if (streaming.OrderWarning is string warning)
+                channel.Warning(MessageSensitivity.None, warning);
+            if (validationTable is not null)
+                TrainingScaling.Apply(validationTable, preparation.Inputs, preparation.Target);
+            var validation = validationTable ?? preparation.Validation;
+            if (_options.ValidationFraction > 0 && validationTable is null && validation!.RowCount == 0)
+                throw new ArgumentOutOfRangeException(nameof(_options.ValidationFraction),
+                    $"Options.ValidationFraction {_options.ValidationFraction} held out no labelled row of {streaming.RowCount - streaming.UnlabelledRows}.");
+            return new PreparedData(streaming, validation is null ? null : TableRows.All(validation), preparation.Inputs, preparation.Target,
+                hash ? Combine(preparation.DataHash!, validationTable) : null, streaming.SkippedRows);
+        }
+        catch
+        {
+            streaming.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The streamed rows' digest followed by a separately given validation table's.</summary>
+    private static byte[] Combine(byte[] streamed, TrainingTable? validation)
+        => validation is null ? streamed : System.Security.Cryptography.SHA256.HashData([.. streamed, .. DataHash.Of(validation, null)]);
+
+    private void RequireTrainingRows(long rows, long unlabelled, string labelColumn)
+    {
+        if (rows == 0)
+            throw new InvalidOperationException($"The training data has no rows with a label in column '{labelColumn}'.");
+        if (unlabelled == rows && LossRecipe.NeedsLabels(_losses))
+            throw new InvalidOperationException($"No training row has a label in column '{labelColumn}', but the loss recipe " +
+                $"({LossRecipe.Describe(_losses)}) has terms that learn from labels.");
+    }
 
     /// <summary>
     /// The input shape plus the columns the student writes. Runs the same column check as <see cref="Fit(IDataView)"/>

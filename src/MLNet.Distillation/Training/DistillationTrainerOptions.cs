@@ -61,6 +61,23 @@ public abstract class DistillationTrainerOptions
     /// </summary>
     public int? EarlyStoppingPatience { get; set; }
 
+    /// <summary>
+    /// Trains from the data view block by block on every epoch instead of reading it into memory once: memory stays flat
+    /// (two blocks of <see cref="StreamingBlockRows"/> rows, plus the validation rows) however many rows the data holds.
+    /// Default false. Costs one extra pass before training (counting, standardisation statistics, the teacher check) and a
+    /// read of the data on every epoch (on another thread, overlapped with training). Rows are shuffled within each block;
+    /// when the data view can shuffle (ML.NET binary files from <c>LoadFromBinary</c>, cached views) each epoch also reads
+    /// it in a seeded random order. A source that cannot shuffle is read in its order, and a warning is logged when its
+    /// blocks' labels look sorted or drifting. A teacher column computed by <c>TeacherScore</c> is scored again on every
+    /// epoch unless TeacherScore keeps a cache (<c>CacheDirectory</c>) or the teacher's outputs were saved with the data.
+    /// With <see cref="ValidationFraction"/>, each labelled row is held out with that probability (a seeded hash of its row
+    /// id) and the held-out rows are kept in memory.
+    /// </summary>
+    public bool Streaming { get; set; }
+
+    /// <summary>Rows per block when <see cref="Streaming"/>. Default 65,536.</summary>
+    public int StreamingBlockRows { get; set; } = Defaults.StreamingBlockRows;
+
     /// <summary>TorchSharp device: <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>. Default <c>cpu</c>.</summary>
     public string Device { get; set; } = Defaults.Device;
 
@@ -113,6 +130,7 @@ public abstract class DistillationTrainerOptions
         Require(WeightDecay >= 0 && float.IsFinite(WeightDecay), nameof(WeightDecay), $"must be finite and ≥ 0, not {WeightDecay}");
         Require(ValidationFraction is >= 0 and < 1, nameof(ValidationFraction), $"must be in [0, 1), not {ValidationFraction}");
         Require(EarlyStoppingPatience is null or > 0, nameof(EarlyStoppingPatience), $"must be positive, not {EarlyStoppingPatience}");
+        Require(StreamingBlockRows > 0, nameof(StreamingBlockRows), $"must be positive, not {StreamingBlockRows}");
         Require(NumberOfThreads is null or > 0, nameof(NumberOfThreads), $"must be positive, not {NumberOfThreads}");
         Require(Student is not null, nameof(Student), "must be set");
         Require(CheckpointDirectory is null || CheckpointDirectory.Length > 0, nameof(CheckpointDirectory), "must name a folder, or be null for no checkpoints");

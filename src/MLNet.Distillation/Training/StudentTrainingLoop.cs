@@ -6,7 +6,8 @@ using static TorchSharp.torch;
 namespace MLNet.Distillation;
 
 /// <summary>
-/// Mini-batch training of a student on a materialised table. Knows nothing about which losses it sums:
+/// Mini-batch training of a student on blocks of rows (<see cref="ITrainingData"/>: a table in memory, or blocks streamed
+/// from the data view). Knows nothing about which losses it sums:
 /// it hands each batch to every <see cref="WeightedLoss"/> and backpropagates the weighted total.
 /// </summary>
 internal sealed class StudentTrainingLoop
@@ -38,7 +39,14 @@ internal sealed class StudentTrainingLoop
     public sealed record Result(IReadOnlyList<StudentLayer> Layers, long ParameterCount, IReadOnlyList<EpochReport> History, int BestEpoch,
         TimeSpan Training, TimeSpan InsideTorch, long SamplesTrained);
 
-    public Result Run(TrainingTable train, TrainingTable? validation)
+    /// <summary>Mini-batch training of a student on a table held in memory (its training rows and, optionally, validation rows).</summary>
+    public Result Run(TableRows train, TableRows? validation)
+    {
+        using var data = new InMemoryTrainingData(train, Task, Device);
+        return Run(data, validation);
+    }
+
+    public Result Run(ITrainingData train, TableRows? validation)
     {
         // The one generator behind initialisation and dropout, seeded per run: same seed, same student.
         random.manual_seed(Seed);
@@ -47,23 +55,17 @@ internal sealed class StudentTrainingLoop
         network.to(Device);
         long parameterCount = network.parameters().Sum(p => p.numel());
         using var optimizer = new FlatAdamW(network.parameters().ToArray(), LearningRate, WeightDecay);
-
-        using var features = tensor(train.Features, [train.RowCount, train.FeatureCount], device: Device);
-        using var labels = Task.LabelTensor(train.Labels, train.RowCount, Device);
-        using var teacher = train.TeacherLogits is null ? null : tensor(train.TeacherLogits, [train.RowCount, train.OutputCount], device: Device);
-        // Per-row quantities the terms derive from labels and teacher outputs (e.g. the teacher's log-probabilities at T),
-        // computed once per Fit instead of once per batch.
-        using var rows = new BatchRows(labels, teacher);
+        // Batches are gathered from the table's chunks into one pinned buffer that a tensor shares: the features exist once.
+        using var batchFeatures = new BatchGather(BatchSize, train.FeatureCount, Device);
 
         var history = new List<EpochReport>();
         var wallClock = Stopwatch.StartNew();
         var insideTorch = new Stopwatch();
         long samples = 0;
         long labelledRows = train.RowCount - train.UnlabelledRows;
-        var order = Enumerable.Range(0, train.RowCount).ToArray();
         // Running sums stay on the device and are read once per epoch: a read per batch would force a device sync per batch.
         // The weighted total is derived from them at the epoch's end; each batch's predictions go into one buffer, compared
-        // with the labels once per epoch. Two operations per term and three per batch, instead of a dozen.
+        // with the labels once per block. Two operations per term and two per batch, instead of a dozen.
         var termSums = Losses.Select(_ => zeros(1, ScalarType.Float64, Device)).ToArray();
         Tensor? predictions = null;
         var termNames = UniqueNames(Losses.Select(l => l.Loss.Name).ToList());
@@ -71,6 +73,7 @@ internal sealed class StudentTrainingLoop
         double bestScore = double.NegativeInfinity;
         int bestEpoch = 0, sinceBest = 0, firstEpoch = 0;
         bool stopped = false;
+        BatchGather? validationGather = null;
 
         string? problem = null;
         var resumed = CheckpointFile is null ? null : TrainingCheckpoint.TryLoad(CheckpointFile, CheckpointFingerprint!, out problem);
@@ -93,57 +96,76 @@ internal sealed class StudentTrainingLoop
         {
             var clock = Stopwatch.StartNew();
             // Each epoch's order depends on the seed and the epoch alone, so a resumed run shuffles as the uninterrupted one did.
-            for (int i = 0; i < order.Length; i++) order[i] = i;
-            new Random(unchecked(Seed * 7919 + epoch)).Shuffle(order);
-            using var permutation = tensor(order.Select(i => (long)i).ToArray(), device: Device);
+            var shuffle = new Random(unchecked(Seed * 7919 + epoch));
             foreach (var sum in termSums) sum.zero_();
+            long correct = 0;
             network.train();
-            for (int start = 0; start < train.RowCount; start += BatchSize)
+            foreach (var block in train.Blocks(epoch))
             {
-                int size = Math.Min(BatchSize, train.RowCount - start);
-                CheckAlive();
-                insideTorch.Start();
-                using var scope = NewDisposeScope();
-                var index = permutation.narrow(0, start, size);
-                rows.Index = index;
-                var logits = network.forward(features.index_select(0, index));
-                var batch = new DistillationBatch(logits, labels.index_select(0, index), teacher?.index_select(0, index), epoch, rows,
-                    LabelledCount(train, order, start, size));
+                var order = block.Rows.Rows.ToArray();
+                shuffle.Shuffle(order);
+                var table = block.Rows.Table;
+                var labelsOnHost = table.Labels;
+                using var permutation = HostTensors.Share(Array.ConvertAll(order, i => (long)i), Device);
+                for (int start = 0; start < order.Length; start += BatchSize)
+                {
+                    int size = Math.Min(BatchSize, order.Length - start);
+                    CheckAlive();
+                    insideTorch.Start();
+                    using var scope = NewDisposeScope();
+                    var batchRows = order.AsSpan(start, size);
+                    var index = permutation.narrow(0, start, size);
+                    block.PerRow.Index = index;
+                    var logits = network.forward(batchFeatures.Gather(table.Features, batchRows));
+                    var batch = new DistillationBatch(logits, block.Labels.index_select(0, index), block.Teacher?.index_select(0, index), epoch,
+                        block.PerRow, block.UnlabelledRows == 0 ? size : LabelledCount(labelsOnHost.AsSpan(), batchRows));
 
-                Tensor total = null!;
-                for (int t = 0; t < Losses.Count; t++)
-                {
-                    var value = Losses[t].Loss.Compute(batch);
-                    termSums[t].add_(value.detach(), size);
-                    total = t == 0 ? value * Losses[t].Weight : total.add(value, Losses[t].Weight);
+                    Tensor total = null!;
+                    for (int t = 0; t < Losses.Count; t++)
+                    {
+                        var value = Losses[t].Loss.Compute(batch);
+                        termSums[t].add_(value.detach(), size);
+                        total = t == 0 ? value * Losses[t].Weight : total.add(value, Losses[t].Weight);
+                    }
+                    optimizer.ZeroGrad();
+                    total.backward();
+                    optimizer.Step();
+                    if (Task.Predictions(logits.detach()) is { } predicted)
+                    {
+                        if (predictions is null || predictions.shape[0] < order.Length)
+                        {
+                            predictions?.Dispose();
+                            predictions = zeros(order.Length, dtype: predicted.dtype, device: Device).DetachFromDisposeScope();
+                        }
+                        predictions.narrow(0, start, size).copy_(predicted);
+                    }
+                    insideTorch.Stop();
+                    samples += size;
                 }
-                optimizer.ZeroGrad();
-                total.backward();
-                optimizer.Step();
-                if (Task.Predictions(logits.detach()) is { } predicted)
+                if (predictions is not null && labelledRows > 0)
                 {
-                    predictions ??= zeros(train.RowCount, dtype: predicted.dtype, device: Device).DetachFromDisposeScope();
-                    predictions.index_copy_(0, index, predicted);
+                    insideTorch.Start();
+                    using var scope = NewDisposeScope();
+                    correct += Task.CountCorrect(predictions.narrow(0, 0, order.Length), block.Labels.index_select(0, permutation));
+                    insideTorch.Stop();
                 }
-                insideTorch.Stop();
-                samples += size;
             }
 
             double? validAccuracy = null, validLoss = null;
-            if (validation is { RowCount: > 0 })
+            if (validation is { Count: > 0 })
             {
                 insideTorch.Start();
-                (validAccuracy, validLoss) = Evaluate(network, validation);
+                validationGather ??= new BatchGather(Math.Max(BatchSize, 4096), train.FeatureCount, Device);
+                (validAccuracy, validLoss) = Evaluate(network, validation, validationGather);
                 insideTorch.Stop();
             }
 
             Divergence.ThrowIfNotFinite(epoch + 1, termNames, termSums.Select(t => t.item<double>()).ToArray(), validLoss);
             var termMeans = termSums.Select(t => t.item<double>() / train.RowCount).ToArray();
-            long? correct = predictions is null || labelledRows == 0 ? null : Task.CountCorrect(predictions, labels);
             var report = new EpochReport(epoch + 1,
                 termNames.Select((name, t) => (name, termMeans[t])).ToDictionary(p => p.name, p => p.Item2),
                 termMeans.Select((mean, t) => mean * Losses[t].Weight).Sum(),
-                correct is long right ? right / (double)labelledRows : null,
+                predictions is null || labelledRows == 0 ? null : correct / (double)labelledRows,
                 validAccuracy, validLoss, clock.Elapsed);
             history.Add(report);
             OnEpoch?.Invoke(report);
@@ -177,18 +199,17 @@ internal sealed class StudentTrainingLoop
         network.eval();
         foreach (var sum in termSums) sum.Dispose();
         predictions?.Dispose();
+        validationGather?.Dispose();
         return new Result(network.ExportLayers(), parameterCount, history, best is null ? history.Count : bestEpoch,
             wallClock.Elapsed, insideTorch.Elapsed, samples);
     }
 
     /// <summary>Labelled rows in the batch, counted on the host (so the terms divide by it without a device sync).</summary>
-    private static int LabelledCount(TrainingTable train, int[] order, int start, int size)
+    private static int LabelledCount(ReadOnlySpan<float> labels, ReadOnlySpan<int> rows)
     {
-        if (train.UnlabelledRows == 0)
-            return size;
         int labelled = 0;
-        for (int i = start; i < start + size; i++)
-            if (!float.IsNaN(train.Labels[order[i]])) labelled++;
+        foreach (int r in rows)
+            if (!float.IsNaN(labels[r])) labelled++;
         return labelled;
     }
 
@@ -214,14 +235,26 @@ internal sealed class StudentTrainingLoop
         }.Save(CheckpointFile!);
     }
 
-    private (double? Accuracy, double Loss) Evaluate(StudentNetwork network, TrainingTable validation)
+    /// <summary>Accuracy and mean hard-label loss on the validation rows, in chunks so that no copy of them is made whole.</summary>
+    private (double? Accuracy, double Loss) Evaluate(StudentNetwork network, TableRows validation, BatchGather gather)
     {
         network.eval();
-        using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var x = tensor(validation.Features, [validation.RowCount, validation.FeatureCount], device: Device);
-        var y = Task.LabelTensor(validation.Labels, validation.RowCount, Device);
-        return Task.Validate(network.forward(x), y);
+        long? correct = null;
+        double loss = 0;
+        var labels = validation.Table.Labels.AsSpan();
+        var chunkLabels = new float[gather.Rows];
+        for (int start = 0; start < validation.Count; start += gather.Rows)
+        {
+            using var scope = NewDisposeScope();
+            var rows = validation.Rows.AsSpan(start, Math.Min(gather.Rows, validation.Count - start));
+            for (int i = 0; i < rows.Length; i++) chunkLabels[i] = labels[rows[i]];
+            var y = Task.LabelTensor(chunkLabels.AsSpan(0, rows.Length), Device);
+            var (right, sum) = Task.ValidationSums(network.forward(gather.Gather(validation.Table.Features, rows)), y);
+            correct = right is long r ? (correct ?? 0) + r : null;
+            loss += sum;
+        }
+        return (correct / (double)validation.Count, loss / validation.Count);
     }
 
     /// <summary>Term names for reports; a name used twice gets a suffix (<c>ce</c>, <c>ce#2</c>) so no term's figure is lost.</summary>

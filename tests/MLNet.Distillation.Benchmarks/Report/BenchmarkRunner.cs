@@ -5,7 +5,7 @@ namespace MLNet.Distillation.Benchmarks;
 /// <summary>Runs a suite's experiments in order, timing the whole run, and collects their results into one report.</summary>
 internal static class BenchmarkRunner
 {
-    public static BenchmarkReport Run(IBenchmarkSuite suite, BenchmarkSettings settings)
+    public static BenchmarkReport Run(IBenchmarkSuite suite, BenchmarkSettings settings, IReadOnlySet<string>? only = null)
     {
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -14,6 +14,8 @@ internal static class BenchmarkRunner
         var results = new List<(string Name, ExperimentResult Result)>();
         foreach (var experiment in suite.Prepare(settings, Log))
         {
+            if (only is not null && !only.Contains(experiment.Name))
+                continue;
             Log($"experiment {experiment.Name}");
             results.Add((experiment.Name, experiment.Run()));
         }

@@ -92,4 +92,37 @@ internal static class TestData
         }
         return result.ToArray();
     }
+
+    /// <summary>All keys of a UInt32 key column, row by row.</summary>
+    public static uint[] Keys(IDataView data, string name)
+    {
+        var column = data.Schema[name];
+        var result = new List<uint>();
+        using var cursor = data.GetRowCursor([column]);
+        var getter = cursor.GetGetter<uint>(column);
+        uint value = 0;
+        while (cursor.MoveNext())
+        {
+            getter(ref value);
+            result.Add(value);
+        }
+        return result.ToArray();
+    }
+
+    /// <summary>The rows of keyed digits (<see cref="KeyedDigits"/>) in the given order, as a new in-memory view (key values not kept).</summary>
+    public static IDataView Rows(MLContext ml, IDataView keyedDigits, IReadOnlyList<int> order)
+    {
+        var features = Column(keyedDigits, "Features");
+        var keys = Keys(keyedDigits, "Label");
+        var definition = SchemaDefinition.Create(typeof(KeyedRow));
+        definition["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 64);
+        definition["Label"].ColumnType = new KeyDataViewType(typeof(uint), 10);
+        return ml.Data.LoadFromEnumerable(order.Select(i => new KeyedRow { Features = features[i], Label = keys[i] }).ToList(), definition);
+    }
+
+    private sealed class KeyedRow
+    {
+        public float[] Features { get; set; } = [];
+        public uint Label { get; set; }
+    }
 }

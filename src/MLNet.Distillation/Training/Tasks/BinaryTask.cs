@@ -34,8 +34,8 @@ internal sealed class BinaryTask : TrainingTask
         => teacherWidth is > 1 ? $" A teacher with {teacherWidth} outputs per row is a multiclass teacher; a binary student needs a binary teacher " +
             "(an ML.NET binary model's Score, or an ONNX model with one logit or probability per row)." : "";
 
-    public override void CheckTeacherAgainstLabels(TrainingTable table, DataViewSchema.Column teacher, DataViewSchema.Column label)
-        => TeacherLabelCheck.CheckPositiveClass(table, teacher.Name, label.Name);
+    public override TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount)
+        => new PositiveClassCheck(teacher.Name, label.Name);
 
     public override void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs)
     {
@@ -68,7 +68,8 @@ internal sealed class BinaryTask : TrainingTask
         };
     }
 
-    public override Tensor LabelTensor(float[] labels, long rows, Device device) => tensor(labels, [rows], device: device);
+    // from_array shares the array (tensor() would copy it element by element).
+    public override Tensor LabelTensor(ReadOnlySpan<float> labels, Device device) => from_array(labels.ToArray()).to(device);
 
     public override Tensor? Predictions(Tensor outputs) => outputs.reshape(-1).gt(0).to_type(ScalarType.Float32);
 
@@ -79,12 +80,12 @@ internal sealed class BinaryTask : TrainingTask
         return equal.sum().item<long>();
     }
 
-    public override (double? Accuracy, double Loss) Validate(Tensor outputs, Tensor labels)
+    public override (long? Correct, double LossSum) ValidationSums(Tensor outputs, Tensor labels)
     {
-        var logits = outputs.reshape(-1);
-        double accuracy = logits.gt(0).to_type(labels.dtype).eq(labels).sum().item<long>() / (double)labels.shape[0];
-        double loss = nn.functional.binary_cross_entropy_with_logits(logits, labels.to_type(logits.dtype)).item<float>();
-        return (accuracy, loss);
+        var logits = outputs.reshape(-1).to_type(ScalarType.Float64);
+        long correct = logits.gt(0).to_type(labels.dtype).eq(labels).sum().item<long>();
+        double loss = nn.functional.binary_cross_entropy_with_logits(logits, labels.to_type(ScalarType.Float64), reduction: nn.Reduction.Sum).item<double>();
+        return (correct, loss);
     }
 
     public override double ValidationScore(double? accuracy, double loss) => accuracy!.Value - loss * 1e-9;

@@ -49,8 +49,8 @@ internal sealed class MulticlassTask : TrainingTask
             "(e.g. reuse the teacher pipeline's MapValueToKey, or MapValueToKey with keyData).");
     }
 
-    public override void CheckTeacherAgainstLabels(TrainingTable table, DataViewSchema.Column teacher, DataViewSchema.Column label)
-        => TeacherLabelCheck.CheckClassOrder(table, teacher.Name, label.Name, ColumnAnnotations.TextKeyValues(label));
+    public override TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount)
+        => new ClassOrderCheck(teacher.Name, label.Name, outputCount, ColumnAnnotations.TextKeyValues(label));
 
     public override void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs)
     {
@@ -74,12 +74,13 @@ internal sealed class MulticlassTask : TrainingTask
         };
     }
 
-    public override Tensor LabelTensor(float[] labels, long rows, Device device)
+    public override Tensor LabelTensor(ReadOnlySpan<float> labels, Device device)
     {
-        var indices = new long[rows];
-        for (long i = 0; i < rows; i++)
+        var indices = GC.AllocateUninitializedArray<long>(labels.Length);
+        for (int i = 0; i < labels.Length; i++)
             indices[i] = float.IsNaN(labels[i]) ? -1 : (long)labels[i];
-        return tensor(indices, [rows], device: device);
+        // from_array shares the array (tensor() would copy it element by element).
+        return from_array(indices).to(device);
     }
 
     public override Tensor? Predictions(Tensor outputs) => outputs.argmax(1);
@@ -91,11 +92,11 @@ internal sealed class MulticlassTask : TrainingTask
         return equal.sum().item<long>();
     }
 
-    public override (double? Accuracy, double Loss) Validate(Tensor outputs, Tensor labels)
+    public override (long? Correct, double LossSum) ValidationSums(Tensor outputs, Tensor labels)
     {
-        double accuracy = outputs.argmax(1).eq(labels).sum().item<long>() / (double)labels.shape[0];
-        double loss = nn.functional.cross_entropy(outputs, labels).item<float>();
-        return (accuracy, loss);
+        long correct = outputs.argmax(1).eq(labels).sum().item<long>();
+        double loss = nn.functional.cross_entropy(outputs.to_type(ScalarType.Float64), labels, reduction: nn.Reduction.Sum).item<double>();
+        return (correct, loss);
     }
 
     // Best by accuracy, ties broken by lower loss (scaled to stay below one accuracy step).

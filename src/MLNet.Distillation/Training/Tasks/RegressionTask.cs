@@ -45,8 +45,8 @@ internal sealed class RegressionTask : TrainingTask
     public override string TeacherMismatchHint(int? teacherWidth, int? outputs)
         => teacherWidth is > 1 ? $" A teacher with {teacherWidth} outputs per row is a classifier; a regression student needs a regression teacher." : "";
 
-    public override void CheckTeacherAgainstLabels(TrainingTable table, DataViewSchema.Column teacher, DataViewSchema.Column label)
-        => TeacherLabelCheck.CheckCorrelation(table, teacher.Name, label.Name);
+    public override TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount)
+        => new CorrelationCheck(teacher.Name, label.Name);
 
     public override void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs)
         => builder.AddColumn(DefaultColumnNames.Score, NumberDataViewType.Single);
@@ -64,14 +64,15 @@ internal sealed class RegressionTask : TrainingTask
         };
     }
 
-    public override Tensor LabelTensor(float[] labels, long rows, Device device) => tensor(labels, [rows], device: device);
+    // from_array shares the array (tensor() would copy it element by element).
+    public override Tensor LabelTensor(ReadOnlySpan<float> labels, Device device) => from_array(labels.ToArray()).to(device);
 
     public override Tensor? Predictions(Tensor outputs) => null;
 
     public override long CountCorrect(Tensor predictions, Tensor labels) => 0;
 
-    public override (double? Accuracy, double Loss) Validate(Tensor outputs, Tensor labels)
-        => (null, nn.functional.mse_loss(outputs.reshape(-1), labels.to_type(outputs.dtype)).item<float>());
+    public override (long? Correct, double LossSum) ValidationSums(Tensor outputs, Tensor labels)
+        => (null, nn.functional.mse_loss(outputs.reshape(-1).to_type(ScalarType.Float64), labels.to_type(ScalarType.Float64), reduction: nn.Reduction.Sum).item<double>());
 
     public override double ValidationScore(double? accuracy, double loss) => -loss;
 }

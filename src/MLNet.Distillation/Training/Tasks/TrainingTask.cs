@@ -41,8 +41,11 @@ internal abstract class TrainingTask
     /// <summary>Checks what can only be checked on real data: that the teacher's outputs mean what the label means (class order).</summary>
     public virtual void CheckTeacherMatchesLabel(DataViewSchema.Column teacher, DataViewSchema.Column label) { }
 
-    /// <summary>Checks on the labelled training rows that the teacher's outputs mean what the label means (see <see cref="TeacherLabelCheck"/>).</summary>
-    public abstract void CheckTeacherAgainstLabels(TrainingTable table, DataViewSchema.Column teacher, DataViewSchema.Column label);
+    /// <summary>
+    /// Evidence, gathered from the labelled training rows, that the teacher's outputs mean what the label means (see
+    /// <see cref="TeacherLabelCheck"/>); fed block by block and judged once.
+    /// </summary>
+    public abstract TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount);
 
     /// <summary>Adds the columns the fitted student writes, for <c>GetOutputSchema</c>.</summary>
     public abstract void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs);
@@ -54,7 +57,7 @@ internal abstract class TrainingTask
     public abstract Func<float> CreateLabelReader(DataViewRowCursor cursor, DataViewSchema.Column label);
 
     /// <summary>The labels as the loss terms receive them (on the training device).</summary>
-    public abstract Tensor LabelTensor(float[] labels, long rows, Device device);
+    public abstract Tensor LabelTensor(ReadOnlySpan<float> labels, Device device);
 
     /// <summary>The batch's predicted labels in the form the labels have (class index; 0/1), or null when the task has no accuracy.</summary>
     public abstract Tensor? Predictions(Tensor outputs);
@@ -62,8 +65,11 @@ internal abstract class TrainingTask
     /// <summary>Labelled rows whose prediction equals the label (rows without label never do).</summary>
     public abstract long CountCorrect(Tensor predictions, Tensor labels);
 
-    /// <summary>Accuracy (null when the task has none) and the hard-label loss on validation data.</summary>
-    public abstract (double? Accuracy, double Loss) Validate(Tensor outputs, Tensor labels);
+    /// <summary>
+    /// On some validation rows: how many are predicted right (null when the task has no accuracy) and the hard-label loss
+    /// summed over them (so that validation runs in chunks and the means are taken at the end).
+    /// </summary>
+    public abstract (long? Correct, double LossSum) ValidationSums(Tensor outputs, Tensor labels);
 
     /// <summary>Which validation result is better (higher is better), for keeping the best epoch and early stopping.</summary>
     public abstract double ValidationScore(double? accuracy, double loss);

@@ -1,0 +1,54 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+
+namespace MLNet.Distillation;
+
+/// <summary>
+/// SHA-256 of training rows as loaded (features, labels, teacher outputs), fed table by table, so that a table in memory
+/// and the same rows streamed in blocks give the same digest. Identifies the data a checkpoint was written for.
+/// </summary>
+internal sealed class DataHash : IDisposable
+{
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private long _rows;
+
+    /// <summary>The digest of <paramref name="train"/> followed by a separate validation table, when there is one.</summary>
+    public static byte[] Of(TrainingTable train, TrainingTable? validation)
+    {
+        using var hash = new DataHash();
+        hash.Add(train);
+        if (validation is not null && validation != train)
+        {
+            hash.EndPart();
+            hash.Add(validation);
+        }
+        return hash.Finish();
+    }
+
+    /// <summary>Adds every row of <paramref name="table"/>, in order.</summary>
+    public void Add(TrainingTable table)
+    {
+        _rows += table.RowCount;
+        foreach (var chunk in table.Features.FilledChunks())
+            _hash.AppendData(MemoryMarshal.AsBytes(chunk.Span));
+        _hash.AppendData(MemoryMarshal.AsBytes(table.Labels.AsSpan()));
+        if (table.TeacherLogits is { } teacher)
+            foreach (var chunk in teacher.FilledChunks())
+                _hash.AppendData(MemoryMarshal.AsBytes(chunk.Span));
+    }
+
+    /// <summary>Marks the end of one part (training rows) so that moving rows into the next part changes the digest.</summary>
+    public void EndPart()
+    {
+        _hash.AppendData(BitConverter.GetBytes(_rows));
+        _rows = 0;
+    }
+
+    public byte[] Finish()
+    {
+        EndPart();
+        return _hash.GetHashAndReset();
+    }
+
+    public void Dispose() => _hash.Dispose();
+}
