@@ -21,16 +21,21 @@ internal static class Defaults
     /// <summary>The fewest passes over the training data when the options give no number of epochs.</summary>
     public const int MinimumEpochs = 20;
 
-    /// <summary>The fewest mini-batch steps when the options give no number of epochs: small data sets get more epochs.</summary>
-    public const int MinimumOptimizerSteps = 3000;
+    /// <summary>
+    /// The fewest rows a Fit trains on (counting each pass) when the options give no number of epochs: small data sets get
+    /// more epochs. 192,000 is 3,000 mini-batches of 64; counted in rows rather than steps, a larger batch does not mean
+    /// more passes over the same rows (3,000 steps of 256 overfitted churn and Ames: AUC 0.887 → 0.857, R² 0.887 → 0.872).
+    /// </summary>
+    public const int MinimumRowsSeen = 192_000;
 
     /// <summary>The most passes over the training data when the options give no number of epochs.</summary>
     public const int MaximumEpochs = 2000;
 
     /// <summary>
-    /// Rows per mini-batch. 256 (with <see cref="LearningRate"/> 2e-3) matched or beat 64 (with 1e-3) on every data set the
-    /// speed benchmark's batch-size experiment tries, and runs a Fashion-MNIST epoch 2.2× faster (a mini-batch has a fixed
-    /// cost that a larger batch spreads over more rows).
+    /// Rows per mini-batch. 256 (with <see cref="LearningRate"/> 2e-3 and training sized by <see cref="MinimumRowsSeen"/>)
+    /// matched or beat 64 (with 1e-3) on every data set the speed benchmark's batch-size experiment tries (Fashion-MNIST,
+    /// four UCI tables, churn, Ames), and runs a Fashion-MNIST epoch 2× faster (a mini-batch has a fixed cost that a larger
+    /// batch spreads over more rows).
     /// </summary>
     public const int BatchSize = 256;
 

@@ -5,6 +5,16 @@
 // The tabular suite needs R's modeldata, from which it exports its tables itself: sudo apt-get install r-cran-modeldata
 using MLNet.Distillation.Benchmarks;
 
+// A Fit in a process of its own, started by the memory experiments.
+if (args.Length > 0 && args[0] == FitChild.Flag)
+    return FitChild.Run(args);
+// Writes a synthetic file for looking at one Fit by hand: --write-synthetic FILE ROWS.
+if (args.Length == 3 && args[0] == "--write-synthetic")
+{
+    SyntheticRows.WriteBinary(new Microsoft.ML.MLContext(0), args[1], long.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    return 0;
+}
+
 string mode = Argument("--mode") ?? "quick";
 var settings = mode switch
 {
@@ -26,7 +36,7 @@ IBenchmarkSuite suite = suiteName switch
 // --only runs some of the suite's experiments (for a quick look; a report for the README runs them all).
 var only = Argument("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
 var report = BenchmarkRunner.Run(suite, settings, only);
-report.Write(outFolder);
+report.Write(outFolder, only);
 Console.WriteLine();
 Console.WriteLine(report.ToMarkdown());
 return 0;

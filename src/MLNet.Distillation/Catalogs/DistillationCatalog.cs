@@ -38,6 +38,46 @@ public sealed class DistillationCatalog
     public void CancelExecution() => ContextCancellation.Cancel(_mlContext);
 
     /// <summary>
+    /// Reads several ML.NET binary files written from one pipeline (the shards of a teacher-scoring job array, see
+    /// <see cref="SaveBinaryShard"/>) as one data view, for training: with
+    /// <see cref="DistillationTrainerOptions.Streaming"/> none of them is held in memory. Rows come shard after shard;
+    /// a shuffled cursor (the streaming trainer asks for one) visits the shards in a seeded random order and shuffles
+    /// within each. Every shard must have the same columns, types and label key values (refused otherwise, naming the
+    /// file and the column).
+    /// </summary>
+    /// <param name="paths">The shard files, in the order an unshuffled cursor reads them.</param>
+    /// <exception cref="FileNotFoundException">A shard does not exist (the message names it).</exception>
+    /// <exception cref="InvalidDataException">A shard is not an ML.NET binary file, or its schema differs from the first's.</exception>
+    public IDataView LoadBinaryShards(params string[] paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return new BinaryShards(_mlContext, paths);
+    }
+
+    /// <summary>Reads several ML.NET binary files written from one pipeline as one data view (see <see cref="LoadBinaryShards(string[])"/>).</summary>
+    /// <param name="paths">The shard files, for instance <c>Directory.GetFiles(folder, "*.idv").Order()</c>.</param>
+    public IDataView LoadBinaryShards(IEnumerable<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return LoadBinaryShards([.. paths]);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="data"/> (for instance a shard of the training data with its <c>TeacherScore</c> column) as an
+    /// ML.NET binary file, under a temporary name renamed when complete: a worker killed mid-write leaves no partial
+    /// shard for <see cref="LoadBinaryShards(string[])"/> to read. Select the columns training needs first
+    /// (<c>mlContext.Transforms.SelectColumns</c>) to keep shards small.
+    /// </summary>
+    /// <param name="data">The rows to write; every column is written, hidden ones excepted.</param>
+    /// <param name="path">The file to write; its folder must exist.</param>
+    public void SaveBinaryShard(IDataView data, string path)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        AtomicFile.Write(path, stream => _mlContext.Data.SaveAsBinary(data, stream));
+    }
+
+    /// <summary>
     /// Loads a model saved with <c>mlContext.Model.Save</c> that contains a student, after registering
     /// <c>MLNet.Distillation.Runtime</c> so ML.NET finds the student's mapping stages. Equivalent to
     /// <see cref="StudentModelLoader.Load"/>.

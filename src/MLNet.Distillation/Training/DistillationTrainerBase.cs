@@ -101,16 +101,17 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
         if (_options.EarlyStoppingPatience is not null && validation is null)
             channel.Warning(MessageSensitivity.None, "EarlyStoppingPatience is set but there is no validation data (pass it to Fit or set ValidationFraction); training runs all epochs.");
         string architecture = _options.Student.Describe(featureCount, outputCount);
-        int epochs = TrainingLength.Epochs(_options.NumberOfEpochs, train.RowCount, _options.BatchSize);
+        int epochs = TrainingLength.Epochs(_options.NumberOfEpochs, train.RowCount);
         channel.Info(MessageSensitivity.None, $"Training {architecture} on {train.RowCount} rows ({(validation is null ? "no" : validation.Count.ToString())} validation rows" +
             $"{(_options.Streaming ? $", streamed in blocks of {_options.StreamingBlockRows:N0}" : "")}) " +
-            $"for {epochs} epochs{(_options.NumberOfEpochs is null ? $" (sized for at least {Defaults.MinimumOptimizerSteps:N0} optimizer steps)" : "")}, " +
+            $"for {epochs} epochs{(_options.NumberOfEpochs is null ? $" (sized to train on at least {Defaults.MinimumRowsSeen:N0} rows)" : "")}, " +
             $"losses {LossRecipe.Describe(_losses)}, seed {seed}, device {device}.");
 
         string? checkpointFingerprint = _options.CheckpointDirectory is null ? null
             : CheckpointFingerprint.Of(_task, _options, _losses, epochs, seed, prepared.DataHash!);
         int previousThreads = torch.get_num_threads();
-        if (_options.NumberOfThreads is int threads)
+        int? trainingThreads = _options.NumberOfThreads ?? (_options.Streaming ? StreamingTrainingData.TrainingThreads(previousThreads) : null);
+        if (trainingThreads is int threads)
             torch.set_num_threads(threads);
         StudentTrainingLoop.Result result;
         try
@@ -140,7 +141,7 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
         }
         finally
         {
-            if (_options.NumberOfThreads is not null)
+            if (trainingThreads is not null)
                 torch.set_num_threads(previousThreads);
         }
 

@@ -35,8 +35,9 @@ public abstract class DistillationTrainerOptions
     public StudentArchitecture Student { get; set; } = new MlpStudent();
 
     /// <summary>
-    /// Passes over the training data. Null (the default) sizes training by optimizer steps: at least 20 epochs and at least
-    /// 3,000 mini-batch steps (so a few hundred rows get hundreds of epochs, and 60,000 rows get 20), at most 2,000 epochs.
+    /// Passes over the training data. Null (the default) sizes training by rows seen: at least 20 epochs and at least
+    /// 192,000 rows counting every pass (so a few hundred rows get hundreds of epochs, and 60,000 rows get 20), at most
+    /// 2,000 epochs.
     /// </summary>
     public int? NumberOfEpochs { get; set; }
 
@@ -71,7 +72,8 @@ public abstract class DistillationTrainerOptions
     /// blocks' labels look sorted or drifting. A teacher column computed by <c>TeacherScore</c> is scored again on every
     /// epoch unless TeacherScore keeps a cache (<c>CacheDirectory</c>) or the teacher's outputs were saved with the data.
     /// With <see cref="ValidationFraction"/>, each labelled row is held out with that probability (a seeded hash of its row
-    /// id) and the held-out rows are kept in memory.
+    /// id) and the held-out rows are kept in memory. Unless <see cref="NumberOfThreads"/> is set, libtorch trains on one
+    /// core fewer than the machine has, leaving one to the reading thread.
     /// </summary>
     public bool Streaming { get; set; }
 
@@ -81,7 +83,10 @@ public abstract class DistillationTrainerOptions
     /// <summary>TorchSharp device: <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>. Default <c>cpu</c>.</summary>
     public string Device { get; set; } = Defaults.Device;
 
-    /// <summary>Threads TorchSharp may use while training; null leaves TorchSharp's setting.</summary>
+    /// <summary>
+    /// Threads TorchSharp may use while training; null leaves TorchSharp's setting (with <see cref="Streaming"/>, one
+    /// fewer than the machine's cores, for the reading thread).
+    /// </summary>
     public int? NumberOfThreads { get; set; }
 
     /// <summary>
@@ -124,7 +129,7 @@ public abstract class DistillationTrainerOptions
         Require(TeacherColumnName is null || TeacherColumnName.Length > 0, nameof(TeacherColumnName), "must name a column, or be null to train from labels alone");
         Require(Temperature > 0 && float.IsFinite(Temperature), nameof(Temperature), $"must be positive and finite, not {Temperature}");
         Require(Alpha is >= 0 and <= 1, nameof(Alpha), $"must be in [0, 1], not {Alpha}");
-        Require(NumberOfEpochs is null or > 0, nameof(NumberOfEpochs), $"must be positive, or null to size training by optimizer steps, not {NumberOfEpochs}");
+        Require(NumberOfEpochs is null or > 0, nameof(NumberOfEpochs), $"must be positive, or null to size training by rows seen, not {NumberOfEpochs}");
         Require(BatchSize > 0, nameof(BatchSize), $"must be positive, not {BatchSize}");
         Require(LearningRate > 0 && float.IsFinite(LearningRate), nameof(LearningRate), $"must be positive and finite, not {LearningRate}");
         Require(WeightDecay >= 0 && float.IsFinite(WeightDecay), nameof(WeightDecay), $"must be finite and ≥ 0, not {WeightDecay}");

@@ -31,10 +31,13 @@ internal sealed record BenchmarkReport(
         return s.ToString();
     }
 
-    /// <summary>Writes <c>SUITE-MODE.json</c> and <c>SUITE-MODE.md</c> into <paramref name="folder"/>, each under a temporary name first.</summary>
-    public void Write(string folder)
+    /// <summary>
+    /// Writes <c>SUITE-MODE.json</c> and <c>SUITE-MODE.md</c> into <paramref name="folder"/>, each under a temporary name
+    /// first; a run of some experiments only (<c>--only</c>) adds their names, so it never replaces a whole run's files.
+    /// </summary>
+    public void Write(string folder, IReadOnlySet<string>? only = null)
     {
-        string stem = Path.Combine(folder, $"{Suite}-{Mode}");
+        string stem = Path.Combine(folder, only is null ? $"{Suite}-{Mode}" : $"{Suite}-{Mode}-{string.Join('+', only.Order())}");
         WriteAtomically(stem + ".json", JsonSerializer.Serialize(this, new JsonSerializerOptions
         {
             WriteIndented = true,

@@ -35,6 +35,9 @@ internal sealed class SpeedSuite(string? dataFolder) : IBenchmarkSuite
             new GemmPeak(context),
             new TrainingOverhead(context),
             new BatchSizeDefaults(context, ExamplesData()),
+            new SingleRowPrediction(context),
+            new MemoryByRows(context, Path.Combine(Path.GetTempPath(), "mlnet-distillation-memory")),
+            new LargerThanMemory(context, Path.Combine(Path.GetTempPath(), "mlnet-distillation-memory")),
         ];
     }
 }

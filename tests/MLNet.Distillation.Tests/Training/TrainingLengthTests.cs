@@ -3,19 +3,20 @@ using MLNet.Distillation.Tests.Support;
 
 namespace MLNet.Distillation.Tests.Training;
 
-/// <summary>Defaults that converge: training sized by optimizer steps, and a warning when validation says it stopped too early.</summary>
+/// <summary>Defaults that converge: training sized by rows seen, and a warning when validation says it stopped too early.</summary>
 public sealed class TrainingLengthTests
 {
     [Theory]
-    [InlineData(125, 64, 1500)]   // 2 steps an epoch: 1,500 epochs for 3,000 steps
-    [InlineData(60000, 64, 20)]   // 938 steps an epoch: the 20-epoch floor
-    [InlineData(10, 64, 2000)]    // 1 step an epoch: capped at 2,000 epochs
-    [InlineData(6400, 64, 30)]
-    public void Unset_epochs_are_sized_by_optimizer_steps(long rows, int batch, int expected)
-        => Assert.Equal(expected, TrainingLength.Epochs(null, rows, batch));
+    [InlineData(125, 1536)]     // 192,000 rows seen: 1,536 passes
+    [InlineData(60000, 20)]     // 3.2 passes: the 20-epoch floor
+    [InlineData(10, 2000)]      // 19,200 passes: capped at 2,000 epochs
+    [InlineData(6400, 30)]
+    [InlineData(3973, 49)]      // churn's training rows: as many passes as 3,000 steps of 64 gave, whatever the batch
+    public void Unset_epochs_are_sized_by_rows_seen(long rows, int expected)
+        => Assert.Equal(expected, TrainingLength.Epochs(null, rows));
 
     [Fact]
-    public void Set_epochs_are_used_as_they_are() => Assert.Equal(7, TrainingLength.Epochs(7, 100_000, 64));
+    public void Set_epochs_are_used_as_they_are() => Assert.Equal(7, TrainingLength.Epochs(7, 100_000));
 
     [Fact]
     public void Wine_with_every_default_learns_its_three_cultivars()

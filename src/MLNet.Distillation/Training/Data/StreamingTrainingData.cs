@@ -180,6 +180,14 @@ internal sealed class StreamingTrainingData : ITrainingData
         }
     }
 
+    /// <summary>
+    /// Threads libtorch trains with while blocks stream, unless the options say: one core fewer than the machine has, for
+    /// the reading thread (and ML.NET's decompression workers). Reading a block takes about as long as training on it for
+    /// small students, so on two cores sharing both between libtorch and the reader made streaming 1.6× slower than in
+    /// memory, and leaving the reader a core made it 1.3× (the speed benchmark's memory experiment).
+    /// </summary>
+    public static int TrainingThreads(int current) => Math.Max(1, Math.Min(current, Environment.ProcessorCount - 1));
+
     private TrainingTable Buffer(int index) => _buffers[index] ??= _spec.NewTable(_blockRows);
 
     /// <summary>One epoch's cursor and what reads from it.</summary>

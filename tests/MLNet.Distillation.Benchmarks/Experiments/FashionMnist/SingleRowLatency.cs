@@ -81,19 +81,8 @@ internal sealed class SingleRowLatency(FashionMnistContext context) : IExperimen
         }
     }
 
-    private sealed class ImageInput
-    {
-        [VectorType(784)] public float[] Features { get; set; } = [];
-    }
-
     private sealed class ScoreOnly
     {
-        public float[] Score { get; set; } = [];
-    }
-
-    private sealed class ImagePrediction
-    {
-        public uint PredictedLabel { get; set; }
         public float[] Score { get; set; } = [];
     }
 }

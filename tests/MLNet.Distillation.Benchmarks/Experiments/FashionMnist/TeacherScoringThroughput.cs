@@ -7,7 +7,8 @@ namespace MLNet.Distillation.Benchmarks;
 
 /// <summary>
 /// Scores the training images with the teacher three ways: TeacherScore, a plain ONNX Runtime session fed batches of 256
-/// (the hardware-bound reference), and ML.NET's ApplyOnnxModel (one row per call).
+/// (the hardware-bound reference), and ML.NET's ApplyOnnxModel (one row per call); then TeacherScore at batch sizes 32 to
+/// 512, interleaved, best of three, to choose <c>Defaults.TeacherBatchSize</c>.
 /// </summary>
 internal sealed class TeacherScoringThroughput(FashionMnistContext context) : IExperiment
 {
@@ -44,11 +45,11 @@ internal sealed class TeacherScoringThroughput(FashionMnistContext context) : IE
             }
             return watch.Elapsed.TotalSeconds;
         }
-        double TeacherScore()
+        double TeacherScore(int? batchSize = null)
         {
             using var teacher = Teacher.FromStudent(cnn);
             var watch = Stopwatch.StartNew();
-            var scored = ml.Transforms.TeacherScore(teacher).Fit(train).Transform(train);
+            var scored = ml.Transforms.TeacherScore(teacher, batchSize: batchSize ?? DefaultBatchSize).Fit(train).Transform(train);
             ReadAll(scored, DefaultColumnNames.TeacherLogits);
             return watch.Elapsed.TotalSeconds;
         }
@@ -70,7 +71,14 @@ internal sealed class TeacherScoringThroughput(FashionMnistContext context) : IE
             teacherScoreSeconds = Math.Min(teacherScoreSeconds, TeacherScore());
             applySeconds = Math.Min(applySeconds, Apply());
         }
-        var result = new Result(rows, rows / teacherScoreSeconds, rows / ortSeconds, applyRows, applyRows / applySeconds);
+        int[] batchSizes = [32, 64, 128, 256, 512];
+        var sweep = batchSizes.ToDictionary(b => b, _ => double.MaxValue);
+        for (int round = 0; round < 3; round++)
+            foreach (int b in batchSizes)
+                sweep[b] = Math.Min(sweep[b], TeacherScore(b));
+        var result = new Result(rows, rows / teacherScoreSeconds, rows / ortSeconds, applyRows, applyRows / applySeconds,
+            batchSizes.Select(b => new BatchRate(b, rows / sweep[b])).ToList());
+        context.Log("TeacherScore by batch size: " + string.Join(", ", result.ByBatchSize.Select(r => $"{r.BatchSize}: {r.RowsPerSecond:N0}/s")));
         context.Log($"scoring: TeacherScore {result.TeacherScoreRowsPerSecond:N0}/s, ORT {result.PlainOnnxRuntimeBatch256RowsPerSecond:N0}/s, ApplyOnnxModel {result.ApplyOnnxModelRowsPerSecond:N0}/s");
         return result;
     }
@@ -85,8 +93,12 @@ internal sealed class TeacherScoringThroughput(FashionMnistContext context) : IE
             getter(ref value);
     }
 
+    private static readonly int DefaultBatchSize = new TeacherScoringEstimator.Options().BatchSize;
+
+    internal sealed record BatchRate(int BatchSize, double RowsPerSecond);
+
     internal sealed record Result(int Rows, double TeacherScoreRowsPerSecond, double PlainOnnxRuntimeBatch256RowsPerSecond,
-        int ApplyOnnxModelRows, double ApplyOnnxModelRowsPerSecond) : ExperimentResult
+        int ApplyOnnxModelRows, double ApplyOnnxModelRowsPerSecond, IReadOnlyList<BatchRate> ByBatchSize) : ExperimentResult
     {
         public double TeacherScoreVsPlainOnnxRuntime => TeacherScoreRowsPerSecond / PlainOnnxRuntimeBatch256RowsPerSecond;
         public double PlainOnnxRuntimeVsApplyOnnxModel => PlainOnnxRuntimeBatch256RowsPerSecond / ApplyOnnxModelRowsPerSecond;
@@ -96,6 +108,8 @@ internal sealed class TeacherScoringThroughput(FashionMnistContext context) : IE
             $"Teacher scoring of {Rows:N0} training images: TeacherScore {TeacherScoreRowsPerSecond:N0} rows/s, plain ONNX Runtime session with batches of 256 " +
             $"{PlainOnnxRuntimeBatch256RowsPerSecond:N0} rows/s, ML.NET ApplyOnnxModel (row at a time, {ApplyOnnxModelRows:N0} rows) {ApplyOnnxModelRowsPerSecond:N0} rows/s. " +
             $"TeacherScore / plain session = {TeacherScoreVsPlainOnnxRuntime:0.00}×; plain session / ApplyOnnxModel = {PlainOnnxRuntimeVsApplyOnnxModel:0.00}×; " +
-            $"TeacherScore / ApplyOnnxModel = {TeacherScoreVsApplyOnnxModel:0.00}×.\n");
+            $"TeacherScore / ApplyOnnxModel = {TeacherScoreVsApplyOnnxModel:0.00}×.\n\n" +
+            $"TeacherScore by batch size (rows/s, best of three, interleaved): {string.Join(", ", ByBatchSize.Select(r => $"{r.BatchSize}: {r.RowsPerSecond:N0}"))}; " +
+            $"the default is {DefaultBatchSize}.\n");
     }
 }

@@ -6,7 +6,7 @@ using Microsoft.ML.Data;
 namespace MLNet.Distillation.Benchmarks;
 
 /// <summary>
-/// MLP 64 students (and a 256-256 one) with the library's defaults (epochs sized by optimizer steps, standardised inputs): from labels alone
+/// MLP 64 students (and a 256-256 one) with the library's defaults (epochs sized by rows seen, standardised inputs): from labels alone
 /// and distilled, with all labels and with 10 % of them (the teacher, trained on all labels, labels the rest). For churn
 /// also the two ways of reading a calibrated binary teacher: its calibrated probability (the default) or its raw score.
 /// </summary>
@@ -121,7 +121,7 @@ internal sealed class TabularStudents(TabularContext context) : IExperiment
                 s.AppendLine(inv, $"| {r.Architecture} | {r.Recipe} | {r.Parameters:N0} | {r.TrainingRows:N0} | {figures} | {r.SavedBytes / 1024.0:N0} |");
             }
             s.AppendLine();
-            s.AppendLine(inv, $"Mean ± sample std over {(Students.Count > 0 ? Students[0].A.Values.Length : 0)} seeds, library defaults (epochs sized by optimizer steps, no early stopping).");
+            s.AppendLine(inv, $"Mean ± sample std over {(Students.Count > 0 ? Students[0].A.Values.Length : 0)} seeds, library defaults (epochs sized by rows seen, no early stopping).");
             s.AppendLine("Rows without a label learn from the teacher only; the teacher itself was trained on every label.");
             return s.ToString();
         }

@@ -19,7 +19,23 @@ public sealed class StreamingTests
         Seed = seed,
         Streaming = streaming,
         StreamingBlockRows = blockRows,
+        // Streaming leaves a core to its reader unless told; the bits of a student depend on libtorch's thread count.
+        NumberOfThreads = 1,
     };
+
+    [Fact]
+    public void Streaming_leaves_the_reader_a_core_and_gives_libtorch_its_threads_back()
+    {
+        Assert.Equal(Math.Max(1, Math.Min(8, Environment.ProcessorCount - 1)), StreamingTrainingData.TrainingThreads(8));
+        Assert.Equal(1, StreamingTrainingData.TrainingThreads(1));
+        int before = TorchSharp.torch.get_num_threads();
+        var ml = new MLContext(0);
+        var options = Digits(streaming: true, teacher: null);
+        options.NumberOfThreads = null;
+        options.NumberOfEpochs = 1;
+        ml.MulticlassClassification.Trainers.Distillation(options).Fit(TestData.KeyedDigits(ml, 200));
+        Assert.Equal(before, TorchSharp.torch.get_num_threads());
+    }
 
     [Fact]
     public void One_block_from_a_source_that_cannot_shuffle_trains_the_in_memory_student_bit_for_bit()
@@ -46,7 +62,7 @@ public sealed class StreamingTests
         var source = new PassCountingDataView(TestData.Concrete(ml), canShuffle: false);
         DistillationRegressionTrainer.Options Options(bool streaming) => new()
         {
-            TeacherColumnName = null, NumberOfEpochs = 5, BatchSize = 64, Seed = 2, Streaming = streaming,
+            TeacherColumnName = null, NumberOfEpochs = 5, BatchSize = 64, Seed = 2, Streaming = streaming, NumberOfThreads = 1,
         };
         var inMemory = ml.Regression.Trainers.Distillation(Options(false)).Fit(source);
         var streamed = ml.Regression.Trainers.Distillation(Options(true)).Fit(source);

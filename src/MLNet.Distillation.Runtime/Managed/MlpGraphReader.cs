@@ -1,0 +1,121 @@
+using System.Runtime.InteropServices;
+using MLNet.Distillation.Onnx.Proto;
+
+namespace MLNet.Distillation;
+
+/// <summary>
+/// Turns an exported MLP student's ONNX graph into <see cref="MlpStudentPredictor"/>'s steps: the body from the input to
+/// the <c>Logits</c> output (standardisation, dense layers, ReLU), each operator checked for the form the trainer writes.
+/// The task's head (softmax, arg-max, sigmoid, threshold) is not read: the predictor computes it from the logits, and
+/// the task is told by the outputs (<c>Probability</c>: binary; <c>PredictedLabel</c> without it: multiclass; neither:
+/// regression).
+/// </summary>
+internal static class MlpGraphReader
+{
+    private const string Logits = "Logits", Probability = "Probability", PredictedLabel = "PredictedLabel";
+    // Operators of the head that the predictor computes itself, from the logits.
+    private static readonly HashSet<string> HeadOperators = ["Softmax", "ArgMax", "Sigmoid", "Greater"];
+
+    public static MlpStudentPredictor Read(GraphProto graph)
+    {
+        if (graph.Input.Count != 1)
+            throw new InvalidDataException($"An MLP student has one input; this model has {graph.Input.Count}.");
+        var input = graph.Input[0];
+        var dims = input.Type?.TensorType?.Shape?.Dim;
+        if (dims is null || dims.Count != 2 || dims[1].ValueCase != TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue)
+            throw new InvalidDataException($"The input '{input.Name}' is not [rows, features].");
+        var outputs = graph.Output.Select(o => o.Name).ToHashSet();
+        if (!outputs.Contains(Logits))
+            throw new InvalidDataException($"The model has no '{Logits}' output: read the file StudentTransformer.SaveOnnx writes in its default (batch) layout.");
+        var task = outputs.Contains(Probability) ? DistillationTask.BinaryClassification
+            : outputs.Contains(PredictedLabel) ? DistillationTask.MulticlassClassification
+            : DistillationTask.Regression;
+
+        var constants = graph.Initializer.ToDictionary(t => t.Name);
+        var values = new Dictionary<string, int> { [input.Name] = 0 };
+        var sizes = new List<int> { checked((int)dims[1].DimValue) };
+        var steps = new List<MlpStudentPredictor.Step>();
+        int NewValue(string name, int size)
+        {
+            values[name] = sizes.Count;
+            sizes.Add(size);
+            return sizes.Count - 1;
+        }
+        int Value(NodeProto node, string name) => values.TryGetValue(name, out int index) ? index
+            : throw new InvalidDataException($"Node '{node.Name}' ({node.OpType}) reads '{name}', which no earlier node writes.");
+        float[] Constant(NodeProto node, string name) => constants.TryGetValue(name, out var tensor) ? Floats(tensor)
+            : throw new InvalidDataException($"Node '{node.Name}' ({node.OpType}) expects a constant '{name}', which the model does not hold.");
+
+        foreach (var node in graph.Node)
+        {
+            switch (node.OpType)
+            {
+                case "Gemm":
+                {
+                    if (Attribute(node, "transA", 0) != 0 || Attribute(node, "transB", 0) != 1 || FloatAttribute(node, "alpha", 1) != 1 || FloatAttribute(node, "beta", 1) != 1)
+                        throw new InvalidDataException($"Gemm node '{node.Name}' is not y = x·Wᵀ + b (transB = 1, alpha = beta = 1), the dense layer the trainer writes.");
+                    int x = Value(node, node.Input[0]);
+                    var weightTensor = constants.GetValueOrDefault(node.Input[1]);
+                    if (weightTensor is null || weightTensor.Dims.Count != 2 || weightTensor.Dims[1] != sizes[x])
+                        throw new InvalidDataException($"Gemm node '{node.Name}': its weight '{node.Input[1]}' is not a constant [outputs, {sizes[x]}].");
+                    int outputsCount = checked((int)weightTensor.Dims[0]);
+                    var bias = node.Input.Count > 2 ? Constant(node, node.Input[2]) : new float[outputsCount];
+                    if (bias.Length != outputsCount)
+                        throw new InvalidDataException($"Gemm node '{node.Name}': its bias has {bias.Length} values for {outputsCount} outputs.");
+                    int y = NewValue(node.Output[0], outputsCount);
+                    steps.Add(new MlpStudentPredictor.Dense(x, y, Floats(weightTensor), bias, sizes[x]));
+                    break;
+                }
+                case "Relu":
+                {
+                    int x = Value(node, node.Input[0]);
+                    steps.Add(new MlpStudentPredictor.Relu(x, NewValue(node.Output[0], sizes[x])));
+                    break;
+                }
+                case "Sub" or "Mul" or "Add":
+                {
+                    int x = Value(node, node.Input[0]);
+                    var constant = Constant(node, node.Input[1]);
+                    if (constant.Length != sizes[x])
+                        throw new InvalidDataException($"{node.OpType} node '{node.Name}': its constant has {constant.Length} values for {sizes[x]} inputs.");
+                    steps.Add(new MlpStudentPredictor.WithConstant(x, NewValue(node.Output[0], sizes[x]), constant, node.OpType));
+                    break;
+                }
+                case "Identity" or "Reshape" or "Flatten":
+                    // One row at a time, shapes are only views: the output is the input's buffer.
+                    values[node.Output[0]] = Value(node, node.Input[0]);
+                    break;
+                case var op when HeadOperators.Contains(op):
+                    break;
+                default:
+                    throw new InvalidDataException($"Operator '{node.OpType}' (node '{node.Name}') is not part of an MLP student: MlpStudentPredictor runs " +
+                        "dense layers, ReLU and standardisation. Score this model with PredictionEngine or ONNX Runtime.");
+            }
+        }
+        if (!values.TryGetValue(Logits, out int logits))
+            throw new InvalidDataException($"No node writes the '{Logits}' output.");
+        if (task != DistillationTask.MulticlassClassification && sizes[logits] != 1)
+            throw new InvalidDataException($"A {task} student has one output; '{Logits}' has {sizes[logits]}.");
+        return MlpStudentPredictor.Create([.. steps], [.. sizes], logits, task, input.Name);
+    }
+
+    private static long Attribute(NodeProto node, string name, long fallback)
+        => node.Attribute.FirstOrDefault(a => a.Name == name) is { } a ? a.I : fallback;
+
+    private static float FloatAttribute(NodeProto node, string name, float fallback)
+        => node.Attribute.FirstOrDefault(a => a.Name == name) is { } a ? a.F : fallback;
+
+    /// <summary>A float tensor's values, from <c>raw_data</c> (little-endian, as ONNX specifies) or <c>float_data</c>.</summary>
+    private static float[] Floats(TensorProto tensor)
+    {
+        if (tensor.DataType != (int)TensorProto.Types.DataType.Float)
+            throw new InvalidDataException($"The constant '{tensor.Name}' is not float32.");
+        long count = tensor.Dims.Aggregate(1L, (a, b) => a * b);
+        float[] values = tensor.RawData.Length > 0
+            ? MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray()
+            : [.. tensor.FloatData];
+        if (values.Length != count)
+            throw new InvalidDataException($"The constant '{tensor.Name}' holds {values.Length} values for its shape [{string.Join(", ", tensor.Dims)}].");
+        return values;
+    }
+}
