@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using MLNet.Distillation.Onnx.Proto;
 
-namespace MLNet.Distillation;
+namespace MLNet.Distillation.Runtime;
 
 /// <summary>
 /// Turns an exported MLP student's ONNX graph into <see cref="MlpStudentPredictor"/>'s steps: the body from the input to

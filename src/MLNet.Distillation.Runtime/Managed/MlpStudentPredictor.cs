@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using MLNet.Distillation.Onnx.Proto;
 
-namespace MLNet.Distillation;
+namespace MLNet.Distillation.Runtime;
 
 /// <summary>
 /// Scores one row at a time with an MLP student, in managed code: the exported ONNX file's weights, run by

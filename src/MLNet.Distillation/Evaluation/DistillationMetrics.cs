@@ -32,8 +32,8 @@ public static class DistillationMetrics
     }
 
     /// <summary>
-    /// The share of rows on which two scored data views predict the same class (their key-typed predicted-label columns
-    /// hold the same key). The views must come from the same rows in the same order.
+    /// The share of rows on which two scored data views predict the same class: their predicted-label columns hold the
+    /// same key (multiclass) or the same Boolean (binary). The views must come from the same rows in the same order.
     /// </summary>
     /// <param name="first">Scored data, e.g. <c>student.Transform(test)</c>.</param>
     /// <param name="second">Scored data, e.g. the teacher's predictions on the same rows.</param>
@@ -42,16 +42,19 @@ public static class DistillationMetrics
     {
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(second);
-        var a = PredictedKeys(first, predictedLabelColumnName, nameof(first));
-        var b = PredictedKeys(second, predictedLabelColumnName, nameof(second));
-        if (a.Length != b.Length)
-            throw new ArgumentException($"The two data views have different row counts ({a.Length} and {b.Length}); agreement needs the same rows.");
-        if (a.Length == 0)
+        var a = PredictedClasses(first, predictedLabelColumnName, nameof(first));
+        var b = PredictedClasses(second, predictedLabelColumnName, nameof(second));
+        if (a.Boolean != b.Boolean)
+            throw new ArgumentException($"Column '{predictedLabelColumnName}' is {(a.Boolean ? "Boolean" : "a key")} in first but {(b.Boolean ? "Boolean" : "a key")} in second: " +
+                "agreement compares predictions of one task.");
+        if (a.Classes.Length != b.Classes.Length)
+            throw new ArgumentException($"The two data views have different row counts ({a.Classes.Length} and {b.Classes.Length}); agreement needs the same rows.");
+        if (a.Classes.Length == 0)
             throw new ArgumentException("The data views have no rows.");
         int same = 0;
-        for (int i = 0; i < a.Length; i++)
-            if (a[i] == b[i]) same++;
-        return (double)same / a.Length;
+        for (int i = 0; i < a.Classes.Length; i++)
+            if (a.Classes[i] == b.Classes[i]) same++;
+        return (double)same / a.Classes.Length;
     }
 
     /// <summary>
@@ -111,6 +114,27 @@ public static class DistillationMetrics
     {
         ArgumentNullException.ThrowIfNull(scored);
         return PredictedKeys(scored, predictedLabelColumnName, nameof(scored));
+    }
+
+    /// <summary>A predicted-label column as class numbers: keys as they are, Booleans as 1 (true) and 0 (false).</summary>
+    private static (uint[] Classes, bool Boolean) PredictedClasses(IDataView scored, string predictedLabelColumnName, string argumentName)
+    {
+        var column = scored.Schema.GetColumnOrNull(predictedLabelColumnName)
+            ?? throw new ArgumentException($"Column '{predictedLabelColumnName}' was not found in {argumentName}.", argumentName);
+        if (column.Type is KeyDataViewType)
+            return (PredictedKeys(scored, predictedLabelColumnName, argumentName), false);
+        if (column.Type != BooleanDataViewType.Instance)
+            throw new ArgumentException($"Column '{predictedLabelColumnName}' in {argumentName} must be a UInt32 key (multiclass) or a Boolean (binary), but is {column.Type}.", argumentName);
+        var classes = new List<uint>();
+        using var cursor = scored.GetRowCursor([column]);
+        var getter = cursor.GetGetter<bool>(column);
+        bool value = false;
+        while (cursor.MoveNext())
+        {
+            getter(ref value);
+            classes.Add(value ? 1u : 0u);
+        }
+        return (classes.ToArray(), true);
     }
 
     private static uint[] PredictedKeys(IDataView scored, string predictedLabelColumnName, string argumentName)

@@ -23,6 +23,8 @@ internal sealed class BinaryShards : IDataView
         _shards = new IDataView[paths.Count];
         for (int i = 0; i < paths.Count; i++)
         {
+            if (Directory.Exists(paths[i]))
+                throw new ArgumentException($"The shard '{paths[i]}' is a folder: pass its files, e.g. Directory.GetFiles(folder, \"*.idv\").Order().", nameof(paths));
             if (!File.Exists(paths[i]))
                 throw new FileNotFoundException($"The shard '{paths[i]}' does not exist.", paths[i]);
             try
@@ -66,43 +68,64 @@ internal sealed class BinaryShards : IDataView
         => [GetRowCursor(columnsNeeded, rand)];
 
     /// <summary>
-    /// Shards must agree column for column (name, type, and the key values of key columns): a label whose keys mean other
-    /// classes in one shard would train on wrong labels without a sign.
+    /// Shards must agree column for column: name, type, and annotations. The annotations matter: a label whose key values
+    /// differ would mean other classes in one shard, and a teacher column whose teacher differs (another model, or one
+    /// model's raw score instead of its probability) would mix two kinds of targets; both would train without a sign.
     /// </summary>
     private static void SameSchema(DataViewSchema first, DataViewSchema other, string firstPath, string otherPath)
     {
-        var names = first.Select(c => $"{c.Name} ({c.Type})").ToArray();
-        var otherNames = other.Select(c => $"{c.Name} ({c.Type})").ToArray();
-        if (!names.SequenceEqual(otherNames))
+        for (int i = 0; i < Math.Max(first.Count, other.Count); i++)
         {
-            string difference = names.Except(otherNames).Concat(otherNames.Except(names)).FirstOrDefault() ?? "the column order";
-            throw new InvalidDataException($"The shard '{otherPath}' has other columns than '{firstPath}' (first difference: {difference}). " +
-                "Every shard must be written from the same pipeline.");
-        }
-        foreach (var column in first)
-        {
-            if (column.Type is not KeyDataViewType && column.Type is not VectorDataViewType { ItemType: KeyDataViewType })
-                continue;
-            if (KeyValues(column) != KeyValues(other[column.Index]))
-                throw new InvalidDataException($"The key column '{column.Name}' maps its keys to other values in '{otherPath}' than in '{firstPath}': " +
-                    "the same key would mean another class. Map the label with one MapValueToKey (fitted once, or with keyData) for every shard.");
+            string Describe(DataViewSchema schema) => i < schema.Count ? $"'{schema[i].Name}' ({schema[i].Type})" : "missing";
+            if (i >= first.Count || i >= other.Count || first[i].Name != other[i].Name || !first[i].Type.Equals(other[i].Type))
+                throw new InvalidDataException($"The shard '{otherPath}' has other columns than '{firstPath}': column {i + 1} is {Describe(other)} there " +
+                    $"but {Describe(first)} in '{firstPath}'. Every shard must be written from the same pipeline.");
+            var expected = Annotations(first[i]);
+            var actual = Annotations(other[i]);
+            foreach (var name in expected.Keys.Union(actual.Keys))
+            {
+                if (expected.GetValueOrDefault(name) == actual.GetValueOrDefault(name))
+                    continue;
+                string column = first[i].Name;
+                throw new InvalidDataException(name switch
+                {
+                    "KeyValues" => $"The key column '{column}' maps its keys to other values in '{otherPath}' than in '{firstPath}': the same key would mean " +
+                        "another class. Map the label with one MapValueToKey (fitted once, or with keyData) for every shard.",
+                    TeacherScoredDataView.TeacherAnnotation => $"The teacher column '{column}' was scored by another teacher in '{otherPath}' than in '{firstPath}' " +
+                        "(another model, or the same model read another way, such as its raw score instead of its probability). Score every shard with the same teacher.",
+                    _ => $"The column '{column}' has another '{name}' annotation in '{otherPath}' than in '{firstPath}'. Every shard must be written from the same pipeline.",
+                });
+            }
         }
     }
 
-    /// <summary>A key column's key values as one comparable string, or null when it has none.</summary>
-    private static string? KeyValues(DataViewSchema.Column column)
+    /// <summary>A column's annotations by name, each value as one comparable string.</summary>
+    private static Dictionary<string, string?> Annotations(DataViewSchema.Column column)
     {
-        if (column.Annotations.Schema.GetColumnOrNull("KeyValues") is not { Type: VectorDataViewType vector })
-            return null;
-        return (string)typeof(BinaryShards).GetMethod(nameof(Joined), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-            .MakeGenericMethod(vector.ItemType.RawType).Invoke(null, [column])!;
+        var result = new Dictionary<string, string?>();
+        foreach (var annotation in column.Annotations.Schema)
+        {
+            bool vector = annotation.Type is VectorDataViewType;
+            var raw = annotation.Type is VectorDataViewType v ? v.ItemType.RawType : annotation.Type.RawType;
+            var read = typeof(BinaryShards).GetMethod(vector ? nameof(VectorValue) : nameof(ScalarValue), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+                .MakeGenericMethod(raw);
+            result[annotation.Name] = (string?)read.Invoke(null, [column, annotation.Name]);
+        }
+        return result;
     }
 
-    private static string Joined<T>(DataViewSchema.Column column)
+    private static string VectorValue<T>(DataViewSchema.Column column, string name)
     {
         VBuffer<T> values = default;
-        column.Annotations.GetValue("KeyValues", ref values);
+        column.Annotations.GetValue(name, ref values);
         return string.Join("\u001f", values.DenseValues());
+    }
+
+    private static string? ScalarValue<T>(DataViewSchema.Column column, string name)
+    {
+        T value = default!;
+        column.Annotations.GetValue(name, ref value);
+        return value?.ToString();
     }
 
     /// <summary>Reads the shards one after another, forwarding getters to the current shard's cursor.</summary>

@@ -18,7 +18,8 @@ internal sealed class TeacherScoredDataView : IDataView
     private readonly int _outputIndex;
     private readonly IReadOnlyList<DataViewSchema.Column> _fingerprintColumns;
 
-    public TeacherScoredDataView(IDataView input, TeacherBinding binding, string outputColumnName, int batchSize, IReadOnlyList<DataViewSchema.Column> fingerprintColumns)
+    public TeacherScoredDataView(IDataView input, TeacherBinding binding, string outputColumnName, int batchSize, IReadOnlyList<DataViewSchema.Column> fingerprintColumns,
+        string teacherFingerprint)
     {
         _fingerprintColumns = fingerprintColumns;
         if ((long)batchSize * binding.ClassCount > Array.MaxLength)
@@ -27,7 +28,7 @@ internal sealed class TeacherScoredDataView : IDataView
         _input = input;
         _binding = binding;
         _batchSize = batchSize;
-        Schema = BuildSchema(input.Schema, binding, outputColumnName);
+        Schema = BuildSchema(input.Schema, binding, outputColumnName, teacherFingerprint);
         _outputIndex = input.Schema.Count;
     }
 
@@ -38,7 +39,15 @@ internal sealed class TeacherScoredDataView : IDataView
 
     public long? GetRowCount() => _input.GetRowCount();
 
-    public static DataViewSchema BuildSchema(DataViewSchema input, TeacherBinding binding, string outputColumnName)
+    /// <summary>The name of the teacher column's annotation that identifies the teacher (see <see cref="BuildSchema"/>).</summary>
+    public const string TeacherAnnotation = "TeacherFingerprint";
+
+    /// <summary>
+    /// The input's columns plus the teacher column, annotated with the teacher's class names (when it has them) and its
+    /// fingerprint: the annotation travels with the column into saved files (ML.NET binary files keep annotations), so
+    /// shards scored by different teachers, or by one teacher read another way, can be told apart.
+    /// </summary>
+    public static DataViewSchema BuildSchema(DataViewSchema input, TeacherBinding binding, string outputColumnName, string teacherFingerprint)
     {
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(input);
@@ -49,6 +58,8 @@ internal sealed class TeacherScoredDataView : IDataView
             annotations.Add("SlotNames", new VectorDataViewType(TextDataViewType.Instance, names.Length),
                 (ref VBuffer<ReadOnlyMemory<char>> value) => slotNames.CopyTo(ref value));
         }
+        var fingerprint = teacherFingerprint.AsMemory();
+        annotations.Add(TeacherAnnotation, TextDataViewType.Instance, (ref ReadOnlyMemory<char> value) => value = fingerprint);
         builder.AddColumn(outputColumnName, new VectorDataViewType(NumberDataViewType.Single, binding.ClassCount), annotations.ToAnnotations());
         return builder.ToSchema();
     }

@@ -24,7 +24,11 @@ public sealed class TeacherScoringTransformer : ITransformer, IDisposable
         Teacher = teacher;
         OutputColumnName = outputColumnName;
         BatchSize = batchSize;
+        _fingerprint = new Lazy<string>(teacher.Fingerprint);
     }
+
+    // The teacher's digest, for the column's annotation: computed once (it hashes the model's bytes).
+    private readonly Lazy<string> _fingerprint;
 
     /// <summary>The teacher that scores the rows.</summary>
     public Teacher Teacher { get; }
@@ -49,7 +53,7 @@ public sealed class TeacherScoringTransformer : ITransformer, IDisposable
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        return TeacherScoredDataView.BuildSchema(inputSchema, Teacher.Bind(inputSchema), OutputColumnName);
+        return TeacherScoredDataView.BuildSchema(inputSchema, Teacher.Bind(inputSchema), OutputColumnName, _fingerprint.Value);
     }
 
     /// <summary>
@@ -75,7 +79,7 @@ public sealed class TeacherScoringTransformer : ITransformer, IDisposable
             using var channel = _environment?.Register(nameof(TeacherScoringTransformer)).Start("Teacher cache");
             binding = TeacherOutputCache.Bind(Teacher, binding, input, fingerprintColumns, CacheDirectory, BatchSize, channel, FailOnDamagedCache);
         }
-        return new TeacherScoredDataView(input, binding, OutputColumnName, BatchSize, fingerprintColumns);
+        return new TeacherScoredDataView(input, binding, OutputColumnName, BatchSize, fingerprintColumns, _fingerprint.Value);
     }
 
     /// <summary>

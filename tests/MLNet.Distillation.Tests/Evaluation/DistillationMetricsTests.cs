@@ -28,6 +28,31 @@ public sealed class DistillationMetricsTests
     }
 
     [Fact]
+    public void Binary_agreement_counts_equal_booleans_and_refuses_to_compare_a_key_with_a_boolean()
+    {
+        // Student: T F T T F;  teacher: T T T F F  →  rows 1, 3 and 5 agree: 3/5.
+        var ml = new MLContext(0);
+        var student = ml.Data.LoadFromEnumerable(new[] { true, false, true, true, false }.Select(p => new BinaryRow { PredictedLabel = p }));
+        var teacher = ml.Data.LoadFromEnumerable(new[] { true, true, true, false, false }.Select(p => new BinaryRow { PredictedLabel = p }));
+        Assert.Equal(3.0 / 5, DistillationMetrics.Agreement(student, teacher), 10);
+
+        var keys = ml.Transforms.Conversion.MapValueToKey("PredictedLabel", "Text")
+            .Fit(ml.Data.LoadFromEnumerable(Enumerable.Range(0, 5).Select(i => new KeyRow { Value = "x" }).Select(r => new TextRow { Text = r.Value })));
+        var keyed = keys.Transform(ml.Data.LoadFromEnumerable(Enumerable.Range(0, 5).Select(_ => new TextRow { Text = "x" })));
+        Assert.Contains("Boolean in first but a key in second", Assert.Throws<ArgumentException>(() => DistillationMetrics.Agreement(student, keyed)).Message);
+    }
+
+    private sealed class BinaryRow
+    {
+        public bool PredictedLabel { get; set; }
+    }
+
+    private sealed class TextRow
+    {
+        public string Text { get; set; } = "";
+    }
+
+    [Fact]
     public void Expected_calibration_error_matches_hand_computation()
     {
         // Four rows, two bins. Confidences 0.9 (right), 0.8 (wrong) in the upper bin; 0.4 (right), 0.45 (right) in the lower.

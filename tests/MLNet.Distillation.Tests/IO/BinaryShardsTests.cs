@@ -96,6 +96,14 @@ public sealed class BinaryShardsTests : IDisposable
         }
         Assert.Equal(3, paths.Count);
 
+        // A worker that read the teacher's raw score instead of its probability wrote other targets under the same schema.
+        string raw = Path.Combine(_folder, "raw-score.idv");
+        var rawScored = ml.Transforms.TeacherScore(Teacher.FromTransformer(fastTree, "Score")).Fit(split.TrainSet).Transform(split.TrainSet);
+        ml.Distillation.SaveBinaryShard(ml.Transforms.SelectColumns("Features", "Label", "TeacherLogits").Fit(rawScored).Transform(rawScored), raw);
+        var mixed = Assert.Throws<InvalidDataException>(() => ml.Distillation.LoadBinaryShards([.. paths, raw]));
+        Assert.Contains("teacher column 'TeacherLogits'", mixed.Message);
+        Assert.Contains("raw-score.idv", mixed.Message);
+
         var student = ml.BinaryClassification.Trainers.Distillation(new DistillationBinaryTrainer.Options
         {
             NumberOfEpochs = 100, Seed = 1, Streaming = true, StreamingBlockRows = 128,
@@ -137,6 +145,7 @@ public sealed class BinaryShardsTests : IDisposable
         File.WriteAllText(text2, "not a binary file");
         Assert.Contains("notes.idv", Assert.Throws<InvalidDataException>(() => ml.Distillation.LoadBinaryShards(text2)).Message);
         Assert.Throws<ArgumentException>(() => ml.Distillation.LoadBinaryShards());
+        Assert.Contains("is a folder", Assert.Throws<ArgumentException>(() => ml.Distillation.LoadBinaryShards(_folder)).Message);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
+using MLNet.Distillation.Runtime;
 using MLNet.Distillation.Tests.Support;
 
 namespace MLNet.Distillation.Tests.Runtime;
