@@ -9,6 +9,13 @@ public static class LossNames
     /// <summary><c>kd</c>: Hinton's soft-target term, T² · batch-mean KL(softmax(teacher/T) ‖ softmax(student/T)) (multiclass). Setting: <c>temperature</c>.</summary>
     public const string KnowledgeDistillation = "kd";
 
+    /// <summary>
+    /// <c>dkd</c>: decoupled KD (Zhao et al. 2022), min((epoch + 1)/warmup, 1) · T² · (alpha · TCKD + beta · NCKD), averaged over
+    /// labelled rows (multiclass); add it to <c>ce</c> in place of <c>kd</c>. Settings: <c>alpha</c> (1), <c>beta</c> (8),
+    /// <c>temperature</c>, <c>warmup</c> (20 epochs).
+    /// </summary>
+    public const string DecoupledKnowledgeDistillation = "dkd";
+
     /// <summary><c>logit-mse</c>: Ba &amp; Caruana's logit matching, ½‖z_s − z_t‖² summed over outputs, batch mean (multiclass and binary).</summary>
     public const string LogitMatching = "logit-mse";
 

@@ -16,6 +16,8 @@ public static class LossRegistry
     {
         [LossNames.CrossEntropy] = new(_ => new CrossEntropyLoss(), [DistillationTask.MulticlassClassification]),
         [LossNames.KnowledgeDistillation] = new(p => new SoftTargetKLDivergenceLoss(p.Temperature), [DistillationTask.MulticlassClassification]),
+        [LossNames.DecoupledKnowledgeDistillation] = new(p => new DecoupledKDLoss(p.Get("alpha", 1), p.Get("beta", 8), p.Temperature, p.Get("warmup", 20)),
+            [DistillationTask.MulticlassClassification]),
         [LossNames.LogitMatching] = new(_ => new LogitMatchingLoss(), [DistillationTask.MulticlassClassification, DistillationTask.BinaryClassification]),
         [LossNames.BinaryCrossEntropy] = new(_ => new BinaryCrossEntropyLoss(), [DistillationTask.BinaryClassification]),
         [LossNames.SoftBinaryCrossEntropy] = new(p => new SoftTargetBinaryCrossEntropyLoss(p.Temperature), [DistillationTask.BinaryClassification]),

@@ -24,7 +24,7 @@ internal sealed class TeacherScoredDataView : IDataView
         _fingerprintColumns = fingerprintColumns;
         if ((long)batchSize * binding.ClassCount > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(batchSize), $"TeacherScore's BatchSize {batchSize:N0} × {binding.ClassCount:N0} outputs per row " +
-                "does not fit in one array; use a smaller BatchSize (256 is past the knee for most teachers).");
+                "does not fit in one array; use a smaller BatchSize (64, the default, suits most teachers).");
         _input = input;
         _binding = binding;
         _batchSize = batchSize;

@@ -12,7 +12,12 @@ internal static class BenchmarkRunner
         void Log(string message) => Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {message}");
 
         var results = new List<(string Name, ExperimentResult Result)>();
-        foreach (var experiment in suite.Prepare(settings, Log))
+        var experiments = suite.Prepare(settings, Log);
+        var unknown = only?.Except(experiments.Select(e => e.Name)).ToList();
+        if (unknown is { Count: > 0 })
+            throw new ArgumentException($"--only names {string.Join(", ", unknown.Select(n => $"'{n}'"))}, which the {suite.SuiteName} suite does not have; " +
+                $"its experiments are {string.Join(", ", experiments.Select(e => e.Name))}.");
+        foreach (var experiment in experiments)
         {
             if (only is not null && !only.Contains(experiment.Name))
                 continue;
