@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MLNet.Distillation.Tests.Support;
 
 namespace MLNet.Distillation.Tests.Losses;
@@ -7,16 +6,7 @@ namespace MLNet.Distillation.Tests.Losses;
 internal sealed record KDReferenceCase(int Batch, int Classes, double Temperature, double Alpha, double[] Student, double[] Teacher,
     long[] Labels, double Ce, double Kd, double Loss, double[] Grad, double LogitMse)
 {
-    public static IReadOnlyList<KDReferenceCase> All { get; } = Load();
+    public static IReadOnlyList<KDReferenceCase> All { get; } = ReferenceCases.Load<KDReferenceCase>("kd_reference.json");
 
     public static IEnumerable<object[]> Indices => All.Select((_, i) => new object[] { i });
-
-    private static List<KDReferenceCase> Load()
-    {
-        using var stream = File.OpenRead(TestData.Fixture("kd_reference.json"));
-        using var document = JsonDocument.Parse(stream);
-        var options = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-        return document.RootElement.GetProperty("cases").EnumerateArray()
-            .Select(c => c.Deserialize<KDReferenceCase>(options)!).ToList();
-    }
 }
