@@ -52,9 +52,9 @@ internal static class Defaults
     public const string Device = "cpu";
 
     /// <summary>
-    /// Rows per teacher call in TeacherScore. 64: over four runs of the Fashion-MNIST benchmark's sweep (a CNN teacher, 32
-    /// to 512 rows per call) the median rate was 48.0k rows/s at 32, 42.7k at 64 and 128, 41.5k at 256 and 39.3k at 512;
-    /// single figures swing by ±20 % on the 2-core machine, so 64 is the middle of the faster range rather than a sharp
+    /// Rows per teacher call in TeacherScore. 64: over five runs of the Fashion-MNIST benchmark's sweep (a CNN teacher, 32
+    /// to 512 rows per call) the median rate was 48.2k rows/s at 32, 47.7k at 64, 46.8k at 128, 42.0k at 256 and 39.2k at
+    /// 512; single figures swing by ±20 % on the 2-core machine, so 64 sits in the faster range rather than at a sharp
     /// optimum (larger calls stop fitting the caches; smaller ones pay the per-call cost more often).
     /// </summary>
     public const int TeacherBatchSize = 64;

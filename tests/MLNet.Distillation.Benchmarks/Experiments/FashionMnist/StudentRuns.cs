@@ -8,7 +8,7 @@ namespace MLNet.Distillation.Benchmarks;
 internal static class StudentRuns
 {
     public static (StudentRecipeResult Result, StudentTransformer First) Run(FashionMnistContext context, string name, Func<StudentArchitecture> architecture,
-        int epochs, string recipe, float? temperature, float alpha, IDataView data, int labelledRows)
+        int epochs, string recipe, float? temperature, float alpha, IDataView data, int labelledRows, IReadOnlyList<LossTerm>? losses = null)
     {
         var ml = context.ML;
         var runs = new List<(StudentTransformer Student, ModelQuality Quality)>();
@@ -18,7 +18,8 @@ internal static class StudentRuns
             {
                 TeacherColumnName = temperature is null ? null : DefaultColumnNames.TeacherLogits,
                 Temperature = temperature ?? 4f,
-                Alpha = alpha,
+                Alpha = losses is null ? alpha : new DistillationMulticlassTrainer.Options().Alpha,
+                Losses = losses,
                 Student = architecture(),
                 NumberOfEpochs = epochs,
                 BatchSize = 128,
