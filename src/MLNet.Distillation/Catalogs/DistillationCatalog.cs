@@ -78,6 +78,42 @@ public sealed class DistillationCatalog
     }
 
     /// <summary>
+    /// Trains a multiclass student for every pair of temperature and alpha in <paramref name="search"/> and one from labels
+    /// alone, all on the same training part of <paramref name="data"/>, and ranks them by micro accuracy on the same
+    /// held-out part. <paramref name="data"/> must carry the teacher column (<c>TeacherScore</c>, best with a
+    /// <c>CacheDirectory</c>); <paramref name="options"/> gives every other setting.
+    /// </summary>
+    /// <param name="data">Training data with the label, features and teacher columns.</param>
+    /// <param name="options">The trainer's settings; Temperature and Alpha are set per trial, Losses must be unset.</param>
+    /// <param name="search">The grid, budget, validation fraction and seed; null for the defaults.</param>
+    public DistillationSearchResult SearchTemperatureAndAlpha(IDataView data, DistillationMulticlassTrainer.Options options, DistillationSearchOptions? search = null)
+        => TemperatureAlphaSearch.Run(_mlContext, data, options, search, o => _mlContext.MulticlassClassification.Trainers.Distillation(o),
+            "micro accuracy", scored => _mlContext.MulticlassClassification.Evaluate(scored, options.LabelColumnName).MicroAccuracy);
+
+    /// <summary>
+    /// Trains a binary student for every pair of temperature and alpha in <paramref name="search"/> and one from labels
+    /// alone, and ranks them by AUC on the same held-out rows (see the multiclass overload).
+    /// </summary>
+    /// <param name="data">Training data with the label, features and teacher columns.</param>
+    /// <param name="options">The trainer's settings; Temperature and Alpha are set per trial, Losses must be unset.</param>
+    /// <param name="search">The grid, budget, validation fraction and seed; null for the defaults.</param>
+    public DistillationSearchResult SearchTemperatureAndAlpha(IDataView data, DistillationBinaryTrainer.Options options, DistillationSearchOptions? search = null)
+        => TemperatureAlphaSearch.Run(_mlContext, data, options, search, o => _mlContext.BinaryClassification.Trainers.Distillation(o),
+            "AUC", scored => _mlContext.BinaryClassification.Evaluate(scored, options.LabelColumnName).AreaUnderRocCurve);
+
+    /// <summary>
+    /// Trains a regression student for every pair of temperature and alpha in <paramref name="search"/> and one from labels
+    /// alone, and ranks them by R² on the same held-out rows (see the multiclass overload). The regression terms have no
+    /// temperature, so only alpha is searched (the search's temperatures are ignored; the trials record the options' own).
+    /// </summary>
+    /// <param name="data">Training data with the label, features and teacher columns.</param>
+    /// <param name="options">The trainer's settings; Alpha is set per trial, Losses must be unset.</param>
+    /// <param name="search">The grid, budget, validation fraction and seed; null for the defaults.</param>
+    public DistillationSearchResult SearchTemperatureAndAlpha(IDataView data, DistillationRegressionTrainer.Options options, DistillationSearchOptions? search = null)
+        => TemperatureAlphaSearch.Run(_mlContext, data, options, search, o => _mlContext.Regression.Trainers.Distillation(o),
+            "R²", scored => _mlContext.Regression.Evaluate(scored, options.LabelColumnName).RSquared, usesTemperature: false);
+
+    /// <summary>
     /// Loads a model saved with <c>mlContext.Model.Save</c> that contains a student, after registering
     /// <c>MLNet.Distillation.Runtime</c> so ML.NET finds the student's mapping stages. Equivalent to
     /// <see cref="StudentModelLoader.Load"/>.
