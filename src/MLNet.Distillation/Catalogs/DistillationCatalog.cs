@@ -114,6 +114,41 @@ public sealed class DistillationCatalog
             "R²", scored => _mlContext.Regression.Evaluate(scored, options.LabelColumnName).RSquared, usesTemperature: false);
 
     /// <summary>
+    /// Self-distillation (born-again networks): trains a multiclass student from labels alone, then
+    /// <paramref name="generations"/> more, each with the same options and architecture and the previous one as its
+    /// teacher, all on the same training part of <paramref name="data"/>, and scores each by micro accuracy on the same
+    /// held-out part. No teacher column is needed: each generation's teacher is the previous student.
+    /// </summary>
+    /// <param name="data">Training data with the label and features.</param>
+    /// <param name="options">The settings of every generation (the teacher column is set per generation).</param>
+    /// <param name="generations">Generations after the student from labels alone (at least 1).</param>
+    /// <param name="validationFraction">Share of the rows held out to score the generations (split once). Default 0.2.</param>
+    /// <param name="seed">Seed of the split. Default 0.</param>
+    public SelfDistillationResult SelfDistill(IDataView data, DistillationMulticlassTrainer.Options options, int generations = 2, double validationFraction = 0.2, int seed = 0)
+        => SelfDistillation.Run(_mlContext, data, options, generations, validationFraction, seed, o => _mlContext.MulticlassClassification.Trainers.Distillation(o),
+            "micro accuracy", scored => _mlContext.MulticlassClassification.Evaluate(scored, options.LabelColumnName).MicroAccuracy);
+
+    /// <summary>Self-distillation of a binary student, scored by AUC (see the multiclass overload).</summary>
+    /// <param name="data">Training data with the label and features.</param>
+    /// <param name="options">The settings of every generation (the teacher column is set per generation).</param>
+    /// <param name="generations">Generations after the student from labels alone (at least 1).</param>
+    /// <param name="validationFraction">Share of the rows held out to score the generations (split once). Default 0.2.</param>
+    /// <param name="seed">Seed of the split. Default 0.</param>
+    public SelfDistillationResult SelfDistill(IDataView data, DistillationBinaryTrainer.Options options, int generations = 2, double validationFraction = 0.2, int seed = 0)
+        => SelfDistillation.Run(_mlContext, data, options, generations, validationFraction, seed, o => _mlContext.BinaryClassification.Trainers.Distillation(o),
+            "AUC", scored => _mlContext.BinaryClassification.Evaluate(scored, options.LabelColumnName).AreaUnderRocCurve);
+
+    /// <summary>Self-distillation of a regression student, scored by R² (see the multiclass overload).</summary>
+    /// <param name="data">Training data with the label and features.</param>
+    /// <param name="options">The settings of every generation (the teacher column is set per generation).</param>
+    /// <param name="generations">Generations after the student from labels alone (at least 1).</param>
+    /// <param name="validationFraction">Share of the rows held out to score the generations (split once). Default 0.2.</param>
+    /// <param name="seed">Seed of the split. Default 0.</param>
+    public SelfDistillationResult SelfDistill(IDataView data, DistillationRegressionTrainer.Options options, int generations = 2, double validationFraction = 0.2, int seed = 0)
+        => SelfDistillation.Run(_mlContext, data, options, generations, validationFraction, seed, o => _mlContext.Regression.Trainers.Distillation(o),
+            "R²", scored => _mlContext.Regression.Evaluate(scored, options.LabelColumnName).RSquared);
+
+    /// <summary>
     /// Loads a model saved with <c>mlContext.Model.Save</c> that contains a student, after registering
     /// <c>MLNet.Distillation.Runtime</c> so ML.NET finds the student's mapping stages. Equivalent to
     /// <see cref="StudentModelLoader.Load"/>.

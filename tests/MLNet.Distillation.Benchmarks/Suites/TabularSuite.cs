@@ -27,6 +27,7 @@ internal sealed class TabularSuite(string? dataFolder) : IBenchmarkSuite
             experiments.Add(new TabularStudents(context));
             experiments.Add(new TabularLatency(context));
             experiments.Add(new TabularSearch(context));
+            experiments.Add(new TabularSelfDistillation(context));
         }
         return experiments;
     }
