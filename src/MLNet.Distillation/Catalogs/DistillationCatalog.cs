@@ -149,6 +149,21 @@ public sealed class DistillationCatalog
             "R²", scored => _mlContext.Regression.Evaluate(scored, options.LabelColumnName).RSquared);
 
     /// <summary>
+    /// MUNGE pseudo-data (Bucilua et al. 2006) for a transfer set: returns the real rows (their label kept) followed by
+    /// <see cref="MungeOptions.Multiplier"/> × as many pseudo-rows without a label, drawn around each row and its nearest
+    /// neighbour, with an <c>IsPseudoRow</c> column. Append <c>TeacherScore</c> and a distillation trainer: the
+    /// pseudo-rows learn from the teacher alone. Only the feature and label columns are kept (featurise first); a
+    /// Boolean label becomes Single (0/1, NaN on pseudo-rows), which the binary trainer reads.
+    /// </summary>
+    /// <param name="data">Featurised rows: a known-size Single vector of features and a label.</param>
+    /// <param name="options">Columns and draws; null for the defaults.</param>
+    public IDataView Munge(IDataView data, MungeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return MungeTransferSet.Create(_mlContext, data, options ?? new MungeOptions());
+    }
+
+    /// <summary>
     /// Loads a model saved with <c>mlContext.Model.Save</c> that contains a student, after registering
     /// <c>MLNet.Distillation.Runtime</c> so ML.NET finds the student's mapping stages. Equivalent to
     /// <see cref="StudentModelLoader.Load"/>.

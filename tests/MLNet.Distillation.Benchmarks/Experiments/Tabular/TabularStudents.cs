@@ -34,6 +34,10 @@ internal sealed class TabularStudents(TabularContext context) : IExperiment
         rows.Add(Run($"from {labelled:N0} labels only ({ScarceShare:P0})", few, teacher: null, alpha: 1f, teacherTest: teacherTest));
         rows.Add(Run($"KD α=0.1, {labelled:N0} labels + teacher on the rest", transfer, Teacher.FromTransformer(context.Teacher), 0.1f, teacherTest));
         rows.Add(Run($"KD α=0.5, {labelled:N0} labels + teacher on the rest", transfer, Teacher.FromTransformer(context.Teacher), 0.5f, teacherTest));
+        // Only the labelled rows exist (no unlabelled ones to borrow): plain KD on them, and on them plus MUNGE pseudo-rows.
+        rows.Add(Run($"KD α=0.1, the {labelled:N0} labelled rows only", few, Teacher.FromTransformer(context.Teacher), 0.1f, teacherTest));
+        var munged = context.ML.Data.Cache(context.ML.Distillation.Munge(few, new MungeOptions { Multiplier = 10, Seed = 1 }));
+        rows.Add(Run($"KD α=0.1, the {labelled:N0} labelled rows + MUNGE ×10 pseudo-rows", munged, Teacher.FromTransformer(context.Teacher), 0.1f, teacherTest));
         return new Result(context.Dataset.Title, context.IsBinary, rows);
     }
 
