@@ -16,6 +16,15 @@ public static class LossNames
     /// </summary>
     public const string DecoupledKnowledgeDistillation = "dkd";
 
+    /// <summary><c>rkd-distance</c>: RKD distance (Park et al. 2019) on the logits: normalised pairwise distances matched with smooth L1 (multiclass). Usual weight 25.</summary>
+    public const string RelationDistance = "rkd-distance";
+
+    /// <summary><c>rkd-angle</c>: RKD angle (Park et al. 2019) on the logits: triplet cosines matched with smooth L1 (multiclass). Usual weight 50.</summary>
+    public const string RelationAngle = "rkd-angle";
+
+    /// <summary><c>sp</c>: similarity-preserving KD (Tung and Mori 2019) on the logits: ‖G_t − G_s‖²_F / B² of row-normalised Gram matrices (multiclass). Usual weight about 3000.</summary>
+    public const string SimilarityPreserving = "sp";
+
     /// <summary><c>logit-mse</c>: Ba &amp; Caruana's logit matching, ½‖z_s − z_t‖² summed over outputs, batch mean (multiclass and binary).</summary>
     public const string LogitMatching = "logit-mse";
 
