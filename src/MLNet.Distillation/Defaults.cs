@@ -52,8 +52,8 @@ internal static class Defaults
     public const string Device = "cpu";
 
     /// <summary>
-    /// Rows per teacher call in TeacherScore. 64: over five runs of the Fashion-MNIST benchmark's sweep (a CNN teacher, 32
-    /// to 512 rows per call) the median rate was 48.2k rows/s at 32, 47.7k at 64, 46.8k at 128, 42.0k at 256 and 39.2k at
+    /// Rows per teacher call in TeacherScore. 64: over six runs of the Fashion-MNIST benchmark's sweep (a CNN teacher, 32
+    /// to 512 rows per call) the median rate was 48.1k rows/s at 32, 43.9k at 64, 46.9k at 128, 42.5k at 256 and 39.3k at
     /// 512; single figures swing by ±20 % on the 2-core machine, so 64 sits in the faster range rather than at a sharp
     /// optimum (larger calls stop fitting the caches; smaller ones pay the per-call cost more often).
     /// </summary>

@@ -2,7 +2,8 @@ namespace MLNet.Distillation.Benchmarks;
 
 /// <summary>
 /// MLP and small-CNN students with all labels: from labels alone, distilled with two Hinton recipes, and with decoupled KD
-/// (mdistiller's CIFAR-100 settings, α = 1, β = 8, T = 4, with the warm-up shortened from 20 of 240 epochs to 5).
+/// (mdistiller's CIFAR-100 settings, α = 1, β = 8, T = 4, with the warm-up shortened from 20 of 240 epochs to 5), and with
+/// relational KD on the logits (RKD distance and angle at the paper's weights).
 /// </summary>
 internal sealed class StudentRecipes(FashionMnistContext context) : IExperiment
 {
@@ -17,6 +18,7 @@ internal sealed class StudentRecipes(FashionMnistContext context) : IExperiment
         {
             ("from labels", null, 1f, null), ("KD T=4 α=0.1", 4f, 0.1f, null), ("KD T=2 α=0.5", 2f, 0.5f, null),
             ("CE + DKD T=4 α=1 β=8, warm-up 5", 4f, 0.1f, dkd),
+            ("CE + RKD on logits (distance 25, angle 50)", 4f, 0.1f, [new(LossNames.CrossEntropy, 1), new(LossNames.RelationDistance, 25), new(LossNames.RelationAngle, 50)]),
         };
         var students = new (string Name, Func<StudentArchitecture> Architecture, int Epochs)[]
         {
