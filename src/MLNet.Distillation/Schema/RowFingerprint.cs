@@ -81,8 +81,12 @@ internal sealed class RowFingerprint
             return h =>
             {
                 getter(ref value);
+                // A dense buffer is hashed where it lies; a sparse one is expanded first, so the same values give the same
+                // bytes either way.
+                if (value.IsDense)
+                    return Bytes(h, MemoryMarshal.AsBytes(value.GetValues()));
                 if (dense.Length != value.Length) dense = new T[value.Length];
-                value.CopyTo(dense); // sparse or dense, the same values give the same bytes
+                value.CopyTo(dense);
                 return Bytes(h, MemoryMarshal.AsBytes(dense.AsSpan()));
             };
         }
