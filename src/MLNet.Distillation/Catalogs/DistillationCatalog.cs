@@ -88,7 +88,7 @@ public sealed class DistillationCatalog
     /// <param name="search">The grid, budget, validation fraction and seed; null for the defaults.</param>
     public DistillationSearchResult SearchTemperatureAndAlpha(IDataView data, DistillationMulticlassTrainer.Options options, DistillationSearchOptions? search = null)
         => TemperatureAlphaSearch.Run(_mlContext, data, options, search, o => _mlContext.MulticlassClassification.Trainers.Distillation(o),
-            "micro accuracy", scored => _mlContext.MulticlassClassification.Evaluate(scored, options.LabelColumnName).MicroAccuracy);
+            HeldOutMetric.MicroAccuracy(_mlContext, options.LabelColumnName));
 
     /// <summary>
     /// Trains a binary student for every pair of temperature and alpha in <paramref name="search"/> and one from labels
@@ -99,7 +99,7 @@ public sealed class DistillationCatalog
     /// <param name="search">The grid, budget, validation fraction and seed; null for the defaults.</param>
     public DistillationSearchResult SearchTemperatureAndAlpha(IDataView data, DistillationBinaryTrainer.Options options, DistillationSearchOptions? search = null)
         => TemperatureAlphaSearch.Run(_mlContext, data, options, search, o => _mlContext.BinaryClassification.Trainers.Distillation(o),
-            "AUC", scored => _mlContext.BinaryClassification.Evaluate(scored, options.LabelColumnName).AreaUnderRocCurve);
+            HeldOutMetric.Auc(_mlContext, options.LabelColumnName));
 
     /// <summary>
     /// Trains a regression student for every pair of temperature and alpha in <paramref name="search"/> and one from labels
@@ -111,7 +111,7 @@ public sealed class DistillationCatalog
     /// <param name="search">The grid, budget, validation fraction and seed; null for the defaults.</param>
     public DistillationSearchResult SearchTemperatureAndAlpha(IDataView data, DistillationRegressionTrainer.Options options, DistillationSearchOptions? search = null)
         => TemperatureAlphaSearch.Run(_mlContext, data, options, search, o => _mlContext.Regression.Trainers.Distillation(o),
-            "R²", scored => _mlContext.Regression.Evaluate(scored, options.LabelColumnName).RSquared, usesTemperature: false);
+            HeldOutMetric.RSquared(_mlContext, options.LabelColumnName), usesTemperature: false);
 
     /// <summary>
     /// Self-distillation (born-again networks): trains a multiclass student from labels alone, then
@@ -126,7 +126,7 @@ public sealed class DistillationCatalog
     /// <param name="seed">Seed of the split. Default 0.</param>
     public SelfDistillationResult SelfDistill(IDataView data, DistillationMulticlassTrainer.Options options, int generations = 2, double validationFraction = 0.2, int seed = 0)
         => SelfDistillation.Run(_mlContext, data, options, generations, validationFraction, seed, o => _mlContext.MulticlassClassification.Trainers.Distillation(o),
-            "micro accuracy", scored => _mlContext.MulticlassClassification.Evaluate(scored, options.LabelColumnName).MicroAccuracy);
+            HeldOutMetric.MicroAccuracy(_mlContext, options.LabelColumnName));
 
     /// <summary>Self-distillation of a binary student, scored by AUC (see the multiclass overload).</summary>
     /// <param name="data">Training data with the label and features.</param>
@@ -136,7 +136,7 @@ public sealed class DistillationCatalog
     /// <param name="seed">Seed of the split. Default 0.</param>
     public SelfDistillationResult SelfDistill(IDataView data, DistillationBinaryTrainer.Options options, int generations = 2, double validationFraction = 0.2, int seed = 0)
         => SelfDistillation.Run(_mlContext, data, options, generations, validationFraction, seed, o => _mlContext.BinaryClassification.Trainers.Distillation(o),
-            "AUC", scored => _mlContext.BinaryClassification.Evaluate(scored, options.LabelColumnName).AreaUnderRocCurve);
+            HeldOutMetric.Auc(_mlContext, options.LabelColumnName));
 
     /// <summary>Self-distillation of a regression student, scored by R² (see the multiclass overload).</summary>
     /// <param name="data">Training data with the label and features.</param>
@@ -146,7 +146,7 @@ public sealed class DistillationCatalog
     /// <param name="seed">Seed of the split. Default 0.</param>
     public SelfDistillationResult SelfDistill(IDataView data, DistillationRegressionTrainer.Options options, int generations = 2, double validationFraction = 0.2, int seed = 0)
         => SelfDistillation.Run(_mlContext, data, options, generations, validationFraction, seed, o => _mlContext.Regression.Trainers.Distillation(o),
-            "R²", scored => _mlContext.Regression.Evaluate(scored, options.LabelColumnName).RSquared);
+            HeldOutMetric.RSquared(_mlContext, options.LabelColumnName));
 
     /// <summary>
     /// MUNGE pseudo-data (Bucilua et al. 2006) for a transfer set: returns the real rows (their label kept) followed by

@@ -80,8 +80,8 @@ internal sealed class BinaryShards : IDataView
             if (i >= first.Count || i >= other.Count || first[i].Name != other[i].Name || !first[i].Type.Equals(other[i].Type))
                 throw new InvalidDataException($"The shard '{otherPath}' has other columns than '{firstPath}': column {i + 1} is {Describe(other)} there " +
                     $"but {Describe(first)} in '{firstPath}'. Every shard must be written from the same pipeline.");
-            var expected = Annotations(first[i]);
-            var actual = Annotations(other[i]);
+            var expected = ColumnAnnotations.AllAsText(first[i]);
+            var actual = ColumnAnnotations.AllAsText(other[i]);
             foreach (var name in expected.Keys.Union(actual.Keys))
             {
                 if (expected.GetValueOrDefault(name) == actual.GetValueOrDefault(name))
@@ -89,7 +89,7 @@ internal sealed class BinaryShards : IDataView
                 string column = first[i].Name;
                 throw new InvalidDataException(name switch
                 {
-                    "KeyValues" => $"The key column '{column}' maps its keys to other values in '{otherPath}' than in '{firstPath}': the same key would mean " +
+                    ColumnView.KeyValuesAnnotation => $"The key column '{column}' maps its keys to other values in '{otherPath}' than in '{firstPath}': the same key would mean " +
                         "another class. Map the label with one MapValueToKey (fitted once, or with keyData) for every shard.",
                     TeacherScoredDataView.TeacherAnnotation => $"The teacher column '{column}' was scored by another teacher in '{otherPath}' than in '{firstPath}' " +
                         "(another model, or the same model read another way, such as its raw score instead of its probability). Score every shard with the same teacher.",
@@ -97,35 +97,6 @@ internal sealed class BinaryShards : IDataView
                 });
             }
         }
-    }
-
-    /// <summary>A column's annotations by name, each value as one comparable string.</summary>
-    private static Dictionary<string, string?> Annotations(DataViewSchema.Column column)
-    {
-        var result = new Dictionary<string, string?>();
-        foreach (var annotation in column.Annotations.Schema)
-        {
-            bool vector = annotation.Type is VectorDataViewType;
-            var raw = annotation.Type is VectorDataViewType v ? v.ItemType.RawType : annotation.Type.RawType;
-            var read = typeof(BinaryShards).GetMethod(vector ? nameof(VectorValue) : nameof(ScalarValue), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-                .MakeGenericMethod(raw);
-            result[annotation.Name] = (string?)read.Invoke(null, [column, annotation.Name]);
-        }
-        return result;
-    }
-
-    private static string VectorValue<T>(DataViewSchema.Column column, string name)
-    {
-        VBuffer<T> values = default;
-        column.Annotations.GetValue(name, ref values);
-        return string.Join("\u001f", values.DenseValues());
-    }
-
-    private static string? ScalarValue<T>(DataViewSchema.Column column, string name)
-    {
-        T value = default!;
-        column.Annotations.GetValue(name, ref value);
-        return value?.ToString();
     }
 
     /// <summary>Reads the shards one after another, forwarding getters to the current shard's cursor.</summary>

@@ -72,7 +72,7 @@ internal sealed class MungeLabel
 
     private static void CopyKeyValues(DataViewSchema.Column label, SchemaDefinition.Column target)
     {
-        if (label.Annotations.Schema.GetColumnOrNull("KeyValues") is not { Type: VectorDataViewType type })
+        if (label.Annotations.Schema.GetColumnOrNull(ColumnView.KeyValuesAnnotation) is not { Type: VectorDataViewType type })
             return;
         typeof(MungeLabel).GetMethod(nameof(CopyKeyValuesOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
             .MakeGenericMethod(type.ItemType.RawType).Invoke(null, [label, target, type]);
@@ -81,8 +81,8 @@ internal sealed class MungeLabel
     private static void CopyKeyValuesOf<T>(DataViewSchema.Column label, SchemaDefinition.Column target, VectorDataViewType type)
     {
         VBuffer<T> values = default;
-        label.Annotations.GetValue("KeyValues", ref values);
-        target.AddAnnotation("KeyValues", values, type);
+        label.Annotations.GetValue(ColumnView.KeyValuesAnnotation, ref values);
+        target.AddAnnotation(ColumnView.KeyValuesAnnotation, values, type);
     }
 
     private sealed class KeyRow

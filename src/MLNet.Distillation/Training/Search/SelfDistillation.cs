@@ -13,7 +13,7 @@ internal static class SelfDistillation
     public const string TeacherColumn = "SelfDistillationTeacher";
 
     public static SelfDistillationResult Run<TOptions>(MLContext ml, IDataView data, TOptions options, int generations, double validationFraction, int seed,
-        Func<TOptions, IEstimator<StudentTransformer>> trainer, string metric, Func<IDataView, double> score)
+        Func<TOptions, IEstimator<StudentTransformer>> trainer, HeldOutMetric metric)
         where TOptions : DistillationTrainerOptions
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -29,7 +29,7 @@ internal static class SelfDistillation
         var first = (TOptions)options.Copy();
         first.TeacherColumnName = null;
         var student = trainer(first).Fit(split.TrainSet);
-        var result = new List<SelfDistillationGeneration> { new(0, metric, score(student.Transform(split.TestSet)), student) };
+        var result = new List<SelfDistillationGeneration> { new(0, metric.Name, metric.Score(student.Transform(split.TestSet)), student) };
         for (int generation = 1; generation <= generations; generation++)
         {
             var next = (TOptions)options.Copy();
@@ -37,7 +37,7 @@ internal static class SelfDistillation
             using var teacher = Teacher.FromStudent(student);
             var scored = ml.Data.Cache(ml.Transforms.TeacherScore(teacher, TeacherColumn).Fit(split.TrainSet).Transform(split.TrainSet));
             student = trainer(next).Fit(scored);
-            result.Add(new SelfDistillationGeneration(generation, metric, score(student.Transform(split.TestSet)), student));
+            result.Add(new SelfDistillationGeneration(generation, metric.Name, metric.Score(student.Transform(split.TestSet)), student));
         }
         return new SelfDistillationResult(result);
     }

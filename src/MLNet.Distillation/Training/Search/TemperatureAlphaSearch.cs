@@ -11,7 +11,7 @@ namespace MLNet.Distillation;
 internal static class TemperatureAlphaSearch
 {
     public static DistillationSearchResult Run<TOptions>(MLContext ml, IDataView data, TOptions options, DistillationSearchOptions? search,
-        Func<TOptions, IEstimator<StudentTransformer>> trainer, string metric, Func<IDataView, double> score, bool usesTemperature = true)
+        Func<TOptions, IEstimator<StudentTransformer>> trainer, HeldOutMetric metric, bool usesTemperature = true)
         where TOptions : DistillationTrainerOptions
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -54,7 +54,7 @@ internal static class TemperatureAlphaSearch
         DistillationTrial Trial(float? temperature, float alpha, TOptions trialOptions)
         {
             var student = trainer(trialOptions).Fit(split.TrainSet);
-            return new DistillationTrial(temperature, alpha, metric, score(student.Transform(split.TestSet)), student);
+            return new DistillationTrial(temperature, alpha, metric.Name, metric.Score(student.Transform(split.TestSet)), student);
         }
     }
 }
