@@ -16,13 +16,19 @@ public static class LossNames
     /// </summary>
     public const string DecoupledKnowledgeDistillation = "dkd";
 
-    /// <summary><c>rkd-distance</c>: RKD distance (Park et al. 2019) on the logits: normalised pairwise distances matched with smooth L1 (multiclass). Usual weight 25.</summary>
+    /// <summary>
+    /// <c>hint</c>: FitNets' hint (Romero et al. 2015): mean squared error between a student layer (<see cref="LossTerm.StudentLayer"/>,
+    /// through a learned projector when the widths differ) and a teacher's intermediate output (<see cref="LossTerm.TeacherColumn"/>) (every task).
+    /// </summary>
+    public const string Hint = "hint";
+
+    /// <summary><c>rkd-distance</c>: RKD distance (Park et al. 2019) on the logits or a chosen layer: normalised pairwise distances matched with smooth L1 (every task). Usual weight 25.</summary>
     public const string RelationDistance = "rkd-distance";
 
-    /// <summary><c>rkd-angle</c>: RKD angle (Park et al. 2019) on the logits: triplet cosines matched with smooth L1 (multiclass). Usual weight 50.</summary>
+    /// <summary><c>rkd-angle</c>: RKD angle (Park et al. 2019) on the logits or a chosen layer: triplet cosines matched with smooth L1 (every task). Usual weight 50.</summary>
     public const string RelationAngle = "rkd-angle";
 
-    /// <summary><c>sp</c>: similarity-preserving KD (Tung and Mori 2019) on the logits: ‖G_t − G_s‖²_F / B² of row-normalised Gram matrices (multiclass). Usual weight about 3000.</summary>
+    /// <summary><c>sp</c>: similarity-preserving KD (Tung and Mori 2019) on the logits or a chosen layer: ‖G_t − G_s‖²_F / B² of row-normalised Gram matrices (every task). Usual weight about 3000.</summary>
     public const string SimilarityPreserving = "sp";
 
     /// <summary><c>logit-mse</c>: Ba &amp; Caruana's logit matching, ½‖z_s − z_t‖² summed over outputs, batch mean (multiclass and binary).</summary>

@@ -12,15 +12,20 @@ public static class LossRegistry
 {
     private sealed record Entry(Func<LossParameters, IDistillationLoss> Factory, DistillationTask[] Tasks);
 
+    private static readonly DistillationTask[] AllTasks =
+        [DistillationTask.MulticlassClassification, DistillationTask.BinaryClassification, DistillationTask.Regression];
+
     private static readonly ConcurrentDictionary<string, Entry> Entries = new(StringComparer.OrdinalIgnoreCase)
     {
         [LossNames.CrossEntropy] = new(_ => new CrossEntropyLoss(), [DistillationTask.MulticlassClassification]),
         [LossNames.KnowledgeDistillation] = new(p => new SoftTargetKLDivergenceLoss(p.Temperature), [DistillationTask.MulticlassClassification]),
         [LossNames.DecoupledKnowledgeDistillation] = new(p => new DecoupledKDLoss(p.Get("alpha", 1), p.Get("beta", 8), p.Temperature, p.Get("warmup", 20)),
             [DistillationTask.MulticlassClassification]),
-        [LossNames.RelationDistance] = new(_ => new RelationDistanceLoss(), [DistillationTask.MulticlassClassification]),
-        [LossNames.RelationAngle] = new(_ => new RelationAngleLoss(), [DistillationTask.MulticlassClassification]),
-        [LossNames.SimilarityPreserving] = new(_ => new SimilarityPreservingLoss(), [DistillationTask.MulticlassClassification]),
+        // Representation terms: on a hidden layer they mean the same for every task.
+        [LossNames.Hint] = new(_ => new HintLoss(), AllTasks),
+        [LossNames.RelationDistance] = new(_ => new RelationDistanceLoss(), AllTasks),
+        [LossNames.RelationAngle] = new(_ => new RelationAngleLoss(), AllTasks),
+        [LossNames.SimilarityPreserving] = new(_ => new SimilarityPreservingLoss(), AllTasks),
         [LossNames.LogitMatching] = new(_ => new LogitMatchingLoss(), [DistillationTask.MulticlassClassification, DistillationTask.BinaryClassification]),
         [LossNames.BinaryCrossEntropy] = new(_ => new BinaryCrossEntropyLoss(), [DistillationTask.BinaryClassification]),
         [LossNames.SoftBinaryCrossEntropy] = new(p => new SoftTargetBinaryCrossEntropyLoss(p.Temperature), [DistillationTask.BinaryClassification]),

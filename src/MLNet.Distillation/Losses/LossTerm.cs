@@ -37,9 +37,31 @@ public sealed class LossTerm
     /// <summary>The term's settings by name (case-insensitive).</summary>
     public IReadOnlyDictionary<string, double> Parameters { get; }
 
-    /// <summary>The entry as written in logs, e.g. <c>0.9·kd(temperature=4)</c>.</summary>
+    /// <summary>
+    /// The student layer the term reads instead of the student's outputs (e.g. <c>hidden1</c> of an MLP, <c>conv2</c> of a
+    /// CNN: see <see cref="MlpStudent"/> and <see cref="CnnStudent"/> for their layer names), flattened to one vector per
+    /// row; null (the default) reads the outputs. Only terms that compare representations accept it (<c>hint</c>,
+    /// <c>rkd-distance</c>, <c>rkd-angle</c>, <c>sp</c>: <see cref="Losses.IFeatureDistillationLoss"/>); a name the
+    /// student lacks is refused before training, with the names it has.
+    /// </summary>
+    public string? StudentLayer { get; init; }
+
+    /// <summary>
+    /// The data column the term reads as the teacher's side instead of the trainer's teacher column: typically an
+    /// intermediate output appended by <c>TeacherScore</c> (<see cref="TeacherScoringEstimator.Options.IntermediateOutputs"/>).
+    /// A known-size Single vector; null (the default) reads the trainer's teacher column. Only terms that compare
+    /// representations accept it.
+    /// </summary>
+    public string? TeacherColumn { get; init; }
+
+    /// <summary>The entry as written in logs, e.g. <c>0.9·kd(temperature=4)</c> or <c>1·hint[hidden1→TeacherHidden]</c>.</summary>
     public override string ToString()
         => string.Create(CultureInfo.InvariantCulture, $"{Weight:0.###}·{Name}") +
            (Parameters.Count == 0 ? "" : "(" + string.Join(", ", Parameters.OrderBy(p => p.Key, StringComparer.Ordinal)
-               .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}={p.Value:R}"))) + ")");
+               .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}={p.Value:R}"))) + ")") +
+           DescribeTarget(StudentLayer, TeacherColumn);
+
+    /// <summary>What a term reads, when not the outputs and the teacher column: <c>[hidden1→TeacherHidden]</c>; else empty.</summary>
+    internal static string DescribeTarget(string? studentLayer, string? teacherColumn)
+        => studentLayer is null && teacherColumn is null ? "" : $"[{studentLayer ?? "outputs"}→{teacherColumn ?? "teacher"}]";
 }

@@ -8,7 +8,9 @@ namespace MLNet.Distillation;
 /// A convolutional network that reads a flat feature vector as [C, H, W] images: per entry of <see cref="ConvChannels"/>
 /// a same-padded k×k convolution, ReLU and 2×2 max pooling; then the dense head (Linear → ReLU → Dropout per entry of
 /// <see cref="DenseLayers"/>) and a Linear layer to the classes. Usable as a student, and, trained from labels alone,
-/// as a teacher (<c>Teacher.FromStudent</c>).
+/// as a teacher (<c>Teacher.FromStudent</c>). Layers named for feature and relation loss terms
+/// (<see cref="LossTerm.StudentLayer"/>): <c>conv1</c>, <c>conv2</c>, ... (each block's output after pooling, [C, H, W]
+/// flattened) and <c>dense1</c>, ... (each dense hidden layer after its ReLU).
 /// </summary>
 public sealed class CnnStudent : StudentArchitecture
 {
@@ -85,13 +87,23 @@ public sealed class CnnStudent : StudentArchitecture
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor input)
+        public override IReadOnlyList<string> LayerNames
+            => [.. Enumerable.Range(1, convs.Count).Select(i => $"conv{i}"), .. Enumerable.Range(1, dense.Count - 1).Select(i => $"dense{i}")];
+
+        public override Tensor forward(Tensor input) => Forward(input, null);
+
+        public override Tensor Forward(Tensor input, Dictionary<string, Tensor?>? taps)
         {
             using var scope = NewDisposeScope();
             var x = input.reshape(-1, _inputShape[0], _inputShape[1], _inputShape[2]);
-            foreach (var conv in convs)
-                x = nn.functional.max_pool2d(nn.functional.relu(conv.forward(x)), 2);
-            return ForwardDense(dense, x.flatten(1), _dropout).MoveToOuterDisposeScope();
+            for (int i = 0; i < convs.Count; i++)
+            {
+                x = nn.functional.max_pool2d(nn.functional.relu(convs[i].forward(x)), 2);
+                Tap(taps, $"conv{i + 1}", x);
+            }
+            var output = ForwardDense(dense, x.flatten(1), _dropout, taps, "dense").MoveToOuterDisposeScope();
+            KeepTaps(taps);
+            return output;
         }
 
         public override IReadOnlyList<StudentLayer> ExportLayers()

@@ -4,7 +4,11 @@ using static TorchSharp.torch;
 
 namespace MLNet.Distillation;
 
-/// <summary>A multi-layer perceptron student: Linear → ReLU (→ Dropout) per hidden layer, then a Linear head.</summary>
+/// <summary>
+/// A multi-layer perceptron student: Linear → ReLU (→ Dropout) per hidden layer, then a Linear head. Its hidden layers'
+/// outputs (after the ReLU) are named <c>hidden1</c>, <c>hidden2</c>, ... for feature and relation loss terms
+/// (<see cref="LossTerm.StudentLayer"/>).
+/// </summary>
 public sealed class MlpStudent : StudentArchitecture
 {
     /// <summary>An MLP with one hidden layer of 64 units that standardises its inputs.</summary>
@@ -44,10 +48,16 @@ public sealed class MlpStudent : StudentArchitecture
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor input)
+        public override IReadOnlyList<string> LayerNames => Enumerable.Range(1, layers.Count - 1).Select(i => $"hidden{i}").ToArray();
+
+        public override Tensor forward(Tensor input) => Forward(input, null);
+
+        public override Tensor Forward(Tensor input, Dictionary<string, Tensor?>? taps)
         {
             using var scope = NewDisposeScope();
-            return ForwardDense(layers, input, _dropout).MoveToOuterDisposeScope();
+            var output = ForwardDense(layers, input, _dropout, taps, "hidden").MoveToOuterDisposeScope();
+            KeepTaps(taps);
+            return output;
         }
 
         public override IReadOnlyList<StudentLayer> ExportLayers()

@@ -11,16 +11,54 @@ internal abstract class StudentNetwork : nn.Module<Tensor, Tensor>
     /// <summary>The inference-time layers with their current weights, copied off the device.</summary>
     public abstract IReadOnlyList<StudentLayer> ExportLayers();
 
-    /// <summary>Runs a stack of Linear layers: ReLU (and dropout while training) after each but the last.</summary>
-    protected Tensor ForwardDense(ModuleList<Linear> layers, Tensor x, float dropout)
+    /// <summary>
+    /// The layers whose outputs a loss term can read (<see cref="LossTerm.StudentLayer"/>), input side first; empty when
+    /// the network offers none.
+    /// </summary>
+    public virtual IReadOnlyList<string> LayerNames => [];
+
+    /// <summary>
+    /// The outputs, like <c>forward</c>, and the output of every layer named among <paramref name="taps"/>' keys stored
+    /// under its name (in the caller's dispose scope). Networks without named layers accept no taps.
+    /// </summary>
+    /// <param name="input">Features, [B, F].</param>
+    /// <param name="taps">Layer names to capture (values are overwritten), or null.</param>
+    public virtual Tensor Forward(Tensor input, Dictionary<string, Tensor?>? taps)
+    {
+        if (taps is { Count: > 0 })
+            throw new InvalidOperationException($"This student names no layers, so it cannot give '{string.Join("', '", taps.Keys)}'.");
+        return forward(input);
+    }
+
+    /// <summary>Moves the captured layer outputs out of the network's own dispose scope into the caller's.</summary>
+    protected static void KeepTaps(Dictionary<string, Tensor?>? taps)
+    {
+        if (taps is null) return;
+        foreach (var name in taps.Keys.ToArray())
+            taps[name] = taps[name]?.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Runs a stack of Linear layers: ReLU (and dropout while training) after each but the last. The output of hidden
+    /// layer i (after its ReLU, before dropout) is captured as <c>{prefix}{i + 1}</c> when <paramref name="taps"/> asks for it.
+    /// </summary>
+    protected Tensor ForwardDense(ModuleList<Linear> layers, Tensor x, float dropout, Dictionary<string, Tensor?>? taps = null, string prefix = "")
     {
         for (int i = 0; i < layers.Count - 1; i++)
         {
             x = nn.functional.relu(layers[i].forward(x));
+            Tap(taps, $"{prefix}{i + 1}", x);
             if (dropout > 0)
                 x = nn.functional.dropout(x, dropout, training);
         }
         return layers[layers.Count - 1].forward(x);
+    }
+
+    /// <summary>Stores <paramref name="value"/> under <paramref name="name"/> when <paramref name="taps"/> asks for that layer.</summary>
+    protected static void Tap(Dictionary<string, Tensor?>? taps, string name, Tensor value)
+    {
+        if (taps is not null && taps.ContainsKey(name))
+            taps[name] = value;
     }
 
     /// <summary>Appends the inference form of a stack of Linear layers (Dense, ReLU between them) to <paramref name="target"/>.</summary>

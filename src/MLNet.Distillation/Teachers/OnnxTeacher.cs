@@ -21,12 +21,25 @@ internal sealed class OnnxTeacher : Teacher
     private readonly int _fixedBatch; // > 0 when the model's batch dimension is a constant
     private readonly int _classCount;
     private readonly string _modelDigest;
+    private readonly byte[] _model;
+    private readonly string[] _intermediates;
+    private readonly int[] _intermediateWidths;
 
-    internal OnnxTeacher(byte[] model, string source, OnnxTeacherOptions options)
+    internal OnnxTeacher(byte[] model, string source, OnnxTeacherOptions options) : this(model, source, options, []) { }
+
+    /// <param name="model">The model as given (intermediate outputs are exposed on a copy).</param>
+    /// <param name="source">The model's description, for messages.</param>
+    /// <param name="options">Input/output mapping.</param>
+    /// <param name="intermediates">Tensors to emit after the logits (node outputs; added to the graph's outputs when they are not).</param>
+    private OnnxTeacher(byte[] model, string source, OnnxTeacherOptions options, string[] intermediates)
     {
+        _model = model;
+        _intermediates = intermediates;
         _modelDigest = Digest(model);
         _options = options;
         _source = source;
+        if (intermediates.Length > 0)
+            model = OnnxGraphOutputs.Expose(model, intermediates, source);
         var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (options.IntraOpNumThreads is int threads)
             sessionOptions.IntraOpNumThreads = threads;
@@ -76,6 +89,7 @@ internal sealed class OnnxTeacher : Teacher
                     $"set {nameof(OnnxTeacherOptions)}.{nameof(OnnxTeacherOptions.ClassCount)}.");
             if (options.ClassNames is { } names && names.Length != _classCount)
                 throw new ArgumentException($"{nameof(OnnxTeacherOptions)}.{nameof(OnnxTeacherOptions.ClassNames)} has {names.Length} names but output '{_outputName}' has {_classCount} classes.");
+            _intermediateWidths = IntermediateWidths();
         }
         catch
         {
@@ -85,7 +99,49 @@ internal sealed class OnnxTeacher : Teacher
     }
 
     /// <inheritdoc />
-    public override string Description => $"ONNX model '{_source}' ({_inputName} -> {_outputName})";
+    public override string Description => $"ONNX model '{_source}' ({_inputName} -> {_outputName}{string.Concat(_intermediates.Select(i => ", " + i))})";
+
+    internal override Teacher WithIntermediateOutputs(IReadOnlyList<string> names) => new OnnxTeacher(_model, _source, _options, [.. _intermediates, .. names]);
+
+    /// <summary>
+    /// Values per row of each intermediate output: from the declared shape when every dimension after the batch is known,
+    /// else from one run on a row of zeros (node outputs added to the graph carry no declared shape).
+    /// </summary>
+    private int[] IntermediateWidths()
+    {
+        if (_intermediates.Length == 0)
+            return [];
+        var widths = new int[_intermediates.Length];
+        List<string>? probe = null;
+        for (int i = 0; i < _intermediates.Length; i++)
+        {
+            var metadata = _session.OutputMetadata[_intermediates[i]];
+            if (metadata.ElementType != typeof(float))
+                throw new ArgumentException($"ONNX teacher '{_source}': intermediate output '{_intermediates[i]}' has element type {metadata.ElementType.Name}; only float tensors can be emitted.");
+            int[] dims = metadata.Dimensions;
+            if (dims.Length >= 2 && dims.Skip(1).All(d => d > 0))
+                widths[i] = dims.Skip(1).Aggregate(1, (a, b) => checked(a * b));
+            else
+                (probe ??= []).Add(_intermediates[i]);
+        }
+        if (probe is not null)
+        {
+            int rows = Math.Max(1, _fixedBatch);
+            var zeros = new float[rows * _rowSize];
+            using var value = OrtValue.CreateTensorValueFromMemory(zeros, [rows, .. _rowShape.Select(d => (long)d)]);
+            using var runOptions = new RunOptions();
+            using var outputs = _session.Run(runOptions, [_inputName], [value], probe);
+            for (int p = 0; p < probe.Count; p++)
+            {
+                var shape = outputs[p].GetTensorTypeAndShape().Shape;
+                if (shape.Length == 0 || shape[0] != rows)
+                    throw new ArgumentException($"ONNX teacher '{_source}': intermediate output '{probe[p]}' has shape [{string.Join(", ", shape)}] for {rows} input rows; " +
+                        "only tensors whose first dimension is the batch can be emitted per row.");
+                widths[Array.IndexOf(_intermediates, probe[p])] = checked((int)shape.Skip(1).Aggregate(1L, (a, b) => a * b));
+            }
+        }
+        return widths;
+    }
 
     /// <summary>Number of classes (values per row of the scored output).</summary>
     public int ClassCount => _classCount;
@@ -97,7 +153,7 @@ internal sealed class OnnxTeacher : Teacher
     public string OnnxOutputName => _outputName;
 
     internal override string Fingerprint() => Digest("onnx", _modelDigest, _options.InputColumnName, _inputName, _outputName,
-        string.Join(",", _rowShape), _options.OutputKind, _classCount);
+        string.Join(",", _rowShape), _options.OutputKind, _classCount, string.Join("\n", _intermediates));
 
     internal override void CheckInputShape(SchemaShape inputShape)
     {
@@ -143,6 +199,8 @@ internal sealed class OnnxTeacher : Teacher
     {
         public override int ClassCount => teacher._classCount;
 
+        public override IReadOnlyList<int> IntermediateWidths => teacher._intermediateWidths;
+
         public override ReadOnlyMemory<char>[]? ClassNames => teacher._options.ClassNames?.Select(n => n.AsMemory()).ToArray();
 
         public override IReadOnlyList<DataViewSchema.Column>? InputColumns => [column];
@@ -161,6 +219,7 @@ internal sealed class OnnxTeacher : Teacher
         private readonly ValueGetter<VBuffer<float>> _getter;
         private readonly ValueGetter<DataViewRowId> _idGetter;
         private readonly RunOptions _runOptions = new();
+        private readonly string[] _outputNames;
         private VBuffer<float> _row;
         private float[] _inputBuffer = [];
 
@@ -175,11 +234,12 @@ internal sealed class OnnxTeacher : Teacher
             _cursor = cursor;
             _getter = cursor.GetGetter<VBuffer<float>>(cursor.Schema[columnIndex]);
             _idGetter = cursor.GetIdGetter();
+            _outputNames = [teacher._outputName, .. teacher._intermediates];
         }
 
         public override int Read(int rows, Span<float> logits, Span<DataViewRowId> ids, Span<ulong> fingerprints)
         {
-            int rowSize = _teacher._rowSize, classes = _teacher._classCount;
+            int rowSize = _teacher._rowSize, classes = _teacher._classCount, rowWidth = classes + _teacher._intermediateWidths.Sum();
             int capacity = _teacher._fixedBatch > 0 ? RoundUp(rows, _teacher._fixedBatch) : rows;
             if ((long)capacity * rowSize > Array.MaxLength)
                 throw new ArgumentOutOfRangeException(nameof(rows), $"A block of {capacity:N0} rows of {rowSize:N0} inputs for {_teacher.Description} " +
@@ -211,19 +271,31 @@ internal sealed class OnnxTeacher : Teacher
                 long[] shape = [chunk, .. _teacher._rowShape.Select(d => (long)d)];
                 using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
                     _inputBuffer.AsMemory(start * rowSize, chunk * rowSize), shape);
-                using var outputs = _teacher._session.Run(_runOptions, [_teacher._inputName], [value], [_teacher._outputName]);
-                var result = outputs[0].GetTensorDataAsSpan<float>();
-                if (result.Length != chunk * classes)
-                    throw new InvalidOperationException($"{_teacher.Description} returned {result.Length} values for {chunk} rows; expected {classes} per row.");
+                using var outputs = _teacher._session.Run(_runOptions, [_teacher._inputName], [value], _outputNames);
                 int keep = Math.Min(chunk, read - start);
-                result[..(keep * classes)].CopyTo(logits.Slice(start * classes, keep * classes));
+                // Row-major rows of the binding's width: the logits, then each intermediate output.
+                for (int o = 0, offset = 0; o < _outputNames.Length; offset += Width(o), o++)
+                {
+                    int width = Width(o);
+                    var result = outputs[o].GetTensorDataAsSpan<float>();
+                    if (result.Length != chunk * width)
+                        throw new InvalidOperationException($"{_teacher.Description} returned {result.Length} values of '{_outputNames[o]}' for {chunk} rows; expected {width} per row.");
+                    if (width == rowWidth) // the logits alone: one copy
+                        result[..(keep * width)].CopyTo(logits.Slice(start * width, keep * width));
+                    else
+                        for (int r = 0; r < keep; r++)
+                            result.Slice(r * width, width).CopyTo(logits.Slice((start + r) * rowWidth + offset, width));
+                }
             }
             if (_teacher._options.OutputKind == TeacherOutputKind.Probabilities)
-                ProbabilitiesToLogits(logits[..(read * classes)], classes);
+                for (int r = 0; r < read; r++)
+                    ProbabilitiesToLogits(logits.Slice(r * rowWidth, classes), classes);
             return read;
         }
 
         public override bool Skip(long rows) => SkipRows(_cursor, rows);
+
+        private int Width(int output) => output == 0 ? _teacher._classCount : _teacher._intermediateWidths[output - 1];
 
         public override void Dispose()
         {

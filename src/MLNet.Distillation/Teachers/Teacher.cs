@@ -22,6 +22,15 @@ public abstract class Teacher : IDisposable
     /// <summary>Checks the teacher against <paramref name="inputSchema"/> and prepares scoring; throws naming the culprit when they do not fit.</summary>
     internal abstract TeacherBinding Bind(DataViewSchema inputSchema);
 
+    /// <summary>
+    /// This teacher emitting, besides its logits, the named intermediate tensors (in that order): an ONNX teacher's node
+    /// outputs, an ML.NET teacher's output columns. Teachers that have none to offer refuse, naming themselves.
+    /// </summary>
+    /// <param name="names">The teacher's own names of the tensors (node outputs, columns).</param>
+    internal virtual Teacher WithIntermediateOutputs(IReadOnlyList<string> names)
+        => throw new NotSupportedException($"Teacher {Description} cannot emit intermediate outputs (asked for: {string.Join(", ", names)}); " +
+            "ONNX teachers (any node output) and ML.NET teachers (any output column) can. Score the ensemble's members separately for their intermediate outputs.");
+
     /// <summary>Checks the column-level requirements that can be checked on a <see cref="SchemaShape"/> (before any data is seen).</summary>
     internal virtual void CheckInputShape(SchemaShape inputShape) { }
 

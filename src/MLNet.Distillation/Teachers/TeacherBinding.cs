@@ -12,6 +12,15 @@ internal abstract class TeacherBinding
     /// <summary>Number of logits per row.</summary>
     public abstract int ClassCount { get; }
 
+    /// <summary>
+    /// Values per row of each intermediate output the teacher emits besides its logits (TeacherScore's
+    /// <c>IntermediateOutputs</c>), in the order they were asked for; empty when none.
+    /// </summary>
+    public virtual IReadOnlyList<int> IntermediateWidths => [];
+
+    /// <summary>Values per row a reader writes: the logits, then each intermediate output.</summary>
+    public int RowWidth => ClassCount + IntermediateWidths.Sum();
+
     /// <summary>Class names in logit order when the teacher knows them (for the SlotNames annotation), else null.</summary>
     public virtual ReadOnlyMemory<char>[]? ClassNames => null;
 
@@ -44,7 +53,7 @@ internal abstract class TeacherBlockReader : IDisposable
 {
     /// <summary>
     /// Scores up to <paramref name="rows"/> rows following the current position into <paramref name="logits"/>
-    /// (row-major, ClassCount per row), their row ids into <paramref name="ids"/> and the fingerprints of the values the
+    /// (row-major, <see cref="TeacherBinding.RowWidth"/> per row: the logits, then the intermediate outputs), their row ids into <paramref name="ids"/> and the fingerprints of the values the
     /// teacher read into <paramref name="fingerprints"/>; returns how many rows were read.
     /// </summary>
     public abstract int Read(int rows, Span<float> logits, Span<DataViewRowId> ids, Span<ulong> fingerprints);

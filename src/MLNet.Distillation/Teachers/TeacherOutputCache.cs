@@ -32,12 +32,12 @@ internal static class TeacherOutputCache
             throw new DirectoryNotFoundException($"The teacher cache folder '{directory}' does not exist.");
         var fingerprints = Fingerprints(input, fingerprintColumns);
         string key = Teacher.Digest("teacher-outputs-v2", teacher.Fingerprint(), SHA256.HashData(MemoryMarshal.AsBytes(fingerprints.AsSpan())),
-            string.Join(",", fingerprintColumns.Select(c => $"{c.Name}:{c.Type}")), binding.ClassCount);
+            string.Join(",", fingerprintColumns.Select(c => $"{c.Name}:{c.Type}")), binding.RowWidth);
         string path = Path.Combine(directory, $"teacher-outputs-{key[..32]}.bin");
         float[]? outputs = null;
         if (File.Exists(path))
         {
-            string? problem = TryRead(path, fingerprints, binding.ClassCount, out outputs);
+            string? problem = TryRead(path, fingerprints, binding.RowWidth, out outputs);
             if (problem is not null)
             {
                 if (failOnDamage)
@@ -49,7 +49,7 @@ internal static class TeacherOutputCache
         if (outputs is null)
         {
             outputs = Score(binding, input, fingerprintColumns, fingerprints, blockSize);
-            Write(path, fingerprints, outputs, binding.ClassCount);
+            Write(path, fingerprints, outputs, binding.RowWidth);
         }
         return new CachedBinding(binding, fingerprints, outputs, path);
     }
@@ -66,7 +66,7 @@ internal static class TeacherOutputCache
 
     private static float[] Score(TeacherBinding binding, IDataView input, IReadOnlyList<DataViewSchema.Column> columns, ulong[] expected, int blockSize)
     {
-        int k = binding.ClassCount;
+        int k = binding.RowWidth;
         var outputs = new float[(long)expected.Length * k];
         var block = new float[blockSize * k];
         var ids = new DataViewRowId[blockSize];
@@ -137,13 +137,14 @@ internal static class TeacherOutputCache
     private sealed class CachedBinding(TeacherBinding inner, ulong[] fingerprints, float[] outputs, string path) : TeacherBinding
     {
         public override int ClassCount => inner.ClassCount;
+        public override IReadOnlyList<int> IntermediateWidths => inner.IntermediateWidths;
         public override ReadOnlyMemory<char>[]? ClassNames => inner.ClassNames;
         public override IReadOnlyList<DataViewSchema.Column>? InputColumns => inner.InputColumns;
 
         public override TeacherBlockReader CreateReader(IDataView input, IReadOnlyList<DataViewSchema.Column> fingerprintColumns)
         {
             var (cursor, fingerprint) = OpenCursor(input, [], fingerprintColumns);
-            return new Reader(cursor, fingerprint, fingerprints, outputs, ClassCount, path);
+            return new Reader(cursor, fingerprint, fingerprints, outputs, RowWidth, path);
         }
     }
 

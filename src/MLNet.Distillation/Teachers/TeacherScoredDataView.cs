@@ -16,20 +16,33 @@ internal sealed class TeacherScoredDataView : IDataView
     private readonly TeacherBinding _binding;
     private readonly int _batchSize;
     private readonly int _outputIndex;
+    private readonly int[] _offsets; // where each teacher column's values start in a row of the binding's width
+    private readonly int[] _widths;
     private readonly IReadOnlyList<DataViewSchema.Column> _fingerprintColumns;
 
-    public TeacherScoredDataView(IDataView input, TeacherBinding binding, string outputColumnName, int batchSize, IReadOnlyList<DataViewSchema.Column> fingerprintColumns,
-        string teacherFingerprint)
+    /// <param name="input">The data to score.</param>
+    /// <param name="binding">The teacher bound to the input's schema.</param>
+    /// <param name="outputColumnName">The logits column.</param>
+    /// <param name="intermediateColumnNames">The columns of the binding's intermediate outputs, in its order.</param>
+    /// <param name="batchSize">Rows per teacher call.</param>
+    /// <param name="fingerprintColumns">The columns whose values identify a row.</param>
+    /// <param name="teacherFingerprint">The teacher's digest, for the columns' annotation.</param>
+    public TeacherScoredDataView(IDataView input, TeacherBinding binding, string outputColumnName, IReadOnlyList<string> intermediateColumnNames, int batchSize,
+        IReadOnlyList<DataViewSchema.Column> fingerprintColumns, string teacherFingerprint)
     {
         _fingerprintColumns = fingerprintColumns;
-        if ((long)batchSize * binding.ClassCount > Array.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(batchSize), $"TeacherScore's BatchSize {batchSize:N0} × {binding.ClassCount:N0} outputs per row " +
+        if ((long)batchSize * binding.RowWidth > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), $"TeacherScore's BatchSize {batchSize:N0} × {binding.RowWidth:N0} outputs per row " +
                 "does not fit in one array; use a smaller BatchSize (64, the default, suits most teachers).");
         _input = input;
         _binding = binding;
         _batchSize = batchSize;
-        Schema = BuildSchema(input.Schema, binding, outputColumnName, teacherFingerprint);
+        Schema = BuildSchema(input.Schema, binding, outputColumnName, intermediateColumnNames, teacherFingerprint);
         _outputIndex = input.Schema.Count;
+        _widths = [binding.ClassCount, .. binding.IntermediateWidths];
+        _offsets = new int[_widths.Length];
+        for (int i = 1; i < _widths.Length; i++)
+            _offsets[i] = _offsets[i - 1] + _widths[i - 1];
     }
 
     public DataViewSchema Schema { get; }
@@ -45,10 +58,14 @@ internal sealed class TeacherScoredDataView : IDataView
     /// <summary>
     /// The input's columns plus the teacher column, annotated with the teacher's class names (when it has them) and its
     /// fingerprint: the annotation travels with the column into saved files (ML.NET binary files keep annotations), so
-    /// shards scored by different teachers, or by one teacher read another way, can be told apart.
+    /// shards scored by different teachers, or by one teacher read another way, can be told apart. The intermediate
+    /// output columns follow, each with the fingerprint too.
     /// </summary>
-    public static DataViewSchema BuildSchema(DataViewSchema input, TeacherBinding binding, string outputColumnName, string teacherFingerprint)
+    public static DataViewSchema BuildSchema(DataViewSchema input, TeacherBinding binding, string outputColumnName, IReadOnlyList<string> intermediateColumnNames,
+        string teacherFingerprint)
     {
+        if (intermediateColumnNames.Count != binding.IntermediateWidths.Count)
+            throw new InvalidOperationException($"The teacher emits {binding.IntermediateWidths.Count} intermediate outputs but {intermediateColumnNames.Count} columns were named for them.");
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(input);
         var annotations = new DataViewSchema.Annotations.Builder();
@@ -61,14 +78,20 @@ internal sealed class TeacherScoredDataView : IDataView
         var fingerprint = teacherFingerprint.AsMemory();
         annotations.Add(TeacherAnnotation, TextDataViewType.Instance, (ref ReadOnlyMemory<char> value) => value = fingerprint);
         builder.AddColumn(outputColumnName, new VectorDataViewType(NumberDataViewType.Single, binding.ClassCount), annotations.ToAnnotations());
+        for (int i = 0; i < intermediateColumnNames.Count; i++)
+        {
+            var intermediate = new DataViewSchema.Annotations.Builder();
+            intermediate.Add(TeacherAnnotation, TextDataViewType.Instance, (ref ReadOnlyMemory<char> value) => value = fingerprint);
+            builder.AddColumn(intermediateColumnNames[i], new VectorDataViewType(NumberDataViewType.Single, binding.IntermediateWidths[i]), intermediate.ToAnnotations());
+        }
         return builder.ToSchema();
     }
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         var needed = columnsNeeded.ToList();
-        bool teacherActive = needed.Any(c => c.Index == _outputIndex);
-        var inputColumns = needed.Where(c => c.Index != _outputIndex).Select(c => _input.Schema[c.Index]);
+        bool teacherActive = needed.Any(c => c.Index >= _outputIndex);
+        var inputColumns = needed.Where(c => c.Index < _outputIndex).Select(c => _input.Schema[c.Index]);
         // Reading the teacher column also reads the columns whose values fingerprint a row, to check the pairing.
         if (teacherActive)
             inputColumns = inputColumns.Concat(_fingerprintColumns).DistinctBy(c => c.Index);
@@ -92,6 +115,7 @@ internal sealed class TeacherScoredDataView : IDataView
         private DataViewRowId[] _blockIds = [];
         private ulong[] _blockFingerprints = [];
         private long _position = -1;
+        private long _checkedPosition = -1;
         private readonly RowFingerprint? _fingerprint;
 
         public Cursor(TeacherScoredDataView parent, DataViewRowCursor source, bool teacherActive)
@@ -119,48 +143,56 @@ internal sealed class TeacherScoredDataView : IDataView
         public override ValueGetter<DataViewRowId> GetIdGetter() => _source.GetIdGetter();
 
         public override bool IsColumnActive(DataViewSchema.Column column)
-            => column.Index == _parent._outputIndex ? _teacherActive : _source.IsColumnActive(_source.Schema[column.Index]);
+            => column.Index >= _parent._outputIndex ? _teacherActive : _source.IsColumnActive(_source.Schema[column.Index]);
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
-            if (column.Index != _parent._outputIndex)
+            if (column.Index < _parent._outputIndex)
                 return _source.GetGetter<TValue>(_source.Schema[column.Index]);
             if (!_teacherActive)
                 throw new InvalidOperationException($"Column '{column.Name}' was not requested when this cursor was created.");
             if (typeof(TValue) != typeof(VBuffer<float>))
                 throw new InvalidOperationException($"Column '{column.Name}' holds VBuffer<Single>, not {typeof(TValue).Name}.");
-            ValueGetter<VBuffer<float>> getter = GetLogits;
+            int output = column.Index - _parent._outputIndex;
+            int offset = _parent._offsets[output], width = _parent._widths[output];
+            ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) => GetOutput(offset, width, ref value);
             return (ValueGetter<TValue>)(Delegate)getter;
         }
 
-        private void GetLogits(ref VBuffer<float> value)
+        /// <summary>The current row's values <paramref name="offset"/>..+<paramref name="width"/> of the teacher's row (the logits, or an intermediate output).</summary>
+        private void GetOutput(int offset, int width, ref VBuffer<float> value)
         {
             if (_position < 0)
                 throw new InvalidOperationException("The cursor is not on a row; call MoveNext first.");
-            int classes = _parent._binding.ClassCount;
+            int rowWidth = _parent._binding.RowWidth;
             if (_position < _blockStart || _position >= _blockStart + _blockCount)
                 ScoreBlockAt(_position);
-            int offset = (int)(_position - _blockStart);
+            int row = (int)(_position - _blockStart);
 
             // The teacher read this position through its own cursor. Ids are positions for most sources, so they only catch
-            // a source that renumbers its rows; the fingerprint of the values catches one that reorders them.
-            DataViewRowId id = default;
-            _sourceId(ref id);
-            if (!id.Equals(_blockIds[offset]) || _fingerprint!.Current() != _blockFingerprints[offset])
-                throw new InvalidOperationException($"Row {_position} reached the teacher with other values than it has now: " + TeacherOutputCache.NotRepeatable);
+            // a source that renumbers its rows; the fingerprint of the values catches one that reorders them. Once per row,
+            // however many of the teacher's columns are read.
+            if (_checkedPosition != _position)
+            {
+                DataViewRowId id = default;
+                _sourceId(ref id);
+                if (!id.Equals(_blockIds[row]) || _fingerprint!.Current() != _blockFingerprints[row])
+                    throw new InvalidOperationException($"Row {_position} reached the teacher with other values than it has now: " + TeacherOutputCache.NotRepeatable);
+                _checkedPosition = _position;
+            }
 
-            var editor = VBufferEditor.Create(ref value, classes);
-            _blockLogits.AsSpan(offset * classes, classes).CopyTo(editor.Values);
+            var editor = VBufferEditor.Create(ref value, width);
+            _blockLogits.AsSpan(row * rowWidth + offset, width).CopyTo(editor.Values);
             value = editor.Commit();
         }
 
         private void ScoreBlockAt(long position)
         {
-            int classes = _parent._binding.ClassCount, size = _parent._batchSize;
+            int width = _parent._binding.RowWidth, size = _parent._batchSize;
             _reader ??= _parent._binding.CreateReader(_parent._input, _parent._fingerprintColumns);
-            if (_blockLogits.Length < size * classes)
+            if (_blockLogits.Length < size * width)
             {
-                _blockLogits = new float[size * classes];
+                _blockLogits = new float[size * width];
                 _blockIds = new DataViewRowId[size];
                 _blockFingerprints = new ulong[size];
             }

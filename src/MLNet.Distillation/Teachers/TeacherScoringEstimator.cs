@@ -34,6 +34,16 @@ public sealed class TeacherScoringEstimator : IEstimator<TeacherScoringTransform
         public string? CacheDirectory { get; set; }
 
         /// <summary>
+        /// Intermediate tensors of the teacher to append as columns too, for feature and relation losses on a hidden layer
+        /// (a loss term's <see cref="LossTerm.TeacherColumn"/>): output column name → the teacher's name of the tensor. An
+        /// ONNX teacher emits any node output (added to the graph's outputs when it is not one; a name it lacks is refused
+        /// with a list of its node outputs); an ML.NET teacher any Single or Single-vector column of its output. Each
+        /// becomes a Single vector of the tensor's values per row, flattened (a [C, H, W] feature map gives C·H·W values).
+        /// The teacher runs once per block for all of them. Ensembles cannot emit intermediate outputs. Null (the default): none.
+        /// </summary>
+        public IReadOnlyDictionary<string, string>? IntermediateOutputs { get; set; }
+
+        /// <summary>
         /// What to do with a cache file that is damaged, truncated or holds other rows: false (default) recomputes it with a
         /// warning in the context's log naming the file; true makes it an error.
         /// </summary>
@@ -52,11 +62,19 @@ public sealed class TeacherScoringEstimator : IEstimator<TeacherScoringTransform
         ArgumentException.ThrowIfNullOrEmpty(options.OutputColumnName, $"{nameof(Options)}.{nameof(Options.OutputColumnName)}");
         if (options.BatchSize is <= 0 or > Defaults.MaxTeacherBatchSize)
             throw new ArgumentOutOfRangeException(nameof(options), $"{nameof(Options)}.{nameof(Options.BatchSize)} must be between 1 and {Defaults.MaxTeacherBatchSize:N0}, not {options.BatchSize:N0}.");
+        foreach (var (column, tensor) in options.IntermediateOutputs ?? new Dictionary<string, string>())
+        {
+            if (string.IsNullOrEmpty(column) || string.IsNullOrEmpty(tensor))
+                throw new ArgumentException($"{nameof(Options)}.{nameof(Options.IntermediateOutputs)} maps '{column}' to '{tensor}'; both the column and the teacher's tensor must be named.", nameof(options));
+            if (column == options.OutputColumnName)
+                throw new ArgumentException($"{nameof(Options)}.{nameof(Options.IntermediateOutputs)} names column '{column}', which is already the logits column ({nameof(Options.OutputColumnName)}).", nameof(options));
+        }
         // A private copy: changing the options object afterwards cannot change this estimator.
         _options = new Options
         {
             Teacher = options.Teacher, OutputColumnName = options.OutputColumnName, BatchSize = options.BatchSize,
             CacheDirectory = options.CacheDirectory, FailOnDamagedCache = options.FailOnDamagedCache,
+            IntermediateOutputs = options.IntermediateOutputs?.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(),
         };
     }
 
@@ -68,7 +86,7 @@ public sealed class TeacherScoringEstimator : IEstimator<TeacherScoringTransform
         if (_options.CacheDirectory is string folder && !Directory.Exists(folder))
             throw new DirectoryNotFoundException($"{nameof(Options)}.{nameof(Options.CacheDirectory)} '{folder}' does not exist.");
         var transformer = new TeacherScoringTransformer(_options.Teacher!, _options.OutputColumnName, _options.BatchSize, _options.CacheDirectory,
-            _options.FailOnDamagedCache, _environment);
+            _options.FailOnDamagedCache, _environment, _options.IntermediateOutputs);
         transformer.GetOutputSchema(input.Schema);
         return transformer;
     }
@@ -80,6 +98,8 @@ public sealed class TeacherScoringEstimator : IEstimator<TeacherScoringTransform
         _options.Teacher!.CheckInputShape(inputSchema);
         var builder = new DataViewSchema.Builder();
         builder.AddColumn(_options.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, 1));
+        foreach (var column in _options.IntermediateOutputs?.Keys ?? [])
+            builder.AddColumn(column, new VectorDataViewType(NumberDataViewType.Single, 1));
         return SchemaShapes.Append(inputSchema, builder.ToSchema());
     }
 }

@@ -16,16 +16,22 @@ public sealed class TeacherScoringTransformer : ITransformer, IDisposable
     private readonly IHostEnvironment? _environment;
 
     internal TeacherScoringTransformer(Teacher teacher, string outputColumnName, int batchSize, string? cacheDirectory = null,
-        bool failOnDamagedCache = false, IHostEnvironment? environment = null)
+        bool failOnDamagedCache = false, IHostEnvironment? environment = null, IReadOnlyDictionary<string, string>? intermediateOutputs = null)
     {
+        IntermediateOutputs = intermediateOutputs ?? new Dictionary<string, string>();
+        // The teacher as it runs here: emitting the intermediate tensors too, so one run per block serves every column.
+        _scoring = IntermediateOutputs.Count == 0 ? teacher : teacher.WithIntermediateOutputs(IntermediateOutputs.Values.ToArray());
         _environment = environment;
         FailOnDamagedCache = failOnDamagedCache;
         CacheDirectory = cacheDirectory;
         Teacher = teacher;
         OutputColumnName = outputColumnName;
         BatchSize = batchSize;
-        _fingerprint = new Lazy<string>(teacher.Fingerprint);
+        _fingerprint = new Lazy<string>(_scoring.Fingerprint);
     }
+
+    // The teacher that scores (Teacher itself, or a copy that also emits the intermediate outputs).
+    private readonly Teacher _scoring;
 
     // The teacher's digest, for the column's annotation: computed once (it hashes the model's bytes).
     private readonly Lazy<string> _fingerprint;
@@ -35,6 +41,9 @@ public sealed class TeacherScoringTransformer : ITransformer, IDisposable
 
     /// <summary>The appended logits column.</summary>
     public string OutputColumnName { get; }
+
+    /// <summary>The appended intermediate-output columns: column name → the teacher's name of the tensor (empty when none).</summary>
+    public IReadOnlyDictionary<string, string> IntermediateOutputs { get; }
 
     /// <summary>Rows scored per teacher call.</summary>
     public int BatchSize { get; }
@@ -53,7 +62,7 @@ public sealed class TeacherScoringTransformer : ITransformer, IDisposable
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        return TeacherScoredDataView.BuildSchema(inputSchema, Teacher.Bind(inputSchema), OutputColumnName, _fingerprint.Value);
+        return TeacherScoredDataView.BuildSchema(inputSchema, _scoring.Bind(inputSchema), OutputColumnName, IntermediateOutputs.Keys.ToArray(), _fingerprint.Value);
     }
 
     /// <summary>
@@ -64,7 +73,7 @@ public sealed class TeacherScoringTransformer : ITransformer, IDisposable
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        return new TeacherRowMapper(inputSchema, GetOutputSchema(inputSchema), Teacher.Description);
+        return new TeacherRowMapper(inputSchema, GetOutputSchema(inputSchema), _scoring.Description);
     }
 
     /// <summary>Returns a lazy view of <paramref name="input"/> with the teacher's logits appended.</summary>
@@ -72,14 +81,14 @@ public sealed class TeacherScoringTransformer : ITransformer, IDisposable
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var binding = Teacher.Bind(input.Schema);
+        var binding = _scoring.Bind(input.Schema);
         var fingerprintColumns = RowFingerprint.Columns(input.Schema, binding.InputColumns);
         if (CacheDirectory is not null)
         {
             using var channel = _environment?.Register(nameof(TeacherScoringTransformer)).Start("Teacher cache");
-            binding = TeacherOutputCache.Bind(Teacher, binding, input, fingerprintColumns, CacheDirectory, BatchSize, channel, FailOnDamagedCache);
+            binding = TeacherOutputCache.Bind(_scoring, binding, input, fingerprintColumns, CacheDirectory, BatchSize, channel, FailOnDamagedCache);
         }
-        return new TeacherScoredDataView(input, binding, OutputColumnName, BatchSize, fingerprintColumns, _fingerprint.Value);
+        return new TeacherScoredDataView(input, binding, OutputColumnName, IntermediateOutputs.Keys.ToArray(), BatchSize, fingerprintColumns, _fingerprint.Value);
     }
 
     /// <summary>
@@ -90,5 +99,10 @@ public sealed class TeacherScoringTransformer : ITransformer, IDisposable
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)new TransformerChain<ITransformer>()).Save(ctx);
 
     /// <summary>Releases the teacher's native resources.</summary>
-    public void Dispose() => Teacher.Dispose();
+    public void Dispose()
+    {
+        if (!ReferenceEquals(_scoring, Teacher))
+            _scoring.Dispose();
+        Teacher.Dispose();
+    }
 }

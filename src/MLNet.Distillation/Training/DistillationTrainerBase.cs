@@ -48,7 +48,8 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
     {
         ArgumentNullException.ThrowIfNull(input);
         bool teacherNeeded = LossRecipe.NeedsTeacher(_losses);
-        var columns = TrainingColumns.Check(input.Schema, _options, _task, teacherNeeded);
+        var extraTeacherNames = LossRecipe.ExtraTeacherColumns(_losses);
+        var columns = TrainingColumns.Check(input.Schema, _options, _task, teacherNeeded, extraTeacherNames);
         var featureColumn = input.Schema[columns.Features.Name];
         var labelColumn = input.Schema[columns.Label.Name];
         var teacherColumn = columns.Teacher is { } t ? input.Schema[t.Name] : (DataViewSchema.Column?)null;
@@ -73,18 +74,22 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
 
         var loading = System.Diagnostics.Stopwatch.StartNew();
         var spec = new TrainingReadSpec(_task, featureColumn, labelColumn, teacherColumn, featureCount, outputCount,
-            KeepUnlabelled: LossRecipe.LearnsFromUnlabelledRows(_losses), CheckAlive);
+            KeepUnlabelled: LossRecipe.LearnsFromUnlabelledRows(_losses), CheckAlive)
+        {
+            ExtraTeacherColumns = columns.ExtraTeacherColumns.Select(c => (input.Schema[c.Name], c.VectorSize!.Value)).ToArray(),
+        };
         var teacherCheck = teacherColumn is { } teacherColumnChecked ? _task.CreateTeacherCheck(teacherColumnChecked, labelColumn, outputCount) : null;
         TrainingTable? validationTable = null;
         if (validationData is not null)
         {
-            var v = TrainingColumns.Check(validationData.Schema, _options, _task, teacherNeeded: false);
+            var v = TrainingColumns.Check(validationData.Schema, _options, _task, teacherNeeded: false, extraTeacherColumns: []);
             if (v.Features.VectorSize != featureCount || v.OutputCount != outputCount)
                 throw new ArgumentException($"Validation data has {v.Features.VectorSize} features and {v.OutputCount} outputs per row; " +
                     $"training data has {featureCount} and {outputCount}.", nameof(validationData));
             validationTable = TrainingTable.Load(validationData, spec with
             {
                 Features = validationData.Schema[v.Features.Name], Label = validationData.Schema[v.Label.Name], Teacher = null, KeepUnlabelled = false,
+                ExtraTeacherColumns = [],
             });
         }
         bool hash = _options.CheckpointDirectory is not null;
@@ -119,6 +124,7 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
             result = new StudentTrainingLoop
             {
                 Task = _task,
+                ExtraTeacherColumns = extraTeacherNames,
                 Architecture = _options.Student,
                 Losses = _losses,
                 Epochs = epochs,
@@ -244,7 +250,7 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        var columns = TrainingColumns.Check(inputSchema, _options, _task, LossRecipe.NeedsTeacher(_losses));
+        var columns = TrainingColumns.Check(inputSchema, _options, _task, LossRecipe.NeedsTeacher(_losses), LossRecipe.ExtraTeacherColumns(_losses));
         var builder = new DataViewSchema.Builder();
         _task.AddOutputColumns(builder, SchemaShapes.Find(inputSchema, columns.Label.Name)!.Value, columns.OutputCount);
         return SchemaShapes.Append(inputSchema, builder.ToSchema());

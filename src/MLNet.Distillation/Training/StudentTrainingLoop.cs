@@ -15,6 +15,9 @@ internal sealed class StudentTrainingLoop
     public required TrainingTask Task { get; init; }
     public required StudentArchitecture Architecture { get; init; }
     public required IReadOnlyList<WeightedLoss> Losses { get; init; }
+
+    /// <summary>The other teacher columns the terms read, in the order each block holds them (<see cref="TrainingBlock.ExtraTeacherColumns"/>).</summary>
+    public IReadOnlyList<string> ExtraTeacherColumns { get; init; } = [];
     public required int Epochs { get; init; }
     public required int BatchSize { get; init; }
     public required float LearningRate { get; init; }
@@ -54,7 +57,12 @@ internal sealed class StudentTrainingLoop
         using var network = Architecture.Build(train.FeatureCount, train.OutputCount);
         network.to(Device);
         long parameterCount = network.parameters().Sum(p => p.numel());
-        using var optimizer = new FlatAdamW(network.parameters().ToArray(), LearningRate, WeightDecay);
+        // Terms that read a student layer or another teacher column see a view of each batch; the projectors they need
+        // (FitNets' regressors) train with the student and are left out of it. Built after the network: the same seed
+        // initialises the same student whether or not a term needs a projector.
+        using var views = FeatureViews.Create(network, Losses, ExtraTeacherColumns, train, Device);
+        using var optimizer = new FlatAdamW([.. network.parameters(), .. views.Parameters], LearningRate, WeightDecay);
+        var checkpointed = views.CheckpointModule(network);
         // Batches are gathered from the table's chunks into one pinned buffer that a tensor shares: the features exist once.
         using var batchFeatures = new BatchGather(BatchSize, train.FeatureCount, Device);
 
@@ -81,7 +89,7 @@ internal sealed class StudentTrainingLoop
         {
             // Everything the remaining epochs depend on comes back: they run exactly as they would have without the stop.
             using (var weights = new MemoryStream(resumed.Network))
-                network.load(weights);
+                checkpointed.load(weights);
             optimizer.LoadState(resumed.Optimizer);
             using (var generator = tensor(resumed.RandomState))
                 random.set_rng_state(generator);
@@ -116,14 +124,15 @@ internal sealed class StudentTrainingLoop
                     var batchRows = order.AsSpan(start, size);
                     var index = permutation.narrow(0, start, size);
                     block.PerRow.Index = index;
-                    var logits = network.forward(batchFeatures.Gather(table.Features, batchRows));
+                    var taps = views.NewTaps();
+                    var logits = network.Forward(batchFeatures.Gather(table.Features, batchRows), taps);
                     var batch = new DistillationBatch(logits, block.Labels.index_select(0, index), block.Teacher?.index_select(0, index), epoch,
                         block.PerRow, block.UnlabelledRows == 0 ? size : LabelledCount(labelsOnHost.AsSpan(), batchRows));
 
                     Tensor total = null!;
                     for (int t = 0; t < Losses.Count; t++)
                     {
-                        var value = Losses[t].Loss.Compute(batch);
+                        var value = Losses[t].Loss.Compute(views.For(t, batch, taps, block, index));
                         termSums[t].add_(value.detach(), size);
                         total = t == 0 ? value * Losses[t].Weight : total.add(value, Losses[t].Weight);
                     }
@@ -185,7 +194,7 @@ internal sealed class StudentTrainingLoop
                     stopped = true;
             }
             if (CheckpointFile is not null)
-                SaveCheckpoint(network, optimizer, epoch + 1, stopped, bestScore, bestEpoch, sinceBest, history, best);
+                SaveCheckpoint(checkpointed, optimizer, epoch + 1, stopped, bestScore, bestEpoch, sinceBest, history, best);
         }
 
         if (best is not null)
@@ -213,7 +222,7 @@ internal sealed class StudentTrainingLoop
         return labelled;
     }
 
-    private void SaveCheckpoint(StudentNetwork network, FlatAdamW optimizer, int completedEpochs, bool stopped,
+    private void SaveCheckpoint(nn.Module network, FlatAdamW optimizer, int completedEpochs, bool stopped,
         double bestScore, int bestEpoch, int sinceBest, List<EpochReport> history, Tensor[]? best)
     {
         using var weights = new MemoryStream();

@@ -10,8 +10,9 @@ namespace MLNet.Distillation;
 /// </summary>
 internal sealed class TrainingColumns
 {
-    private TrainingColumns(ColumnView features, ColumnView label, ColumnView? teacher, int? outputCount)
+    private TrainingColumns(ColumnView features, ColumnView label, ColumnView? teacher, int? outputCount, IReadOnlyList<ColumnView> extraTeacherColumns)
     {
+        ExtraTeacherColumns = extraTeacherColumns;
         Features = features;
         Label = label;
         Teacher = teacher;
@@ -25,6 +26,9 @@ internal sealed class TrainingColumns
     /// <summary>The teacher column, or null when no loss term of the recipe reads it (it is then neither required nor read).</summary>
     public ColumnView? Teacher { get; }
 
+    /// <summary>The other teacher columns loss terms read (<see cref="LossTerm.TeacherColumn"/>), in recipe order.</summary>
+    public IReadOnlyList<ColumnView> ExtraTeacherColumns { get; }
+
     /// <summary>The student's outputs per row (classes for multiclass, 1 otherwise); null when the shape does not tell.</summary>
     public int? OutputCount { get; }
 
@@ -34,8 +38,9 @@ internal sealed class TrainingColumns
     /// <param name="options">The trainer's options.</param>
     /// <param name="task">The trainer's task.</param>
     /// <param name="teacherNeeded">Whether some loss term of the recipe reads the teacher column.</param>
+    /// <param name="extraTeacherColumns">Other teacher columns loss terms read (a teacher's intermediate outputs).</param>
     public static TrainingColumns Check(Func<string, ColumnView?> find, IEnumerable<string> visibleColumns, DistillationTrainerOptions options,
-        TrainingTask task, bool teacherNeeded)
+        TrainingTask task, bool teacherNeeded, IReadOnlyList<string> extraTeacherColumns)
     {
         string Missing(string what, string name, string hint) =>
             $"{what} column '{name}' was not found in the data (columns: {string.Join(", ", visibleColumns)}).{hint}";
@@ -62,14 +67,23 @@ internal sealed class TrainingColumns
                     $"{task.TeacherOutputDescription(outputs)}, but is {teacher.TypeDescription}" +
                     $"{(outputs is int n ? $" (the student needs {n} Single values per row)" : "")}.{task.TeacherMismatchHint(teacher.VectorSize, outputs)}");
         }
-        return new TrainingColumns(features, label, teacher, outputs);
+        var extras = extraTeacherColumns.Select(name =>
+        {
+            var column = find(name) ?? throw new ArgumentOutOfRangeException(nameof(options), Missing("Teacher", name,
+                " A loss term names it as its TeacherColumn: add it with TeacherScore's IntermediateOutputs, or fix the term."));
+            if (!column.IsKnownSizeVector || column.IsKey || column.RawItemType != typeof(float))
+                throw new ArgumentOutOfRangeException(nameof(options), $"Teacher column '{name}' (a loss term's TeacherColumn) must be a known-size vector of Single, " +
+                    $"but is {column.TypeDescription}.");
+            return column;
+        }).ToArray();
+        return new TrainingColumns(features, label, teacher, outputs, extras);
     }
 
     /// <summary>The check on a shape, for <c>GetOutputSchema</c>.</summary>
-    public static TrainingColumns Check(SchemaShape shape, DistillationTrainerOptions options, TrainingTask task, bool teacherNeeded)
-        => Check(name => ColumnView.Find(shape, name), shape.Select(c => c.Name), options, task, teacherNeeded);
+    public static TrainingColumns Check(SchemaShape shape, DistillationTrainerOptions options, TrainingTask task, bool teacherNeeded, IReadOnlyList<string> extraTeacherColumns)
+        => Check(name => ColumnView.Find(shape, name), shape.Select(c => c.Name), options, task, teacherNeeded, extraTeacherColumns);
 
     /// <summary>The check on a real schema, for <c>Fit</c>: the same rules, with sizes and key counts known.</summary>
-    public static TrainingColumns Check(DataViewSchema schema, DistillationTrainerOptions options, TrainingTask task, bool teacherNeeded)
-        => Check(name => ColumnView.Find(schema, name), schema.Where(c => !c.IsHidden).Select(c => c.Name), options, task, teacherNeeded);
+    public static TrainingColumns Check(DataViewSchema schema, DistillationTrainerOptions options, TrainingTask task, bool teacherNeeded, IReadOnlyList<string> extraTeacherColumns)
+        => Check(name => ColumnView.Find(schema, name), schema.Where(c => !c.IsHidden).Select(c => c.Name), options, task, teacherNeeded, extraTeacherColumns);
 }

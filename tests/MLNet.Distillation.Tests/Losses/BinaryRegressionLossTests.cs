@@ -97,8 +97,8 @@ public sealed class BinaryRegressionLossTests
     [Fact]
     public void Registry_serves_each_term_for_its_task_with_its_settings()
     {
-        Assert.Equal(["bce", "logit-mse", "soft-bce"], LossRegistry.NamesFor(DistillationTask.BinaryClassification).Where(n => !n.StartsWith("test-")));
-        Assert.Equal(["huber", "mse", "teacher-huber", "teacher-mse"], LossRegistry.NamesFor(DistillationTask.Regression).Where(n => !n.StartsWith("test-")));
+        Assert.Equal(["bce", "hint", "logit-mse", "rkd-angle", "rkd-distance", "soft-bce", "sp"], LossRegistry.NamesFor(DistillationTask.BinaryClassification).Where(n => !n.StartsWith("test-")));
+        Assert.Equal(["hint", "huber", "mse", "rkd-angle", "rkd-distance", "sp", "teacher-huber", "teacher-mse"], LossRegistry.NamesFor(DistillationTask.Regression).Where(n => !n.StartsWith("test-")));
         var huber = (LabelRegressionLoss)LossRegistry.Create(new LossTerm("huber", 1, new Dictionary<string, double> { ["delta"] = 0.25 }), DistillationTask.Regression, 4);
         Assert.Equal(0.25, huber.Penalty.HuberDelta);
         Assert.Equal(1.0, ((TeacherRegressionLoss)LossRegistry.Create(new LossTerm("teacher-huber", 1), DistillationTask.Regression, 4)).Penalty.HuberDelta);

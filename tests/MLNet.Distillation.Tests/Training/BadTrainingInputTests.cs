@@ -61,7 +61,7 @@ public sealed class BadTrainingInputTests
         ["cnn shape of the wrong size"] = ml => BadInputCase.Of<ArgumentOutOfRangeException>(() => FitMulticlass(ml, new DistillationMulticlassTrainer.Options { TeacherColumnName = null, Student = new CnnStudent { InputShape = [1, 8, 9] } }, TestData.KeyedDigits(ml, 20)), "InputShape", "72", "64"),
 
         // Loss recipes, refused when the trainer is built.
-        ["unknown loss term"] = ml => BadInputCase.Of<ArgumentException>(() => ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options { Losses = [new("dkd-typo", 1)] }), "'dkd-typo'", "ce, dkd, kd, logit-mse"),
+        ["unknown loss term"] = ml => BadInputCase.Of<ArgumentException>(() => ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options { Losses = [new("dkd-typo", 1)] }), "'dkd-typo'", "ce, dkd, hint, kd, logit-mse"),
         ["unknown loss setting"] = ml => BadInputCase.Of<ArgumentException>(() => ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options { Losses = [new("kd", 1, new Dictionary<string, double> { ["temprature"] = 4 })] }), "'temprature'", "'temperature'"),
         ["teacher term without teacher"] = ml => BadInputCase.Of<ArgumentException>(() => ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options { TeacherColumnName = null, Losses = [new("kd", 1)] }), "'kd'", "TeacherColumnName is null"),
         ["term of another task"] = ml => BadInputCase.Of<ArgumentException>(() => ml.BinaryClassification.Trainers.Distillation(new DistillationBinaryTrainer.Options { Losses = [new("ce", 1)] }), "'ce' is for multiclass", "bce"),

@@ -32,9 +32,10 @@ internal sealed class DataHash : IDisposable
         foreach (var chunk in table.Features.FilledChunks())
             _hash.AppendData(MemoryMarshal.AsBytes(chunk.Span));
         _hash.AppendData(MemoryMarshal.AsBytes(table.Labels.AsSpan()));
-        if (table.TeacherLogits is { } teacher)
-            foreach (var chunk in teacher.FilledChunks())
-                _hash.AppendData(MemoryMarshal.AsBytes(chunk.Span));
+        foreach (var teacher in table.ExtraTeacherColumns.Prepend(table.TeacherLogits))
+            if (teacher is not null)
+                foreach (var chunk in teacher.FilledChunks())
+                    _hash.AppendData(MemoryMarshal.AsBytes(chunk.Span));
     }
 
     /// <summary>Marks the end of one part (training rows) so that moving rows into the next part changes the digest.</summary>

@@ -10,6 +10,9 @@ internal interface ITrainingData : IDisposable
 
     int OutputCount { get; }
 
+    /// <summary>Values per row of each other teacher column the loss terms read (<see cref="TrainingBlock.ExtraTeacherColumns"/>).</summary>
+    IReadOnlyList<int> ExtraTeacherWidths { get; }
+
     /// <summary>Training rows per epoch.</summary>
     long RowCount { get; }
 

@@ -11,6 +11,8 @@ internal sealed class InMemoryTrainingData(TableRows rows, TrainingTask task, De
 
     public int OutputCount => rows.Table.OutputCount;
 
+    public IReadOnlyList<int> ExtraTeacherWidths => rows.Table.ExtraTeacherColumns.Select(c => c.Width).ToArray();
+
     public long RowCount => rows.Count;
 
     public long UnlabelledRows => _block?.UnlabelledRows ?? rows.UnlabelledCount();

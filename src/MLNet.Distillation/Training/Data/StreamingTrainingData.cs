@@ -56,6 +56,8 @@ internal sealed class StreamingTrainingData : ITrainingData
 
     public int OutputCount => _spec.OutputCount;
 
+    public IReadOnlyList<int> ExtraTeacherWidths => _spec.ExtraTeacherColumns.Select(c => c.Width).ToArray();
+
     public long RowCount { get; private set; }
 
     public long UnlabelledRows { get; private set; }

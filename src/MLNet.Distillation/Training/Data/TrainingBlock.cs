@@ -16,6 +16,7 @@ internal sealed class TrainingBlock : IDisposable
         Rows = rows;
         Labels = task.LabelTensor(rows.Table.Labels.AsSpan(), device);
         Teacher = rows.Table.TeacherLogits is { } teacher ? HostTensors.Rows(teacher, device) : null;
+        ExtraTeacherColumns = rows.Table.ExtraTeacherColumns.Select(extra => HostTensors.Rows(extra, device)).ToArray();
         PerRow = new BatchRows(Labels, Teacher);
         UnlabelledRows = rows.UnlabelledCount();
     }
@@ -29,6 +30,9 @@ internal sealed class TrainingBlock : IDisposable
     /// <summary>Every teacher output of the table, [rows, outputs], or null.</summary>
     public Tensor? Teacher { get; }
 
+    /// <summary>Every row of the table's other teacher columns (intermediate outputs), [rows, width] each, in the read spec's order.</summary>
+    public Tensor[] ExtraTeacherColumns { get; }
+
     /// <summary>Per-row quantities of the loss terms, each computed once for this block.</summary>
     public BatchRows PerRow { get; }
 
@@ -40,5 +44,7 @@ internal sealed class TrainingBlock : IDisposable
         PerRow.Dispose();
         Labels.Dispose();
         Teacher?.Dispose();
+        foreach (var extra in ExtraTeacherColumns)
+            extra.Dispose();
     }
 }

@@ -19,11 +19,13 @@ internal sealed class TrainingRowReader
     private readonly ValueGetter<VBuffer<float>> _getFeatures;
     private readonly Func<float> _getLabel;
     private readonly ValueGetter<VBuffer<float>>? _getTeacher;
+    private readonly (ValueGetter<VBuffer<float>> Get, string Name, int Width)[] _extras;
     private VBuffer<float> _row, _logits;
 
     public TrainingRowReader(DataViewRowCursor cursor, TrainingTask task, DataViewSchema.Column features, DataViewSchema.Column label,
-        DataViewSchema.Column? teacher, int featureCount, int outputCount, bool keepUnlabelled)
+        DataViewSchema.Column? teacher, int featureCount, int outputCount, bool keepUnlabelled, IReadOnlyList<(DataViewSchema.Column Column, int Width)>? extras = null)
     {
+        _extras = (extras ?? []).Select(e => (cursor.GetGetter<VBuffer<float>>(e.Column), e.Column.Name, e.Width)).ToArray();
         _cursor = cursor;
         _features = features;
         _teacher = teacher;
@@ -71,6 +73,16 @@ internal sealed class TrainingRowReader
             var teacherValues = table.TeacherLogits!.AppendRow();
             _logits.CopyTo(teacherValues);
             TrainingTable.CheckFinite(teacherValues, _teacher!.Value.Name, row);
+        }
+        // A table without extra teacher columns (validation rows) leaves them unread.
+        for (int e = 0; e < table.ExtraTeacherColumns.Length; e++)
+        {
+            var (get, name, width) = _extras[e];
+            get(ref _logits);
+            TrainingTable.CheckLength(_logits.Length, width, name, row);
+            var values = table.ExtraTeacherColumns[e].AppendRow();
+            _logits.CopyTo(values);
+            TrainingTable.CheckFinite(values, name, row);
         }
         return true;
     }

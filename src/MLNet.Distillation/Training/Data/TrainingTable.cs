@@ -18,6 +18,8 @@ internal sealed class TrainingTable
     public required Growable<float> Labels { get; init; }
     /// <summary>Teacher outputs, <see cref="OutputCount"/> per row, or null without a teacher column.</summary>
     public required FloatRows? TeacherLogits { get; init; }
+    /// <summary>The other teacher columns the loss terms read (intermediate outputs), in the read spec's order; empty when none.</summary>
+    public FloatRows[] ExtraTeacherColumns { get; init; } = [];
     /// <summary>Rows left out because their label was missing and no loss term can learn from them.</summary>
     public long SkippedRows { get; set; }
     /// <summary>Rows kept without label: they teach through the terms that need no labels (the soft-target terms).</summary>
@@ -26,13 +28,14 @@ internal sealed class TrainingTable
     public int RowCount => Features.Count;
 
     /// <summary>An empty table for rows of the given widths; <paramref name="expectedRows"/> sizes the first allocation.</summary>
-    public static TrainingTable Create(int featureCount, int outputCount, bool withTeacher, long? expectedRows) => new()
+    public static TrainingTable Create(int featureCount, int outputCount, bool withTeacher, long? expectedRows, int[]? extraWidths = null) => new()
     {
         FeatureCount = featureCount,
         OutputCount = outputCount,
         Features = new FloatRows(featureCount, expectedRows),
         Labels = new Growable<float>((int)Math.Clamp(expectedRows ?? 1024, 1, Array.MaxLength)),
         TeacherLogits = withTeacher ? new FloatRows(outputCount, expectedRows) : null,
+        ExtraTeacherColumns = (extraWidths ?? []).Select(width => new FloatRows(width, expectedRows)).ToArray(),
     };
 
     /// <summary>
@@ -68,6 +71,8 @@ internal sealed class TrainingTable
         Features.Clear();
         Labels.Clear();
         TeacherLogits?.Clear();
+        foreach (var extra in ExtraTeacherColumns)
+            extra.Clear();
         SkippedRows = 0;
         UnlabelledRows = 0;
     }
