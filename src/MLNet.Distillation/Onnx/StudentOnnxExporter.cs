@@ -45,8 +45,8 @@ internal static class StudentOnnxExporter
                     x = graph.AddNode("Gemm", [x, w, b], null, OnnxGraphBuilder.Int("transB", 1));
                     shape = [dense.Outputs];
                     break;
-                case ReluLayer:
-                    x = graph.AddNode("Relu", [x]);
+                case ReluLayer relu:
+                    x = graph.AddNode("Relu", [x], relu.OutputName);
                     break;
                 case ReshapeLayer reshape:
                     // -1 keeps the batch dimension whatever it is; the single-row layout has it fixed at 1 anyway.
@@ -68,7 +68,7 @@ internal static class StudentOnnxExporter
                     shape = [conv.OutChannels, shape[1] + 2 * conv.Padding - conv.KernelSize + 1, shape[2] + 2 * conv.Padding - conv.KernelSize + 1];
                     break;
                 case MaxPool2dLayer pool:
-                    x = graph.AddNode("MaxPool", [x], null,
+                    x = graph.AddNode("MaxPool", [x], pool.OutputName,
                         OnnxGraphBuilder.Ints("kernel_shape", pool.Window, pool.Window), OnnxGraphBuilder.Ints("strides", pool.Window, pool.Window));
                     shape = [shape[0], shape[1] / pool.Window, shape[2] / pool.Window];
                     break;

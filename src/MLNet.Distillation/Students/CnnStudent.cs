@@ -109,15 +109,15 @@ public sealed class CnnStudent : StudentArchitecture
         public override IReadOnlyList<StudentLayer> ExportLayers()
         {
             var layers = new List<StudentLayer> { new ReshapeLayer(_inputShape) };
-            foreach (var conv in convs)
+            foreach (var (conv, index) in convs.Select((c, i) => (c, i)))
             {
                 layers.Add(new Conv2dLayer((int)conv.in_channels, (int)conv.out_channels, _kernel, _kernel / 2,
                     conv.weight!.detach().cpu().data<float>().ToArray(), conv.bias!.detach().cpu().data<float>().ToArray()));
                 layers.Add(new ReluLayer());
-                layers.Add(new MaxPool2dLayer(2));
+                layers.Add(new MaxPool2dLayer(2, $"conv{index + 1}"));
             }
             layers.Add(new FlattenLayer());
-            ExportDense(dense, layers);
+            ExportDense(dense, layers, "dense");
             return layers;
         }
     }

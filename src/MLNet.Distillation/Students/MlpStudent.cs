@@ -63,7 +63,7 @@ public sealed class MlpStudent : StudentArchitecture
         public override IReadOnlyList<StudentLayer> ExportLayers()
         {
             var result = new List<StudentLayer>();
-            ExportDense(layers, result);
+            ExportDense(layers, result, "hidden");
             return result;
         }
     }

@@ -61,8 +61,11 @@ internal abstract class StudentNetwork : nn.Module<Tensor, Tensor>
             taps[name] = value;
     }
 
-    /// <summary>Appends the inference form of a stack of Linear layers (Dense, ReLU between them) to <paramref name="target"/>.</summary>
-    protected static void ExportDense(ModuleList<Linear> layers, List<StudentLayer> target)
+    /// <summary>
+    /// Appends the inference form of a stack of Linear layers (Dense, ReLU between them) to <paramref name="target"/>, the
+    /// ReLU after hidden layer i named <c>{prefix}{i + 1}</c> as <see cref="ForwardDense"/> names it.
+    /// </summary>
+    protected static void ExportDense(ModuleList<Linear> layers, List<StudentLayer> target, string prefix)
     {
         for (int i = 0; i < layers.Count; i++)
         {
@@ -70,7 +73,7 @@ internal abstract class StudentNetwork : nn.Module<Tensor, Tensor>
             target.Add(new DenseLayer((int)linear.in_features, (int)linear.out_features,
                 linear.weight!.detach().cpu().data<float>().ToArray(), linear.bias!.detach().cpu().data<float>().ToArray()));
             if (i < layers.Count - 1)
-                target.Add(new ReluLayer());
+                target.Add(new ReluLayer($"{prefix}{i + 1}"));
         }
     }
 }

@@ -108,6 +108,29 @@ public sealed class IntermediateOutputTests
         }));
     }
 
+    [Fact]
+    public void A_student_used_as_teacher_offers_its_hidden_layers_by_the_trainers_names()
+    {
+        var ml = new MLContext(0);
+        var data = TestData.KeyedDigits(ml, 150);
+        var trained = ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options
+        {
+            TeacherColumnName = null, Student = new MlpStudent { HiddenLayers = [16, 8] }, NumberOfEpochs = 5, Seed = 1,
+        }).Fit(data);
+        using var teacher = Teacher.FromStudent(trained);
+        var scored = ml.Transforms.TeacherScore(new TeacherScoringEstimator.Options
+        {
+            Teacher = teacher, IntermediateOutputs = new Dictionary<string, string> { ["H1"] = "hidden1", ["H2"] = "hidden2" },
+        }).Fit(data).Transform(data);
+        var first = TestData.Column(scored, "H1");
+        var second = TestData.Column(scored, "H2");
+        Assert.All(first, row => Assert.Equal(16, row.Length));
+        Assert.All(second, row => Assert.Equal(8, row.Length));
+        // Outputs of a ReLU: never negative, and the layer is alive (some positive values).
+        Assert.True(first.SelectMany(r => r).All(v => v >= 0) && first.SelectMany(r => r).Any(v => v > 0));
+        Assert.True(second.SelectMany(r => r).All(v => v >= 0) && second.SelectMany(r => r).Any(v => v > 0));
+    }
+
     private static float[][] ReferenceFeatures()
     {
         using var stream = File.OpenRead(TestData.Fixture("tiny_cnn_features_reference.json"));

@@ -8,7 +8,8 @@ namespace MLNet.Distillation.Benchmarks;
 internal static class StudentRuns
 {
     public static (StudentRecipeResult Result, StudentTransformer First) Run(FashionMnistContext context, string name, Func<StudentArchitecture> architecture,
-        int epochs, string recipe, float? temperature, float alpha, IDataView data, int labelledRows, IReadOnlyList<LossTerm>? losses = null)
+        int epochs, string recipe, float? temperature, float alpha, IDataView data, int labelledRows, IReadOnlyList<LossTerm>? losses = null,
+        IReadOnlyDictionary<string, string>? intermediates = null)
     {
         var ml = context.ML;
         var runs = new List<(StudentTransformer Student, ModelQuality Quality)>();
@@ -31,7 +32,10 @@ internal static class StudentRuns
             else
             {
                 using var teacher = Teacher.FromStudent(context.Teacher);
-                student = ml.Transforms.TeacherScore(new TeacherScoringEstimator.Options { Teacher = teacher, CacheDirectory = context.CacheFolder })
+                student = ml.Transforms.TeacherScore(new TeacherScoringEstimator.Options
+                    {
+                        Teacher = teacher, CacheDirectory = context.CacheFolder, IntermediateOutputs = intermediates,
+                    })
                     .Append(ml.MulticlassClassification.Trainers.Distillation(options)).Fit(data).LastTransformer;
             }
             var quality = ModelQuality.Of(ml, student.Transform(context.Test), context.TeacherTest);
