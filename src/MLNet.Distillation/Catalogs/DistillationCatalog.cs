@@ -85,7 +85,7 @@ public sealed class DistillationCatalog
     /// </summary>
     /// <param name="data">Training data with the label, features and teacher columns.</param>
     /// <param name="options">The trainer's settings; Temperature and Alpha are set per trial, Losses must be unset.</param>
-    /// <param name="search">The grid, budget, validation fraction and seed; null for the defaults.</param>
+    /// <param name="search">The grid, the loss recipes to try besides it, budget, validation fraction and seed; null for the defaults.</param>
     public DistillationSearchResult SearchTemperatureAndAlpha(IDataView data, DistillationMulticlassTrainer.Options options, DistillationSearchOptions? search = null)
         => TemperatureAlphaSearch.Run(_mlContext, data, options, search, o => _mlContext.MulticlassClassification.Trainers.Distillation(o),
             HeldOutMetric.MicroAccuracy(_mlContext, options.LabelColumnName));
@@ -124,9 +124,14 @@ public sealed class DistillationCatalog
     /// <param name="generations">Generations after the student from labels alone (at least 1).</param>
     /// <param name="validationFraction">Share of the rows held out to score the generations (split once). Default 0.2.</param>
     /// <param name="seed">Seed of the split. Default 0.</param>
-    public SelfDistillationResult SelfDistill(IDataView data, DistillationMulticlassTrainer.Options options, int generations = 2, double validationFraction = 0.2, int seed = 0)
+    /// <param name="ensembleTeacher">
+    /// Whether each generation after the first learns from the mean logits of every earlier generation (an ensemble, which
+    /// scores the rows once per member) instead of from the previous generation alone. Default false.
+    /// </param>
+    public SelfDistillationResult SelfDistill(IDataView data, DistillationMulticlassTrainer.Options options, int generations = 2, double validationFraction = 0.2, int seed = 0,
+        bool ensembleTeacher = false)
         => SelfDistillation.Run(_mlContext, data, options, generations, validationFraction, seed, o => _mlContext.MulticlassClassification.Trainers.Distillation(o),
-            HeldOutMetric.MicroAccuracy(_mlContext, options.LabelColumnName));
+            HeldOutMetric.MicroAccuracy(_mlContext, options.LabelColumnName), ensembleTeacher);
 
     /// <summary>Self-distillation of a binary student, scored by AUC (see the multiclass overload).</summary>
     /// <param name="data">Training data with the label and features.</param>
@@ -134,9 +139,11 @@ public sealed class DistillationCatalog
     /// <param name="generations">Generations after the student from labels alone (at least 1).</param>
     /// <param name="validationFraction">Share of the rows held out to score the generations (split once). Default 0.2.</param>
     /// <param name="seed">Seed of the split. Default 0.</param>
-    public SelfDistillationResult SelfDistill(IDataView data, DistillationBinaryTrainer.Options options, int generations = 2, double validationFraction = 0.2, int seed = 0)
+    /// <param name="ensembleTeacher">Whether each generation after the first learns from the mean logit of every earlier generation. Default false.</param>
+    public SelfDistillationResult SelfDistill(IDataView data, DistillationBinaryTrainer.Options options, int generations = 2, double validationFraction = 0.2, int seed = 0,
+        bool ensembleTeacher = false)
         => SelfDistillation.Run(_mlContext, data, options, generations, validationFraction, seed, o => _mlContext.BinaryClassification.Trainers.Distillation(o),
-            HeldOutMetric.Auc(_mlContext, options.LabelColumnName));
+            HeldOutMetric.Auc(_mlContext, options.LabelColumnName), ensembleTeacher);
 
     /// <summary>Self-distillation of a regression student, scored by R² (see the multiclass overload).</summary>
     /// <param name="data">Training data with the label and features.</param>
@@ -144,9 +151,11 @@ public sealed class DistillationCatalog
     /// <param name="generations">Generations after the student from labels alone (at least 1).</param>
     /// <param name="validationFraction">Share of the rows held out to score the generations (split once). Default 0.2.</param>
     /// <param name="seed">Seed of the split. Default 0.</param>
-    public SelfDistillationResult SelfDistill(IDataView data, DistillationRegressionTrainer.Options options, int generations = 2, double validationFraction = 0.2, int seed = 0)
+    /// <param name="ensembleTeacher">Whether each generation after the first learns from the mean prediction of every earlier generation. Default false.</param>
+    public SelfDistillationResult SelfDistill(IDataView data, DistillationRegressionTrainer.Options options, int generations = 2, double validationFraction = 0.2, int seed = 0,
+        bool ensembleTeacher = false)
         => SelfDistillation.Run(_mlContext, data, options, generations, validationFraction, seed, o => _mlContext.Regression.Trainers.Distillation(o),
-            HeldOutMetric.RSquared(_mlContext, options.LabelColumnName));
+            HeldOutMetric.RSquared(_mlContext, options.LabelColumnName), ensembleTeacher);
 
     /// <summary>
     /// MUNGE pseudo-data (Bucilua et al. 2006) for a transfer set: returns the real rows (their label kept) followed by

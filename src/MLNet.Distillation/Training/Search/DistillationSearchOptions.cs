@@ -14,6 +14,14 @@ public sealed class DistillationSearchOptions
     public float[] Alphas { get; set; } = [0.1f, 0.5f, 0.9f];
 
     /// <summary>
+    /// Whole loss recipes to try besides the grid (for instance <c>ce + kd</c> against <c>ce + dkd</c>, or with and without a
+    /// <c>hint</c> term), each trained once with the options' other settings: the recipe search. Each entry is a recipe as
+    /// <see cref="DistillationTrainerOptions.Losses"/> takes it (its terms carry their own temperatures). Null or empty: the
+    /// grid alone. With recipes, <see cref="Temperatures"/> and <see cref="Alphas"/> may be empty to try the recipes alone.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<LossTerm>>? Recipes { get; set; }
+
+    /// <summary>
     /// The most distilled students to train, or null for the whole grid. When the grid is larger, a seeded random subset
     /// of this size is tried; the student from labels alone is always trained besides.
     /// </summary>
@@ -27,10 +35,13 @@ public sealed class DistillationSearchOptions
 
     internal void Validate()
     {
-        if (Temperatures is null || Temperatures.Length == 0 || Temperatures.Any(t => !(t > 0) || float.IsInfinity(t)))
-            throw new ArgumentOutOfRangeException(nameof(Temperatures), "DistillationSearchOptions.Temperatures must list at least one positive, finite temperature.");
-        if (Alphas is null || Alphas.Length == 0 || Alphas.Any(a => !(a >= 0 && a < 1)))
-            throw new ArgumentOutOfRangeException(nameof(Alphas), "DistillationSearchOptions.Alphas must list at least one weight in [0, 1) (alpha = 1 is the student from labels alone, which is always trained).");
+        bool recipes = Recipes is { Count: > 0 };
+        if (Recipes is not null && Recipes.Any(r => r is null || r.Count == 0 || r.Any(t => t is null)))
+            throw new ArgumentOutOfRangeException(nameof(Recipes), "DistillationSearchOptions.Recipes must hold recipes of at least one term each.");
+        if (Temperatures is null || (Temperatures.Length == 0 && !recipes) || Temperatures.Any(t => !(t > 0) || float.IsInfinity(t)))
+            throw new ArgumentOutOfRangeException(nameof(Temperatures), "DistillationSearchOptions.Temperatures must list at least one positive, finite temperature (or be empty, with Recipes to try).");
+        if (Alphas is null || (Alphas.Length == 0 && !recipes) || Alphas.Any(a => !(a >= 0 && a < 1)))
+            throw new ArgumentOutOfRangeException(nameof(Alphas), "DistillationSearchOptions.Alphas must list at least one weight in [0, 1) (alpha = 1 is the student from labels alone, which is always trained), or be empty, with Recipes to try.");
         if (MaximumTrials is <= 0)
             throw new ArgumentOutOfRangeException(nameof(MaximumTrials), $"DistillationSearchOptions.MaximumTrials must be positive or null, not {MaximumTrials}.");
         if (!(ValidationFraction > 0 && ValidationFraction < 1))

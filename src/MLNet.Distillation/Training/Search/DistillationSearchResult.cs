@@ -11,13 +11,21 @@ public sealed record DistillationTrial(float? Temperature, float Alpha, string M
     /// <summary>Whether this is the student from labels alone (no teacher).</summary>
     public bool FromLabelsAlone => Temperature is null;
 
+    /// <summary>
+    /// The loss recipe, as written in logs (<c>1·ce + 1·dkd</c>), when the trial is one of the search's
+    /// <see cref="DistillationSearchOptions.Recipes"/>; null for the grid's trials (<see cref="Temperature"/> and
+    /// <see cref="Alpha"/> weight the default recipe) and the student from labels alone.
+    /// </summary>
+    public string? Recipe { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() => FromLabelsAlone
         ? $"from labels alone: {Metric} {Score:0.0000}"
+        : Recipe is not null ? $"{Recipe}: {Metric} {Score:0.0000}"
         : $"T={Temperature:0.##} alpha={Alpha:0.##}: {Metric} {Score:0.0000}";
 }
 
-/// <summary>The outcome of a temperature and alpha search: every trial, best first.</summary>
+/// <summary>The outcome of a temperature, alpha (and recipe) search: every trial, best first.</summary>
 /// <param name="Trials">Every student trained, ranked by score on the held-out rows (best first; ties keep the trial order).</param>
 public sealed record DistillationSearchResult(IReadOnlyList<DistillationTrial> Trials)
 {

@@ -4,7 +4,8 @@ namespace MLNet.Distillation;
 
 /// <summary>
 /// Born-again networks (Furlanello et al. 2018): a student trained from labels alone (generation 0), then each
-/// generation trained with the same architecture and options from the previous one as its teacher. All generations
+/// generation trained with the same architecture and options from the previous one as its teacher (or, with
+/// <c>ensembleTeacher</c>, from the mean logits of every earlier generation: the ensemble the paper also tried). All generations
 /// train on the same training part of the data and are scored on the same held-out part. Each teacher scores the
 /// training rows once (the scored rows are cached in memory for its generation's Fit).
 /// </summary>
@@ -13,7 +14,7 @@ internal static class SelfDistillation
     public const string TeacherColumn = "SelfDistillationTeacher";
 
     public static SelfDistillationResult Run<TOptions>(MLContext ml, IDataView data, TOptions options, int generations, double validationFraction, int seed,
-        Func<TOptions, IEstimator<StudentTransformer>> trainer, HeldOutMetric metric)
+        Func<TOptions, IEstimator<StudentTransformer>> trainer, HeldOutMetric metric, bool ensembleTeacher = false)
         where TOptions : DistillationTrainerOptions
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -34,7 +35,9 @@ internal static class SelfDistillation
         {
             var next = (TOptions)options.Copy();
             next.TeacherColumnName = TeacherColumn;
-            using var teacher = Teacher.FromStudent(student);
+            using var teacher = ensembleTeacher && generation > 1
+                ? Teacher.Ensemble(result.Select(g => (Teacher.FromStudent(g.Student), 1f)))
+                : Teacher.FromStudent(student);
             var scored = ml.Data.Cache(ml.Transforms.TeacherScore(teacher, TeacherColumn).Fit(split.TrainSet).Transform(split.TrainSet));
             student = trainer(next).Fit(scored);
             result.Add(new SelfDistillationGeneration(generation, metric.Name, metric.Score(student.Transform(split.TestSet)), student));

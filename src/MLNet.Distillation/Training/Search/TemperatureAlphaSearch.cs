@@ -3,7 +3,7 @@ using Microsoft.ML;
 namespace MLNet.Distillation;
 
 /// <summary>
-/// Trains one student per (temperature, alpha) setting and one from labels alone on the same training part of the data,
+/// Trains one student per (temperature, alpha) setting, one per loss recipe given, and one from labels alone on the same training part of the data,
 /// scores each on the same held-out part, and ranks them. The data is split once, so every student sees the same rows;
 /// the teacher column should be cached (TeacherScore with a <c>CacheDirectory</c>, or the teacher's outputs saved with
 /// the data), or every trial scores the teacher again.
@@ -47,6 +47,13 @@ internal static class TemperatureAlphaSearch
                 distilled.Temperature = temperature;
             distilled.Alpha = alpha;
             trials.Add(Trial(temperature, alpha, distilled));
+        }
+        foreach (var recipe in search.Recipes ?? [])
+        {
+            var distilled = (TOptions)options.Copy();
+            distilled.Losses = recipe.ToArray();
+            var trial = Trial(distilled.Temperature, distilled.Alpha, distilled);
+            trials.Add(trial with { Recipe = string.Join(" + ", recipe) });
         }
         // Stable: equal scores keep the order above (labels alone first, then the grid in order).
         return new DistillationSearchResult(trials.OrderByDescending(t => double.IsNaN(t.Score) ? double.NegativeInfinity : t.Score).ToList());

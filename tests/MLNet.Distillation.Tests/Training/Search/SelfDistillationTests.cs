@@ -27,6 +27,26 @@ public sealed class SelfDistillationTests
     }
 
     [Fact]
+    public void With_an_ensemble_teacher_a_generation_learns_from_the_mean_logits_of_every_earlier_one()
+    {
+        var ml = new MLContext(0);
+        var data = TestData.KeyedDigits(ml, 300);
+        var options = new DistillationMulticlassTrainer.Options { NumberOfEpochs = 10, Seed = 2 };
+        var result = ml.Distillation.SelfDistill(data, options, generations: 2, seed: 4, ensembleTeacher: true);
+
+        // Generation 2 by hand: generations 0 and 1 averaged as teacher, the same options, the same training rows.
+        var split = ml.Data.TrainTestSplit(data, 0.2, seed: 4);
+        using var ensemble = Teacher.Ensemble([(Teacher.FromStudent(result.Generations[0].Student), 1f), (Teacher.FromStudent(result.Generations[1].Student), 1f)]);
+        var byHand = ml.Transforms.TeacherScore(ensemble).Append(ml.MulticlassClassification.Trainers.Distillation(options)).Fit(ml.Data.Cache(split.TrainSet));
+        Assert.Equal(TestData.Column(byHand.Transform(split.TestSet), "Score"), TestData.Column(result.Generations[2].Student.Transform(split.TestSet), "Score"));
+
+        // Without the ensemble, generation 2 learns from generation 1 alone: another student.
+        var chained = ml.Distillation.SelfDistill(data, options, generations: 2, seed: 4);
+        Assert.Equal(TestData.Column(chained.Generations[1].Student.Transform(split.TestSet), "Score"), TestData.Column(result.Generations[1].Student.Transform(split.TestSet), "Score"));
+        Assert.NotEqual(TestData.Column(chained.Generations[2].Student.Transform(split.TestSet), "Score"), TestData.Column(result.Generations[2].Student.Transform(split.TestSet), "Score"));
+    }
+
+    [Fact]
     public void Binary_and_regression_students_teach_their_next_generation()
     {
         var ml = new MLContext(0);

@@ -41,6 +41,32 @@ public sealed class TemperatureAlphaSearchTests
     }
 
     [Fact]
+    public void Loss_recipes_are_searched_beside_the_labels_only_student()
+    {
+        var (ml, data) = DigitsWithTeacher();
+        IReadOnlyList<LossTerm> dkd = [new(LossNames.CrossEntropy, 1), new(LossNames.DecoupledKnowledgeDistillation, 1, new Dictionary<string, double> { ["warmup"] = 2 })];
+        IReadOnlyList<LossTerm> logits = [new(LossNames.CrossEntropy, 0.5f), new(LossNames.LogitMatching, 0.5f)];
+        var search = new DistillationSearchOptions { Temperatures = [], Alphas = [], Recipes = [dkd, logits], Seed = 3 };
+        var result = ml.Distillation.SearchTemperatureAndAlpha(data, Options(), search);
+
+        Assert.Equal(3, result.Trials.Count);
+        Assert.Equal(["0.5·ce + 0.5·logit-mse", "1·ce + 1·dkd(warmup=2)"], result.Trials.Where(t => !t.FromLabelsAlone).Select(t => t.Recipe!).Order());
+        // Each recipe trial is the student that recipe trains on the split's training part, scored on its held-out part.
+        var split = ml.Data.TrainTestSplit(data, 0.2, seed: 3);
+        var options = Options();
+        options.Losses = dkd;
+        var again = ml.MulticlassClassification.Trainers.Distillation(options).Fit(split.TrainSet);
+        var trial = result.Trials.Single(t => t.Recipe == "1·ce + 1·dkd(warmup=2)");
+        Assert.Equal(TestData.Column(again.Transform(split.TestSet), "Score"), TestData.Column(trial.Student.Transform(split.TestSet), "Score"));
+        Assert.Equal(ml.MulticlassClassification.Evaluate(again.Transform(split.TestSet)).MicroAccuracy, trial.Score, 12);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Distillation.SearchTemperatureAndAlpha(data, Options(),
+            new DistillationSearchOptions { Recipes = [[]] }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Distillation.SearchTemperatureAndAlpha(data, Options(),
+            new DistillationSearchOptions { Temperatures = [] }));
+    }
+
+    [Fact]
     public void A_budget_tries_a_seeded_subset_and_regression_searches_alpha_alone()
     {
         var (ml, data) = DigitsWithTeacher();
