@@ -29,6 +29,7 @@ internal sealed class FashionMnistSuite(string? dataFolder) : IBenchmarkSuite
             new StudentRecipes(context),
             new TransferSet(context),
             new SingleRowLatency(context),
+            new StudentPruning(context),
         ];
     }
 }
