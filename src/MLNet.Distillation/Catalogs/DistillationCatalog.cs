@@ -158,6 +158,41 @@ public sealed class DistillationCatalog
             HeldOutMetric.RSquared(_mlContext, options.LabelColumnName), ensembleTeacher);
 
     /// <summary>
+    /// Structured pruning of a multiclass student: ranks the hidden units (and convolution channels) of every hidden layer
+    /// by <see cref="PruningOptions.Criterion"/>, removes the lowest whole (rows of the layer's weights, columns of the next
+    /// layer's), and fine-tunes the smaller network from the remaining weights with the trainer and <paramref name="options"/>
+    /// (loss recipe, validation, checkpoints). The result is a smaller dense network: fewer parameters, a smaller ONNX
+    /// file, less work per row.
+    /// </summary>
+    /// <param name="model">The trained student, or a fitted chain holding it (its last student is pruned).</param>
+    /// <param name="data">Training data with the label, features and (for a distillation recipe) teacher columns.</param>
+    /// <param name="options">The trainer settings of the fine-tuning, normally those the student was trained with (their
+    /// <see cref="DistillationTrainerOptions.Student"/> gives the dropout and input standardisation; its widths are ignored).</param>
+    /// <param name="pruning">Target size, criterion, steps and fine-tuning epochs; null for the defaults (keep half the units).</param>
+    /// <exception cref="ArgumentException">The model holds no student, or one of another task; a width is out of range (named).</exception>
+    public PruningResult Prune(ITransformer model, IDataView data, DistillationMulticlassTrainer.Options options, PruningOptions? pruning = null)
+        => StudentPruning.Run(model, data, options, pruning, DistillationTask.MulticlassClassification, o => _mlContext.MulticlassClassification.Trainers.Distillation(o));
+
+    /// <summary>Structured pruning of a binary student, fine-tuned by the binary trainer (see the multiclass overload).</summary>
+    /// <param name="model">The trained student, or a fitted chain holding it.</param>
+    /// <param name="data">Training data with the label, features and (for a distillation recipe) teacher columns.</param>
+    /// <param name="options">The trainer settings of the fine-tuning.</param>
+    /// <param name="pruning">Target size, criterion, steps and fine-tuning epochs; null for the defaults.</param>
+    public PruningResult Prune(ITransformer model, IDataView data, DistillationBinaryTrainer.Options options, PruningOptions? pruning = null)
+        => StudentPruning.Run(model, data, options, pruning, DistillationTask.BinaryClassification, o => _mlContext.BinaryClassification.Trainers.Distillation(o));
+
+    /// <summary>
+    /// Structured pruning of a regression student, fine-tuned by the regression trainer (see the multiclass overload). The
+    /// target scaling folded into the last layer is unfolded with the fine-tuning Fit's statistics and folded back.
+    /// </summary>
+    /// <param name="model">The trained student, or a fitted chain holding it.</param>
+    /// <param name="data">Training data with the label, features and (for a distillation recipe) teacher columns.</param>
+    /// <param name="options">The trainer settings of the fine-tuning.</param>
+    /// <param name="pruning">Target size, criterion, steps and fine-tuning epochs; null for the defaults.</param>
+    public PruningResult Prune(ITransformer model, IDataView data, DistillationRegressionTrainer.Options options, PruningOptions? pruning = null)
+        => StudentPruning.Run(model, data, options, pruning, DistillationTask.Regression, o => _mlContext.Regression.Trainers.Distillation(o));
+
+    /// <summary>
     /// MUNGE pseudo-data (Bucilua et al. 2006) for a transfer set: returns the real rows (their label kept) followed by
     /// <see cref="MungeOptions.Multiplier"/> × as many pseudo-rows without a label, drawn around each row and its nearest
     /// neighbour, with an <c>IsPseudoRow</c> column. Append <c>TeacherScore</c> and a distillation trainer: the

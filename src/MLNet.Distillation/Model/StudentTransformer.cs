@@ -25,6 +25,9 @@ public sealed class StudentTransformer : ITransformer, IDisposable
         Profile = profile;
     }
 
+    /// <summary>The network as trained (layers with their folded weights): what pruning starts from.</summary>
+    internal StudentModel Model => _model;
+
     /// <summary>The built-in ML.NET stages that score the student.</summary>
     public TransformerChain<ITransformer> Pipeline { get; }
 

@@ -14,6 +14,14 @@ public abstract class StudentArchitecture
     /// <summary>Builds a freshly initialised network (initialisation draws from TorchSharp's seeded generator).</summary>
     internal abstract StudentNetwork Build(int inputSize, int classCount);
 
+    /// <summary>
+    /// Builds the network for a Fit that trains under the given standardisations (computed on its training rows). Only an
+    /// architecture that starts from given weights needs them (to express those weights in standardised units); the
+    /// others ignore them.
+    /// </summary>
+    internal virtual StudentNetwork Build(int inputSize, int classCount, ColumnStandardization? inputs, ColumnStandardization? target)
+        => Build(inputSize, classCount);
+
     /// <summary>A copy sharing no mutable state (arrays included): trainers keep their own copy of the options.</summary>
     internal abstract StudentArchitecture Copy();
 

@@ -133,6 +133,8 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
                 WeightDecay = _options.WeightDecay,
                 Seed = seed,
                 Device = device,
+                InputScaling = inputScaling,
+                TargetScaling = targetScaling,
                 EarlyStoppingPatience = validation is null ? null : _options.EarlyStoppingPatience,
                 CheckAlive = CheckAlive,
                 CheckpointFingerprint = checkpointFingerprint,

@@ -27,6 +27,12 @@ internal sealed class StudentTrainingLoop
     public int? EarlyStoppingPatience { get; init; }
     public Action<EpochReport>? OnEpoch { get; init; }
 
+    /// <summary>The input standardisation the rows were trained under (passed to <see cref="StudentArchitecture.Build(int, int, ColumnStandardization?, ColumnStandardization?)"/>).</summary>
+    public ColumnStandardization? InputScaling { get; init; }
+
+    /// <summary>The regression target standardisation the rows were trained under.</summary>
+    public ColumnStandardization? TargetScaling { get; init; }
+
     /// <summary>Where to keep this run's checkpoint (written after every epoch, resumed from when it exists), or null.</summary>
     public string? CheckpointFile { get; init; }
 
@@ -54,7 +60,7 @@ internal sealed class StudentTrainingLoop
         // The one generator behind initialisation and dropout, seeded per run: same seed, same student.
         random.manual_seed(Seed);
 
-        using var network = Architecture.Build(train.FeatureCount, train.OutputCount);
+        using var network = Architecture.Build(train.FeatureCount, train.OutputCount, InputScaling, TargetScaling);
         network.to(Device);
         long parameterCount = network.parameters().Sum(p => p.numel());
         // Terms that read a student layer or another teacher column see a view of each batch; the projectors they need

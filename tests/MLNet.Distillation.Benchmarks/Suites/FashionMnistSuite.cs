@@ -30,6 +30,7 @@ internal sealed class FashionMnistSuite(string? dataFolder) : IBenchmarkSuite
             new FeatureKD(context),
             new TransferSet(context),
             new SingleRowLatency(context),
+            new StudentPruning(context),
         ];
     }
 }

@@ -28,6 +28,7 @@ internal sealed class TabularSuite(string? dataFolder) : IBenchmarkSuite
             experiments.Add(new TabularLatency(context));
             experiments.Add(new TabularSearch(context));
             experiments.Add(new TabularSelfDistillation(context));
+            experiments.Add(new TabularPruning(context));
         }
         return experiments;
     }

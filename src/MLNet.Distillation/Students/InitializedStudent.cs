@@ -1,0 +1,252 @@
+using System.Security.Cryptography;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLNet.Distillation;
+
+/// <summary>
+/// A student that starts from given inference-time layers instead of a random initialisation: how a pruned student is
+/// fine-tuned by the ordinary trainer. The layers are in deployed form (input standardisation folded into the first dense
+/// layer, regression target scaling folded into the last, see <see cref="LayerFolding"/>); <see cref="Build(int, int, ColumnStandardization?, ColumnStandardization?)"/>
+/// unfolds them with the statistics of the Fit that trains them, which folds them back on export, so a network that is not
+/// trained comes out as it went in (within float rounding). A <see cref="StandardizeLayer"/> at the front (a standardising
+/// CNN) stays a fixed part of the network and the Fit does not standardise again.
+/// </summary>
+internal sealed class InitializedStudent : StudentArchitecture
+{
+    private readonly IReadOnlyList<StudentLayer> _layers;
+
+    /// <param name="layers">The deployed layers to start from.</param>
+    /// <param name="dropout">Dropout after each hidden dense layer's ReLU while training.</param>
+    /// <param name="standardizeInputs">Whether the Fit standardises the inputs (only when the first layer is dense).</param>
+    public InitializedStudent(IReadOnlyList<StudentLayer> layers, float dropout, bool standardizeInputs)
+    {
+        _layers = layers;
+        Dropout = dropout;
+        StandardizeInputs = standardizeInputs && layers[0] is DenseLayer;
+        WeightsDigest = Digest(layers);
+    }
+
+    /// <summary>Dropout probability after each hidden dense ReLU during training.</summary>
+    public float Dropout { get; }
+
+    /// <summary>SHA-256 of the starting layers: part of a checkpoint's fingerprint (this object is serialised into it).</summary>
+    public string WeightsDigest { get; }
+
+    /// <summary>The starting layers.</summary>
+    internal IReadOnlyList<StudentLayer> Layers => _layers;
+
+    /// <inheritdoc />
+    public override string Describe(int inputSize, int classCount) => "pruned " + Describe(_layers, inputSize);
+
+    /// <summary><c>MLP 14-32-2</c> or <c>CNN 1x28x28 conv16-conv32-dense128-10</c> for a list of deployed layers.</summary>
+    public static string Describe(IReadOnlyList<StudentLayer> layers, int inputSize)
+    {
+        var dense = layers.OfType<DenseLayer>().ToList();
+        if (layers.FirstOrDefault(l => l is ReshapeLayer) is ReshapeLayer shape)
+            return $"CNN {string.Join("x", shape.Shape)} " + string.Join("-", layers.OfType<Conv2dLayer>().Select(c => $"conv{c.OutChannels}")
+                .Concat(dense.SkipLast(1).Select(d => $"dense{d.Outputs}")).Append(dense[^1].Outputs.ToString()));
+        return $"MLP {string.Join("-", dense.Select(d => d.Outputs).Prepend(inputSize))}";
+    }
+
+    internal override StudentArchitecture Copy() => this; // immutable: the layers are never written to
+
+    internal override StudentNetwork Build(int inputSize, int classCount) => Build(inputSize, classCount, null, null);
+
+    internal override StudentNetwork Build(int inputSize, int classCount, ColumnStandardization? inputs, ColumnStandardization? target)
+    {
+        int expectedInputs = _layers[0] switch
+        {
+            DenseLayer d => d.Inputs,
+            StandardizeLayer s => s.Mean.Length,
+            ReshapeLayer r => r.Shape.Aggregate(1, (a, b) => a * b),
+            _ => -1,
+        };
+        int outputs = _layers.OfType<DenseLayer>().Last().Outputs;
+        if (expectedInputs != inputSize || outputs != classCount)
+            throw new ArgumentException($"The student to fine-tune reads {expectedInputs} features and writes {outputs} outputs, " +
+                $"but the training data has {inputSize} features and {classCount} outputs per row.");
+        var layers = _layers.ToList();
+        if (inputs is not null)
+            layers[0] = UnfoldInputs((DenseLayer)layers[0], inputs);
+        if (target is not null)
+        {
+            int last = layers.FindLastIndex(l => l is DenseLayer);
+            layers[last] = UnfoldTarget((DenseLayer)layers[last], target);
+        }
+        return new Network(layers, Dropout);
+    }
+
+    /// <summary>The inverse of <see cref="LayerFolding"/>'s input fold: <c>W_s = W·σ</c>, <c>b_s = b + W·μ</c> (in double).</summary>
+    internal static DenseLayer UnfoldInputs(DenseLayer dense, ColumnStandardization inputs)
+    {
+        var weight = new float[dense.Weight.Length];
+        var bias = new float[dense.Outputs];
+        for (int o = 0; o < dense.Outputs; o++)
+        {
+            double shift = dense.Bias[o];
+            for (int i = 0; i < dense.Inputs; i++)
+            {
+                double w = dense.Weight[o * dense.Inputs + i];
+                weight[o * dense.Inputs + i] = (float)(w * inputs.Std[i]);
+                shift += w * inputs.Mean[i];
+            }
+            bias[o] = (float)shift;
+        }
+        return dense with { Weight = weight, Bias = bias };
+    }
+
+    /// <summary>The inverse of the target fold: <c>W_s = W/σ_y</c>, <c>b_s = (b − μ_y)/σ_y</c>.</summary>
+    internal static DenseLayer UnfoldTarget(DenseLayer dense, ColumnStandardization target)
+    {
+        if (dense.Outputs != 1 || target.Columns != 1)
+            throw new InvalidOperationException("Only a network that ends with a one-output dense layer can carry a target scaling.");
+        double scale = target.Std[0], shift = target.Mean[0];
+        return dense with
+        {
+            Weight = dense.Weight.Select(w => (float)(w / scale)).ToArray(),
+            Bias = dense.Bias.Select(b => (float)((b - shift) / scale)).ToArray(),
+        };
+    }
+
+    private static string Digest(IReadOnlyList<StudentLayer> layers)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var layer in layers)
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(layer.GetType().Name));
+            var (shape, arrays) = layer switch
+            {
+                DenseLayer d => (new[] { d.Inputs, d.Outputs }, new[] { d.Weight, d.Bias }),
+                Conv2dLayer c => ([c.InChannels, c.OutChannels, c.KernelSize, c.Padding], [c.Weight, c.Bias]),
+                ReshapeLayer r => (r.Shape, []),
+                MaxPool2dLayer p => ([p.Window], []),
+                StandardizeLayer s => ([], [s.Mean, s.InverseStd]),
+                _ => (Array.Empty<int>(), Array.Empty<float[]>()),
+            };
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(shape.AsSpan()));
+            foreach (var array in arrays)
+                hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(array.AsSpan()));
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>Runs the layers in order; Dense and Conv2d layers are trainable, a StandardizeLayer is a fixed buffer.</summary>
+    internal sealed class Network : StudentNetwork
+    {
+        private readonly ModuleList<nn.Module<Tensor, Tensor>> trainable;
+        private readonly IReadOnlyList<StudentLayer> _plan;
+        private readonly int[] _moduleOf;
+        private readonly float _dropout;
+        private readonly bool _standardizes;
+
+        public Network(IReadOnlyList<StudentLayer> layers, float dropout) : base("initialized")
+        {
+            _plan = layers;
+            _dropout = dropout;
+            _moduleOf = new int[layers.Count];
+            var modules = new List<nn.Module<Tensor, Tensor>>();
+            Tensor? mean = null, inverseStd = null;
+            for (int i = 0; i < layers.Count; i++)
+            {
+                _moduleOf[i] = -1;
+                switch (layers[i])
+                {
+                    case DenseLayer d:
+                        var linear = nn.Linear(d.Inputs, d.Outputs);
+                        Set(linear.weight!, d.Weight, [d.Outputs, d.Inputs]);
+                        Set(linear.bias!, d.Bias, [d.Outputs]);
+                        _moduleOf[i] = modules.Count;
+                        modules.Add(linear);
+                        break;
+                    case Conv2dLayer c:
+                        var conv = nn.Conv2d(c.InChannels, c.OutChannels, c.KernelSize, padding: c.Padding);
+                        Set(conv.weight!, c.Weight, [c.OutChannels, c.InChannels, c.KernelSize, c.KernelSize]);
+                        Set(conv.bias!, c.Bias, [c.OutChannels]);
+                        _moduleOf[i] = modules.Count;
+                        modules.Add(conv);
+                        break;
+                    case StandardizeLayer s when i == 0:
+                        mean = tensor(s.Mean);
+                        inverseStd = tensor(s.InverseStd);
+                        break;
+                    case ReluLayer or ReshapeLayer or MaxPool2dLayer or FlattenLayer:
+                        break;
+                    default:
+                        throw new NotSupportedException($"A {layers[i].GetType().Name} at position {i} cannot be trained.");
+                }
+            }
+            trainable = new ModuleList<nn.Module<Tensor, Tensor>>(modules.ToArray());
+            RegisterComponents();
+            if (mean is not null)
+            {
+                _standardizes = true;
+                register_buffer("mean", mean);
+                register_buffer("inverse_std", inverseStd!);
+            }
+        }
+
+        private static void Set(Tensor parameter, float[] values, long[] shape)
+        {
+            using var _ = no_grad();
+            using var source = tensor(values, shape);
+            parameter.copy_(source);
+        }
+
+        public override Tensor forward(Tensor input)
+        {
+            using var scope = NewDisposeScope();
+            return Run(input, null).MoveToOuterDisposeScope();
+        }
+
+        /// <summary>
+        /// The forward pass; when <paramref name="record"/> is given, it receives the input each listed layer (by position
+        /// in the layer list) sees, as computed (callers dispose it with the pass's scope).
+        /// </summary>
+        public Tensor Run(Tensor input, IReadOnlyDictionary<int, Action<Tensor>>? record)
+        {
+            var x = input;
+            // The current buffers (they follow the module to its device).
+            var buffers = !_standardizes ? null : named_buffers().ToDictionary(b => b.name, b => b.buffer);
+            for (int i = 0; i < _plan.Count; i++)
+            {
+                if (record is not null && record.TryGetValue(i, out var sink))
+                    sink(x);
+                var layer = _plan[i];
+                x = layer switch
+                {
+                    DenseLayer or Conv2dLayer => trainable[_moduleOf[i]].forward(x),
+                    StandardizeLayer => (x - buffers!["mean"]) * buffers["inverse_std"],
+                    ReluLayer => nn.functional.relu(x),
+                    ReshapeLayer r => x.reshape([-1, .. r.Shape.Select(d => (long)d)]),
+                    MaxPool2dLayer p => nn.functional.max_pool2d(x, p.Window),
+                    FlattenLayer => x.flatten(1),
+                    _ => throw new NotSupportedException(layer.GetType().Name),
+                };
+                // Dropout after the activation of a hidden dense layer, as MlpStudent and CnnStudent's heads train.
+                if (_dropout > 0 && layer is ReluLayer && i > 0 && _plan[i - 1] is DenseLayer)
+                    x = nn.functional.dropout(x, _dropout, training);
+            }
+            return x;
+        }
+
+        public override IReadOnlyList<StudentLayer> ExportLayers()
+        {
+            var result = new List<StudentLayer>();
+            for (int i = 0; i < _plan.Count; i++)
+            {
+                result.Add(_plan[i] switch
+                {
+                    DenseLayer d => d with { Weight = Values(trainable[_moduleOf[i]], "weight"), Bias = Values(trainable[_moduleOf[i]], "bias") },
+                    Conv2dLayer c => c with { Weight = Values(trainable[_moduleOf[i]], "weight"), Bias = Values(trainable[_moduleOf[i]], "bias") },
+                    var other => other,
+                });
+            }
+            return result;
+        }
+
+        private static float[] Values(nn.Module<Tensor, Tensor> module, string name)
+            => module.named_parameters().First(p => p.name == name).parameter.detach().cpu().data<float>().ToArray();
+    }
+}
