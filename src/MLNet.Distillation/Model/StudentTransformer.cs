@@ -25,6 +25,9 @@ public sealed class StudentTransformer : ITransformer, IDisposable
         Profile = profile;
     }
 
+    /// <summary>What defines the student at prediction time (its layers and columns).</summary>
+    internal StudentModel Model => _model;
+
     /// <summary>The built-in ML.NET stages that score the student.</summary>
     public TransformerChain<ITransformer> Pipeline { get; }
 
