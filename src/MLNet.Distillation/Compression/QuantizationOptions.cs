@@ -18,10 +18,10 @@ public sealed class QuantizationOptions
     /// evenly from both tails. 100 uses the minimum and maximum (nothing clipped); for example 99.99 ignores rare outliers
     /// to give the common values a finer grid, at the price of clipping the outliers. Must be in (50, 100]. Default 100.
     /// </summary>
-    public double CalibrationPercentile { get; set; } = 100;
+    public double CalibrationPercentile { get; set; } = Defaults.CalibrationPercentile;
 
     /// <summary>Static quantization: the most calibration rows read (the first ones). Default 1,000.</summary>
-    public int MaximumCalibrationRows { get; set; } = 1000;
+    public int MaximumCalibrationRows { get; set; } = Defaults.MaximumCalibrationRows;
 
     internal void Validate()
     {

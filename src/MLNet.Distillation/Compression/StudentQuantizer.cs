@@ -20,11 +20,14 @@ internal static class StudentQuantizer
         if (floatModel.Layers.Any(l => l is QuantizedDenseLayer or QuantizedConv2dLayer or QuantizeDequantizeLayer))
             throw new ArgumentException($"The student ({student.Architecture}) is already quantized.", nameof(model));
 
+        // The standardisation folded into the first layer comes out again and stays float, so the first layer's int8
+        // inputs are standardised columns: folded, a raw column in the thousands would set the step for one in hundredths.
+        var floatLayers = floatModel.FoldedInputs is { } folded ? LayerFolding.Unfold(floatModel.Layers, folded) : floatModel.Layers;
         List<StudentLayer> layers;
         string mode;
         if (calibrationData is null)
         {
-            layers = QuantizationPlan.Build(floatModel.Layers, options.PerChannel, activation: null);
+            layers = QuantizationPlan.Build(floatLayers, options.PerChannel, activation: null);
             mode = "dynamic";
         }
         else
@@ -33,14 +36,15 @@ internal static class StudentQuantizer
                 floatModel, options.MaximumCalibrationRows);
             // First pass: which activations the plan quantizes; then measure them; then plan with the measured ranges.
             var points = new SortedSet<int>();
-            QuantizationPlan.Build(floatModel.Layers, options.PerChannel, j => { points.Add(j); return new AffineUInt8(1f, 0); });
-            var ranges = ActivationCalibration.Measure(floatModel.Layers, rows, points, options.CalibrationPercentile);
-            layers = QuantizationPlan.Build(floatModel.Layers, options.PerChannel, j => AffineUInt8.FromRange(ranges[j].Min, ranges[j].Max));
+            QuantizationPlan.Build(floatLayers, options.PerChannel, j => { points.Add(j); return new AffineUInt8(1f, 0); });
+            var ranges = ActivationCalibration.Measure(floatLayers, rows, points, options.CalibrationPercentile);
+            layers = QuantizationPlan.Build(floatLayers, options.PerChannel, j => AffineUInt8.FromRange(ranges[j].Min, ranges[j].Max));
             mode = "static";
         }
         var quantized = floatModel with
         {
             Layers = layers,
+            FoldedInputs = null,
             Architecture = $"{floatModel.Architecture} int8 {mode}{(options.PerChannel ? " per-channel" : "")}",
         };
         var pipeline = StudentPipelineFactory.ReplaceNetwork(student.Pipeline, quantized);
