@@ -61,4 +61,10 @@ internal static class Defaults
 
     /// <summary>Largest block TeacherScore accepts: a block's inputs and outputs are held in single arrays.</summary>
     public const int MaxTeacherBatchSize = 1 << 20;
+
+    /// <summary>Static quantization: the share of calibration values an activation's range covers (100: min to max).</summary>
+    public const double CalibrationPercentile = 100;
+
+    /// <summary>Static quantization: the most calibration rows read.</summary>
+    public const int MaximumCalibrationRows = 1000;
 }

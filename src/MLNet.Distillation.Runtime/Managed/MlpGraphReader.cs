@@ -16,8 +16,18 @@ internal static class MlpGraphReader
     // Operators of the head that the predictor computes itself, from the logits.
     private static readonly HashSet<string> HeadOperators = ["Softmax", "ArgMax", "Sigmoid", "Greater"];
 
+    // Operators of int8-quantized graphs (mlContext.Distillation.Quantize writes the first five).
+    private static readonly HashSet<string> QuantizedOperators =
+        ["DynamicQuantizeLinear", "MatMulInteger", "ConvInteger", "QuantizeLinear", "DequantizeLinear", "QLinearMatMul", "QLinearConv"];
+
     public static MlpStudentPredictor Read(GraphProto graph)
     {
+        // Refused up front, by name: the predictor reads float weights only, and must not half-read an integer graph.
+        if (graph.Node.FirstOrDefault(n => QuantizedOperators.Contains(n.OpType)) is { } quantized)
+            throw new InvalidDataException($"This is an int8-quantized student (operator '{quantized.OpType}', node '{quantized.Name}'): MlpStudentPredictor " +
+                "runs float MLP graphs only. Score the quantized student with PredictionEngine or ONNX Runtime, or give the predictor the float student's file.");
+        if (graph.Initializer.FirstOrDefault(t => t.DataType is (int)TensorProto.Types.DataType.Int8 or (int)TensorProto.Types.DataType.Uint8) is { } integer)
+            throw new InvalidDataException($"The constant '{integer.Name}' holds 8-bit integers (a quantized model): MlpStudentPredictor runs float MLP graphs only.");
         if (graph.Input.Count != 1)
             throw new InvalidDataException($"An MLP student has one input; this model has {graph.Input.Count}.");
         var input = graph.Input[0];

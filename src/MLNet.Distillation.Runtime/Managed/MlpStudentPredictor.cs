@@ -11,7 +11,7 @@ namespace MLNet.Distillation.Runtime;
 /// <para>
 /// It reads the file <c>StudentTransformer.SaveOnnx</c> writes (the default batch layout) for students made of dense
 /// layers, ReLU and the standardisation the trainer folds in (<c>MlpStudent</c>); any other operator (a convolution) is
-/// refused when loading, naming it. One instance is not safe to call from several threads at once (it reuses its
+/// refused when loading, naming it, and so is an int8-quantized student. One instance is not safe to call from several threads at once (it reuses its
 /// buffers): give each thread its own (<see cref="Clone"/> shares the weights).
 /// </para>
 /// </summary>

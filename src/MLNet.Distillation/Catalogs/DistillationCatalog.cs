@@ -208,6 +208,37 @@ public sealed class DistillationCatalog
     }
 
     /// <summary>
+    /// Dynamic int8 quantization of a fitted student: dense and convolution weights become int8 (symmetric, per output
+    /// channel by default), and each layer quantizes its input to uint8 when it runs (ONNX <c>DynamicQuantizeLinear</c> →
+    /// <c>MatMulInteger</c>/<c>ConvInteger</c>). Standardisation, activations, pooling and the task head stay float. Returns a
+    /// new student with the same columns, which scores, evaluates, saves and loads like the float one; the given model is
+    /// unchanged. Needs no data; see the overload with calibration rows for static quantization.
+    /// </summary>
+    /// <param name="model">The fitted student, or a fitted pipeline holding it.</param>
+    /// <param name="options">Weight granularity; null for the defaults.</param>
+    /// <exception cref="ArgumentException">The model holds no distilled student, or its student is already quantized.</exception>
+    public StudentTransformer Quantize(ITransformer model, QuantizationOptions? options = null)
+        => StudentQuantizer.Quantize(model, calibrationData: null, options ?? new QuantizationOptions());
+
+    /// <summary>
+    /// Static int8 quantization of a fitted student: weights as in <see cref="Quantize(ITransformer, QuantizationOptions?)"/>,
+    /// and the activations' uint8 ranges fixed beforehand by running the float student on <paramref name="calibrationData"/>
+    /// (min/max, or a percentile). The graph is written in QDQ form (QuantizeLinear/DequantizeLinear around each Gemm/Conv),
+    /// which ONNX Runtime fuses into integer kernels. Activations beyond the calibrated range are clipped, so calibrate
+    /// on rows like those the student will score (training rows).
+    /// </summary>
+    /// <param name="model">The fitted student, or a fitted pipeline holding it; the pipeline's stages before the student
+    /// (teacher stages excepted) are applied to the calibration rows.</param>
+    /// <param name="calibrationData">Rows as <paramref name="model"/> takes them, for instance a sample of the training data.</param>
+    /// <param name="options">Weight granularity, percentile and number of calibration rows; null for the defaults.</param>
+    /// <exception cref="ArgumentException">No student in the model, or the calibration data lacks the feature column or has no rows.</exception>
+    public StudentTransformer Quantize(ITransformer model, IDataView calibrationData, QuantizationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(calibrationData);
+        return StudentQuantizer.Quantize(model, calibrationData, options ?? new QuantizationOptions());
+    }
+
+    /// <summary>
     /// Loads a model saved with <c>mlContext.Model.Save</c> that contains a student, after registering
     /// <c>MLNet.Distillation.Runtime</c> so ML.NET finds the student's mapping stages. Equivalent to
     /// <see cref="StudentModelLoader.Load"/>.

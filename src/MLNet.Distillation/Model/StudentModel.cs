@@ -12,6 +12,8 @@ namespace MLNet.Distillation;
 /// <param name="InputSize">Features per row.</param>
 /// <param name="OutputCount">Network outputs per row: the number of classes, or 1.</param>
 /// <param name="ClassNames">The label's key values as text, in class order, when it has text key values.</param>
+/// <param name="FoldedInputs">The input standardisation folded into the first dense layer (<see cref="LayerFolding"/>), kept so
+/// quantization can take it out again: int8 needs the first layer's inputs on one scale, not raw columns spanning orders of magnitude.</param>
 internal sealed record StudentModel(
     DistillationTask Task,
     IReadOnlyList<StudentLayer> Layers,
@@ -19,4 +21,5 @@ internal sealed record StudentModel(
     string FeatureColumnName,
     int InputSize,
     int OutputCount,
-    IReadOnlyList<string>? ClassNames);
+    IReadOnlyList<string>? ClassNames,
+    StandardizeLayer? FoldedInputs = null);

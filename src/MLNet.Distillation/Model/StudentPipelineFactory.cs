@@ -38,6 +38,25 @@ internal static class StudentPipelineFactory
         return new TransformerChain<ITransformer>(((IEnumerable<ITransformer>)estimator.Fit(schemaSource)).ToArray());
     }
 
+    /// <summary>
+    /// The chain of <paramref name="scored"/> with its first stage (the ONNX scoring stage) rebuilt from <paramref name="model"/>:
+    /// for a student whose network changed (quantized) but whose outputs and mapping stages did not.
+    /// </summary>
+    public static TransformerChain<ITransformer> ReplaceNetwork(TransformerChain<ITransformer> scored, StudentModel model)
+    {
+        var stages = ((IEnumerable<ITransformer>)scored).ToArray();
+        if (stages.Length == 0 || stages[0] is not Microsoft.ML.Transforms.Onnx.OnnxTransformer)
+            throw new InvalidOperationException("The student's chain does not start with its ONNX scoring stage.");
+        var mlContext = new MLContext(seed: 0);
+        // ApplyOnnxModel's Fit reads only the schema: an empty view with the feature column is enough.
+        var definition = SchemaDefinition.Create(typeof(FeatureRow));
+        definition[nameof(FeatureRow.Features)].ColumnName = model.FeatureColumnName;
+        definition[nameof(FeatureRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, model.InputSize);
+        var empty = mlContext.Data.LoadFromEnumerable(new List<FeatureRow>(), definition);
+        var onnx = Onnx(mlContext, model, StudentOnnxExporter.Export(model, OnnxLayout.SingleRow)).Fit(empty);
+        return new TransformerChain<ITransformer>([onnx, .. stages.Skip(1)]);
+    }
+
     /// <summary>The student as ONNX, writing a vector <c>Score</c> column (ML.NET stores the model bytes inside the saved .zip).</summary>
     private static IEstimator<ITransformer> Onnx(MLContext mlContext, StudentModel model, byte[] onnx)
         => mlContext.Transforms.ApplyOnnxModel([DefaultColumnNames.Score], [model.FeatureColumnName], new MemoryStream(onnx));
@@ -75,4 +94,9 @@ internal static class StudentPipelineFactory
     private static IEstimator<ITransformer> MapIndices<T>(MLContext mlContext, T[] values)
         => mlContext.Transforms.Conversion.MapValue(DefaultColumnNames.PredictedLabel,
             values.Select((v, i) => new KeyValuePair<int, T>(i, v)), DefaultColumnNames.PredictedLabel, treatValuesAsKeyType: true);
+
+    private sealed class FeatureRow
+    {
+        public float[] Features { get; set; } = [];
+    }
 }

@@ -25,7 +25,7 @@ public sealed class StudentTransformer : ITransformer, IDisposable
         Profile = profile;
     }
 
-    /// <summary>The network as trained (layers with their folded weights): what pruning starts from.</summary>
+    /// <summary>What defines the student at prediction time (its layers and columns): what pruning and quantization start from.</summary>
     internal StudentModel Model => _model;
 
     /// <summary>The built-in ML.NET stages that score the student.</summary>

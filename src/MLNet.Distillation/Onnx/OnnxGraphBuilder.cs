@@ -46,6 +46,32 @@ internal sealed class OnnxGraphBuilder
         return tensor.Name;
     }
 
+    /// <summary>Adds an int8 initializer (quantized weights) and returns its name.</summary>
+    public string AddInt8Initializer(string hint, sbyte[] values, params long[] dims)
+        => AddRaw(hint, TensorProto.Types.DataType.Int8, (byte[])(Array)values.Clone(), dims);
+
+    /// <summary>Adds a uint8 initializer (activation zero points) and returns its name; no dims makes a scalar.</summary>
+    public string AddUInt8Initializer(string hint, byte[] values, params long[] dims)
+        => AddRaw(hint, TensorProto.Types.DataType.Uint8, (byte[])values.Clone(), dims);
+
+    /// <summary>Adds an int32 initializer (quantized biases) and returns its name.</summary>
+    public string AddInt32Initializer(string hint, int[] values, params long[] dims)
+    {
+        var bytes = new byte[values.Length * sizeof(int)];
+        Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
+        return AddRaw(hint, TensorProto.Types.DataType.Int32, bytes, dims);
+    }
+
+    private string AddRaw(string hint, TensorProto.Types.DataType type, byte[] littleEndian, long[] dims)
+    {
+        if (!BitConverter.IsLittleEndian)
+            throw new PlatformNotSupportedException("ONNX export needs a little-endian machine.");
+        var tensor = new TensorProto { Name = Unique(hint), DataType = (int)type, RawData = ByteString.CopyFrom(littleEndian) };
+        tensor.Dims.AddRange(dims);
+        _graph.Initializer.Add(tensor);
+        return tensor.Name;
+    }
+
     /// <summary>Adds an int64 initializer (shapes, axes) and returns its name.</summary>
     public string AddInt64Initializer(string hint, long[] values)
     {
@@ -66,6 +92,18 @@ internal sealed class OnnxGraphBuilder
         node.Attribute.AddRange(attributes);
         _graph.Node.Add(node);
         return output;
+    }
+
+    /// <summary>Adds a node with several outputs (such as DynamicQuantizeLinear's value, scale and zero point) and returns their names.</summary>
+    public string[] AddNodeWithOutputs(string opType, string[] inputs, int outputCount, params AttributeProto[] attributes)
+    {
+        var node = new NodeProto { OpType = opType, Name = Unique(opType + "_node") };
+        node.Input.AddRange(inputs);
+        var outputs = Enumerable.Range(0, outputCount).Select(_ => Unique(opType.ToLowerInvariant())).ToArray();
+        node.Output.AddRange(outputs);
+        node.Attribute.AddRange(attributes);
+        _graph.Node.Add(node);
+        return outputs;
     }
 
     /// <summary>An integer attribute.</summary>

@@ -78,6 +78,21 @@ internal static class StudentOnnxExporter
                     x = graph.AddNode("Sub", [x, graph.AddInitializer($"standardize{i}_mean", standardize.Mean, standardize.Mean.Length)]);
                     x = graph.AddNode("Mul", [x, graph.AddInitializer($"standardize{i}_scale", standardize.InverseStd, standardize.InverseStd.Length)]);
                     break;
+                case QuantizedDenseLayer dense:
+                    if (shape.Length != 1 || dense.Inputs != shape[0])
+                        throw new InvalidOperationException($"Dense layer {i} expects {dense.Inputs} inputs but receives [{string.Join(", ", shape)}].");
+                    x = QuantizedOnnx.Dense(graph, x, dense, i);
+                    shape = [dense.Outputs];
+                    break;
+                case QuantizedConv2dLayer conv:
+                    if (shape.Length != 3 || shape[0] != conv.InChannels)
+                        throw new InvalidOperationException($"Convolution {i} expects {conv.InChannels} channels but receives [{string.Join(", ", shape)}].");
+                    x = QuantizedOnnx.Conv(graph, x, conv, i);
+                    shape = [conv.OutChannels, shape[1] + 2 * conv.Padding - conv.KernelSize + 1, shape[2] + 2 * conv.Padding - conv.KernelSize + 1];
+                    break;
+                case QuantizeDequantizeLayer qdq:
+                    x = QuantizedOnnx.QuantizeDequantize(graph, x, qdq.Parameters, i);
+                    break;
                 case FlattenLayer:
                     x = graph.AddNode("Flatten", [x], null, OnnxGraphBuilder.Int("axis", 1));
                     shape = [shape.Aggregate(1, (a, b) => a * b)];

@@ -20,7 +20,7 @@ internal static class LayerFolding
             if (result[0] is DenseLayer first && first.Inputs == inputs.Columns)
                 result[0] = FoldInputs(first, inputs);
             else
-                result.Insert(0, new StandardizeLayer(inputs.Mean.Select(m => (float)m).ToArray(), inputs.Std.Select(s => (float)(1 / s)).ToArray()));
+                result.Insert(0, AsLayer(inputs));
         }
         if (target is not null)
         {
@@ -35,6 +35,37 @@ internal static class LayerFolding
         }
         return result;
     }
+
+    /// <summary>The input standardisation <see cref="Fold"/> moves into the first dense layer, or null when it adds a layer instead (or there is none).</summary>
+    public static StandardizeLayer? FoldedInputs(IReadOnlyList<StudentLayer> layers, ColumnStandardization? inputs)
+        => inputs is not null && layers.Count > 0 && layers[0] is DenseLayer first && first.Inputs == inputs.Columns ? AsLayer(inputs) : null;
+
+    /// <summary>
+    /// Takes a folded input standardisation out of the first dense layer again: <c>W = W'·σ</c>, <c>b = b' + W'·μ</c> (in
+    /// double, rounded once), returned as [standardisation, dense, …]. The network computes the same function.
+    /// </summary>
+    public static List<StudentLayer> Unfold(IReadOnlyList<StudentLayer> layers, StandardizeLayer inputs)
+    {
+        if (layers.Count == 0 || layers[0] is not DenseLayer first || first.Inputs != inputs.Mean.Length)
+            throw new InvalidOperationException("The folded input standardisation does not match the student's first layer.");
+        var weight = new float[first.Weight.Length];
+        var bias = new float[first.Outputs];
+        for (int o = 0; o < first.Outputs; o++)
+        {
+            double shift = first.Bias[o];
+            for (int i = 0; i < first.Inputs; i++)
+            {
+                double w = first.Weight[o * first.Inputs + i];
+                weight[o * first.Inputs + i] = (float)(w / inputs.InverseStd[i]);
+                shift += w * inputs.Mean[i];
+            }
+            bias[o] = (float)shift;
+        }
+        return [inputs, first with { Weight = weight, Bias = bias }, .. layers.Skip(1)];
+    }
+
+    private static StandardizeLayer AsLayer(ColumnStandardization inputs)
+        => new(inputs.Mean.Select(m => (float)m).ToArray(), inputs.Std.Select(s => (float)(1 / s)).ToArray());
 
     private static DenseLayer FoldInputs(DenseLayer dense, ColumnStandardization inputs)
     {

@@ -159,7 +159,7 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
             channel.Warning(MessageSensitivity.None, exploded);
 
         var model = new StudentModel(_task.Kind, LayerFolding.Fold(result.Layers, inputScaling, targetScaling), architecture, _options.FeatureColumnName, featureCount, outputCount,
-            ColumnAnnotations.TextKeyValues(labelColumn));
+            ColumnAnnotations.TextKeyValues(labelColumn), LayerFolding.FoldedInputs(result.Layers, inputScaling));
         var pipeline = StudentPipelineFactory.Create(model, labelColumn, input);
         return new StudentTransformer(model, pipeline, result.ParameterCount, result.History, result.BestEpoch,
             new TrainingProfile(loading.Elapsed + prepared.Train.Waiting, result.Training, result.InsideTorch, result.SamplesTrained));

@@ -5,7 +5,7 @@ namespace MLNet.Distillation.Benchmarks;
 
 /// <summary>
 /// Fashion-MNIST: a CNN teacher trained from labels, MLP and small-CNN students from labels and distilled, a transfer-set
-/// experiment with scarce labels, teacher scoring throughput and single-row latency.
+/// experiment with scarce labels, teacher scoring throughput, single-row latency and int8 quantization of the MLP student.
 /// </summary>
 internal sealed class FashionMnistSuite(string? dataFolder) : IBenchmarkSuite
 {
@@ -31,6 +31,7 @@ internal sealed class FashionMnistSuite(string? dataFolder) : IBenchmarkSuite
             new TransferSet(context),
             new SingleRowLatency(context),
             new StudentPruning(context),
+            new Quantization(context),
         ];
     }
 }

@@ -26,6 +26,7 @@ internal sealed class TabularSuite(string? dataFolder) : IBenchmarkSuite
             experiments.Add(new TabularTeacher(context));
             experiments.Add(new TabularStudents(context));
             experiments.Add(new TabularLatency(context));
+            experiments.Add(new TabularQuantization(context));
             experiments.Add(new TabularSearch(context));
             experiments.Add(new TabularSelfDistillation(context));
             experiments.Add(new TabularPruning(context));
