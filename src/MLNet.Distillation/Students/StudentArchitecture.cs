@@ -14,6 +14,13 @@ public abstract class StudentArchitecture
     /// <summary>Builds a freshly initialised network (initialisation draws from TorchSharp's seeded generator).</summary>
     internal abstract StudentNetwork Build(int inputSize, int classCount);
 
+    /// <summary>
+    /// Checks, before any data is read, that the network can be built for these sizes and exported; throws naming the
+    /// setting or layer at fault. The built-in architectures check their settings in <see cref="Build"/>, which the trainer
+    /// calls after reading the data; this runs first in Fit.
+    /// </summary>
+    internal virtual void CheckBeforeTraining(int inputSize, int classCount) { }
+
     /// <summary>A copy sharing no mutable state (arrays included): trainers keep their own copy of the options.</summary>
     internal abstract StudentArchitecture Copy();
 

@@ -11,6 +11,12 @@ internal abstract class StudentNetwork : nn.Module<Tensor, Tensor>
     /// <summary>The inference-time layers with their current weights, copied off the device.</summary>
     public abstract IReadOnlyList<StudentLayer> ExportLayers();
 
+    /// <summary>
+    /// Whether the trainer must compare the exported layers with this network's forward on a probe batch after training
+    /// (<see cref="ExportProbe"/>): true where the layers are read from a module the library did not write.
+    /// </summary>
+    public virtual bool ChecksExport => false;
+
     /// <summary>Runs a stack of Linear layers: ReLU (and dropout while training) after each but the last.</summary>
     protected Tensor ForwardDense(ModuleList<Linear> layers, Tensor x, float dropout)
     {
