@@ -115,6 +115,8 @@ public sealed class TorchSharpStudent : StudentArchitecture
             throw new ArgumentException($"The {nameof(TorchSharpStudent)} module '{Name}' ends with [{string.Join(", ", outputShape)}] values per row, but the " +
                 $"trainer needs {classCount} ({(classCount == 1 ? "one value per row" : $"one logit per class: the label has {classCount} classes")}). " +
                 $"The factory receives the output count as its second argument; end the module with a Linear(…, {classCount}).");
+        // A factory that hands out one cached module would train a disposed (or already trained) module: refused now, not after reading the data.
+        using (var again = Build(inputSize, classCount)) { }
         random.manual_seed(0);
         using var probe = randn(8, inputSize);
         ExportProbe.Verify(network, layers, probe, classCount, "Before training");
