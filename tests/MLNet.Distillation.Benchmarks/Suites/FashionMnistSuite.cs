@@ -27,6 +27,7 @@ internal sealed class FashionMnistSuite(string? dataFolder) : IBenchmarkSuite
             new TeacherTraining(context),
             new TeacherScoringThroughput(context),
             new StudentRecipes(context),
+            new CustomStudent(context),
             new TransferSet(context),
             new SingleRowLatency(context),
         ];

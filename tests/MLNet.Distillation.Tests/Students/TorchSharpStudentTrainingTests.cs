@@ -148,6 +148,37 @@ public sealed class TorchSharpStudentTrainingTests
     }
 
     [Fact]
+    public void A_finished_checkpoint_resumes_a_custom_student_and_one_of_another_module_is_not_resumed()
+    {
+        var ml = new MLContext(0);
+        var train = TestData.KeyedDigits(ml, 150);
+        var folder = Directory.CreateTempSubdirectory("custom-checkpoints-").FullName;
+        try
+        {
+            DistillationMulticlassTrainer.Options Checkpointed(int width, List<EpochReport> reports)
+            {
+                var options = Options(new TorchSharpStudent((i, k) => nn.Sequential(nn.Linear(i, width), nn.BatchNorm1d(width), nn.ReLU(), nn.Linear(width, k)), "same-name"));
+                options.TeacherColumnName = null;
+                options.NumberOfEpochs = 3;
+                options.CheckpointDirectory = folder;
+                options.Progress = new SynchronousProgress<EpochReport>(reports.Add);
+                return options;
+            }
+            var firstReports = new List<EpochReport>();
+            var first = ml.MulticlassClassification.Trainers.Distillation(Checkpointed(16, firstReports)).Fit(train);
+            var againReports = new List<EpochReport>();
+            var again = ml.MulticlassClassification.Trainers.Distillation(Checkpointed(16, againReports)).Fit(train);
+            Assert.Equal(3, firstReports.Count);
+            Assert.Empty(againReports);                         // resumed after its last epoch: nothing left to train
+            Assert.Equal(first.ToOnnx(), again.ToOnnx());       // the checkpoint's weights, BatchNorm statistics included
+            var otherReports = new List<EpochReport>();
+            ml.MulticlassClassification.Trainers.Distillation(Checkpointed(12, otherReports)).Fit(train);
+            Assert.Equal(3, otherReports.Count);               // another module under the same name starts afresh
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
     public void Exported_custom_students_pass_the_onnx_checker()
     {
         const string python = "/usr/bin/python3";
