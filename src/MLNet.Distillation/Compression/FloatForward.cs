@@ -22,7 +22,7 @@ internal static class FloatForward
                 ReshapeLayer r => (x, r.Shape),
                 FlattenLayer => (x, [x.Length]),
                 Conv2dLayer c => Conv(x, shape, c),
-                MaxPool2dLayer p => MaxPool(x, shape, p.Window),
+                MaxPool2dLayer p => MaxPool(x, shape, p.Size),
                 var other => throw new NotSupportedException($"Quantization cannot run layer {i} ({other.GetType().Name}) in float to calibrate it."),
             };
             onOutput?.Invoke(i, x);

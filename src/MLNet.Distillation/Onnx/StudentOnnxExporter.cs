@@ -57,20 +57,58 @@ internal static class StudentOnnxExporter
                     shape = reshape.Shape;
                     break;
                 case Conv2dLayer conv:
-                    string cw = graph.AddInitializer($"conv{i}_weight", conv.Weight, conv.OutChannels, conv.InChannels, conv.KernelSize, conv.KernelSize);
-                    string cb = graph.AddInitializer($"conv{i}_bias", conv.Bias, conv.OutChannels);
-                    x = graph.AddNode("Conv", [x, cw, cb], null,
-                        OnnxGraphBuilder.Ints("kernel_shape", conv.KernelSize, conv.KernelSize),
-                        OnnxGraphBuilder.Ints("pads", conv.Padding, conv.Padding, conv.Padding, conv.Padding),
-                        OnnxGraphBuilder.Ints("strides", 1, 1));
+                {
+                    var window = conv.Window;
                     if (shape.Length != 3 || shape[0] != conv.InChannels)
                         throw new InvalidOperationException($"Convolution {i} expects {conv.InChannels} channels but receives [{string.Join(", ", shape)}].");
-                    shape = [conv.OutChannels, shape[1] + 2 * conv.Padding - conv.KernelSize + 1, shape[2] + 2 * conv.Padding - conv.KernelSize + 1];
+                    if (conv.Groups < 1 || conv.InChannels % conv.Groups != 0 || conv.OutChannels % conv.Groups != 0
+                        || conv.Weight.Length != conv.OutChannels * (conv.InChannels / conv.Groups) * window.KernelHeight * window.KernelWidth)
+                        throw new InvalidOperationException($"Convolution {i} has {conv.Weight.Length} weights, which do not fit {conv.InChannels}→{conv.OutChannels} channels in {conv.Groups} groups with a {window} kernel.");
+                    string cw = graph.AddInitializer($"conv{i}_weight", conv.Weight, conv.OutChannels, conv.InChannels / conv.Groups, window.KernelHeight, window.KernelWidth);
+                    string cb = graph.AddInitializer($"conv{i}_bias", conv.Bias, conv.OutChannels);
+                    var attributes = WindowAttributes(window).ToList();
+                    if (window.DilationHeight != 1 || window.DilationWidth != 1)
+                        attributes.Add(OnnxGraphBuilder.Ints("dilations", window.DilationHeight, window.DilationWidth));
+                    if (conv.Groups != 1)
+                        attributes.Add(OnnxGraphBuilder.Int("group", conv.Groups));
+                    x = graph.AddNode("Conv", [x, cw, cb], null, [.. attributes]);
+                    shape = Slide(window, shape, conv.OutChannels, $"Convolution {i}");
                     break;
+                }
                 case MaxPool2dLayer pool:
-                    x = graph.AddNode("MaxPool", [x], pool.OutputName,
-                        OnnxGraphBuilder.Ints("kernel_shape", pool.Window, pool.Window), OnnxGraphBuilder.Ints("strides", pool.Window, pool.Window));
-                    shape = [shape[0], shape[1] / pool.Window, shape[2] / pool.Window];
+                    if (shape.Length != 3)
+                        throw new InvalidOperationException($"Max pooling {i} needs [channels, height, width] but receives [{string.Join(", ", shape)}].");
+                    x = graph.AddNode("MaxPool", [x], pool.OutputName, WindowAttributes(pool.Window, pads: pool.Window.PadTop + pool.Window.PadLeft + pool.Window.PadBottom + pool.Window.PadRight > 0));
+                    shape = Slide(pool.Window, shape, shape[0], $"Max pooling {i}");
+                    break;
+                case AvgPool2dLayer pool:
+                    if (shape.Length != 3)
+                        throw new InvalidOperationException($"Average pooling {i} needs [channels, height, width] but receives [{string.Join(", ", shape)}].");
+                    x = graph.AddNode("AveragePool", [x], null,
+                        [.. WindowAttributes(pool.Window), OnnxGraphBuilder.Int("count_include_pad", pool.CountIncludePad ? 1 : 0)]);
+                    shape = Slide(pool.Window, shape, shape[0], $"Average pooling {i}");
+                    break;
+                case AffineLayer affine:
+                {
+                    if (affine.Scale.Length != shape[0] || affine.Shift.Length != shape[0])
+                        throw new InvalidOperationException($"Affine layer {i} has {affine.Scale.Length} channels but receives [{string.Join(", ", shape)}].");
+                    // [C] broadcasts over a row's features; [C, 1, 1] over each channel of an image.
+                    long[] dims = shape.Length == 1 ? [shape[0]] : [shape[0], .. Enumerable.Repeat(1L, shape.Length - 1)];
+                    x = graph.AddNode("Mul", [x, graph.AddInitializer($"affine{i}_scale", affine.Scale, dims)]);
+                    x = graph.AddNode("Add", [x, graph.AddInitializer($"affine{i}_shift", affine.Shift, dims)]);
+                    break;
+                }
+                case LeakyReluLayer leaky:
+                    x = graph.AddNode("LeakyRelu", [x], null, OnnxGraphBuilder.Float("alpha", leaky.Slope));
+                    break;
+                case TanhLayer:
+                    x = graph.AddNode("Tanh", [x]);
+                    break;
+                case SigmoidLayer:
+                    x = graph.AddNode("Sigmoid", [x]);
+                    break;
+                case GeluLayer gelu:
+                    x = Gelu(graph, x, gelu.TanhApproximation, i);
                     break;
                 case StandardizeLayer standardize:
                     if (shape.Length != 1 || standardize.Mean.Length != shape[0])
@@ -120,6 +158,43 @@ internal static class StudentOnnxExporter
                 throw new NotSupportedException($"ONNX export has no output head for task {model.Task}.");
         }
         return graph.ToModelBytes("Student network trained by MLNet.Distillation.", metadata);
+    }
+
+    /// <summary>kernel_shape, strides and (when asked, or when there is any) pads [top, left, bottom, right] of a window.</summary>
+    private static AttributeProto[] WindowAttributes(Window2d window, bool pads = true) => pads
+        ? [
+            OnnxGraphBuilder.Ints("kernel_shape", window.KernelHeight, window.KernelWidth),
+            OnnxGraphBuilder.Ints("pads", window.PadTop, window.PadLeft, window.PadBottom, window.PadRight),
+            OnnxGraphBuilder.Ints("strides", window.StrideHeight, window.StrideWidth),
+        ]
+        : [OnnxGraphBuilder.Ints("kernel_shape", window.KernelHeight, window.KernelWidth), OnnxGraphBuilder.Ints("strides", window.StrideHeight, window.StrideWidth)];
+
+    /// <summary>The per-row shape after a sliding window; a window that does not fit is an error naming the layer.</summary>
+    private static int[] Slide(Window2d window, int[] shape, int channels, string layer)
+    {
+        var (height, width) = window.Output(shape[1], shape[2]);
+        if (height <= 0 || width <= 0)
+            throw new InvalidOperationException($"{layer}: a {window} window does not fit [{string.Join(", ", shape)}].");
+        return [channels, height, width];
+    }
+
+    /// <summary>
+    /// GELU from opset-13 operators. Exact: <c>x · ½ · (1 + erf(x / √2))</c>; tanh form (PyTorch's <c>approximate='tanh'</c>):
+    /// <c>x · ½ · (1 + tanh(√(2/π) · (x + 0.044715 · x³)))</c>.
+    /// </summary>
+    private static string Gelu(OnnxGraphBuilder graph, string x, bool tanh, int i)
+    {
+        string inner;
+        if (tanh)
+        {
+            string cube = graph.AddNode("Mul", [graph.AddNode("Mul", [x, x]), x]);
+            string sum = graph.AddNode("Add", [x, graph.AddNode("Mul", [cube, graph.AddInitializer($"gelu{i}_c", [0.044715f])])]);
+            inner = graph.AddNode("Tanh", [graph.AddNode("Mul", [sum, graph.AddInitializer($"gelu{i}_k", [(float)Math.Sqrt(2 / Math.PI)])])]);
+        }
+        else
+            inner = graph.AddNode("Erf", [graph.AddNode("Mul", [x, graph.AddInitializer($"gelu{i}_k", [(float)(1 / Math.Sqrt(2))])])]);
+        string onePlus = graph.AddNode("Add", [inner, graph.AddInitializer($"gelu{i}_one", [1f])]);
+        return graph.AddNode("Mul", [graph.AddNode("Mul", [x, graph.AddInitializer($"gelu{i}_half", [0.5f])]), onePlus]);
     }
 
     private static void MulticlassHead(OnnxGraphBuilder graph, string x, int classCount, OnnxLayout layout)

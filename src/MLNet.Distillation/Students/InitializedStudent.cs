@@ -121,7 +121,7 @@ internal sealed class InitializedStudent : StudentArchitecture
                 DenseLayer d => (new[] { d.Inputs, d.Outputs }, new[] { d.Weight, d.Bias }),
                 Conv2dLayer c => ([c.InChannels, c.OutChannels, c.KernelSize, c.Padding], [c.Weight, c.Bias]),
                 ReshapeLayer r => (r.Shape, []),
-                MaxPool2dLayer p => ([p.Window], []),
+                MaxPool2dLayer p => ([p.Size], []),
                 StandardizeLayer s => ([], [s.Mean, s.InverseStd]),
                 _ => (Array.Empty<int>(), Array.Empty<float[]>()),
             };
@@ -220,7 +220,7 @@ internal sealed class InitializedStudent : StudentArchitecture
                     StandardizeLayer => (x - buffers!["mean"]) * buffers["inverse_std"],
                     ReluLayer => nn.functional.relu(x),
                     ReshapeLayer r => x.reshape([-1, .. r.Shape.Select(d => (long)d)]),
-                    MaxPool2dLayer p => nn.functional.max_pool2d(x, p.Window),
+                    MaxPool2dLayer p => nn.functional.max_pool2d(x, p.Size),
                     FlattenLayer => x.flatten(1),
                     _ => throw new NotSupportedException(layer.GetType().Name),
                 };

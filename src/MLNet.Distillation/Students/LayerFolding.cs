@@ -6,7 +6,8 @@ namespace MLNet.Distillation;
 /// <list type="bullet">
 /// <item>inputs: a first Dense layer absorbs <c>(x − μ)/σ</c> (<c>W' = W/σ</c>, <c>b' = b − W·μ/σ</c>); any other first layer
 /// gets an explicit <see cref="StandardizeLayer"/> before it;</item>
-/// <item>outputs: the last Dense layer absorbs <c>y = z·σ_y + μ_y</c> (<c>W' = σ_y·W</c>, <c>b' = σ_y·b + μ_y</c>).</item>
+/// <item>outputs: the last Dense layer absorbs <c>y = z·σ_y + μ_y</c> (<c>W' = σ_y·W</c>, <c>b' = σ_y·b + μ_y</c>); any other
+/// last layer gets an explicit <see cref="AffineLayer"/> after it.</item>
 /// </list>
 /// Folding is done in double precision and rounded to float once.
 /// </summary>
@@ -24,14 +25,18 @@ internal static class LayerFolding
         }
         if (target is not null)
         {
-            if (result[^1] is not DenseLayer { Outputs: 1 } last || target.Columns != 1)
-                throw new InvalidOperationException("Only a network that ends with a one-output dense layer can carry a target scaling.");
+            if (target.Columns != 1)
+                throw new InvalidOperationException("Only a network with one output per row can carry a target scaling.");
             double scale = target.Std[0], shift = target.Mean[0];
-            result[^1] = last with
-            {
-                Weight = last.Weight.Select(w => (float)(w * scale)).ToArray(),
-                Bias = last.Bias.Select(b => (float)(b * scale + shift)).ToArray(),
-            };
+            if (result[^1] is DenseLayer { Outputs: 1 } last)
+                result[^1] = last with
+                {
+                    Weight = last.Weight.Select(w => (float)(w * scale)).ToArray(),
+                    Bias = last.Bias.Select(b => (float)(b * scale + shift)).ToArray(),
+                };
+            else
+                // A custom student may end with an activation or a pooling layer: the scaling becomes a layer of its own.
+                result.Add(new AffineLayer([(float)scale], [(float)shift]));
         }
         return result;
     }

@@ -22,6 +22,13 @@ public abstract class StudentArchitecture
     internal virtual StudentNetwork Build(int inputSize, int classCount, ColumnStandardization? inputs, ColumnStandardization? target)
         => Build(inputSize, classCount);
 
+    /// <summary>
+    /// Checks, before any data is read, that the network can be built for these sizes and exported; throws naming the
+    /// setting or layer at fault. The built-in architectures check their settings in <see cref="Build(int, int)"/>, which the trainer
+    /// calls after reading the data; this runs first in Fit.
+    /// </summary>
+    internal virtual void CheckBeforeTraining(int inputSize, int classCount) { }
+
     /// <summary>A copy sharing no mutable state (arrays included): trainers keep their own copy of the options.</summary>
     internal abstract StudentArchitecture Copy();
 

@@ -12,6 +12,12 @@ internal abstract class StudentNetwork : nn.Module<Tensor, Tensor>
     public abstract IReadOnlyList<StudentLayer> ExportLayers();
 
     /// <summary>
+    /// Whether the trainer must compare the exported layers with this network's forward on a probe batch after training
+    /// (<see cref="ExportProbe"/>): true where the layers are read from a module the library did not write.
+    /// </summary>
+    public virtual bool ChecksExport => false;
+
+    /// <summary>
     /// The layers whose outputs a loss term can read (<see cref="LossTerm.StudentLayer"/>), input side first; empty when
     /// the network offers none.
     /// </summary>

@@ -56,6 +56,8 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
         if (teacherColumn is { } teacher)
             _task.CheckTeacherMatchesLabel(teacher, labelColumn);
         int featureCount = columns.Features.VectorSize!.Value, outputCount = columns.OutputCount!.Value;
+        // A student that cannot be built or exported is refused before any data is read.
+        _options.Student.CheckBeforeTraining(featureCount, outputCount);
 
         var host = _environment.Register(GetType().Name);
         int seed = _options.Seed ?? host.Rand.Next();

@@ -88,6 +88,8 @@ internal sealed class StudentTrainingLoop
         int bestEpoch = 0, sinceBest = 0, firstEpoch = 0;
         bool stopped = false;
         BatchGather? validationGather = null;
+        // A few training rows kept to compare the exported layers with the trained network (custom students only).
+        Tensor? probe = null;
 
         string? problem = null;
         var resumed = CheckpointFile is null ? null : TrainingCheckpoint.TryLoad(CheckpointFile, CheckpointFingerprint!, out problem);
@@ -130,8 +132,11 @@ internal sealed class StudentTrainingLoop
                     var batchRows = order.AsSpan(start, size);
                     var index = permutation.narrow(0, start, size);
                     block.PerRow.Index = index;
+                    var features = batchFeatures.Gather(table.Features, batchRows);
+                    if (network.ChecksExport && probe is null)
+                        probe = features.narrow(0, 0, Math.Min(size, 16)).detach().clone().DetachFromDisposeScope();
                     var taps = views.NewTaps();
-                    var logits = network.Forward(batchFeatures.Gather(table.Features, batchRows), taps);
+                    var logits = network.Forward(features, taps);
                     var batch = new DistillationBatch(logits, block.Labels.index_select(0, index), block.Teacher?.index_select(0, index), epoch,
                         block.PerRow, block.UnlabelledRows == 0 ? size : LabelledCount(labelsOnHost.AsSpan(), batchRows));
 
@@ -215,7 +220,22 @@ internal sealed class StudentTrainingLoop
         foreach (var sum in termSums) sum.Dispose();
         predictions?.Dispose();
         validationGather?.Dispose();
-        return new Result(network.ExportLayers(), parameterCount, history, best is null ? history.Count : bestEpoch,
+        var layers = network.ExportLayers();
+        if (network.ChecksExport)
+        {
+            // A run resumed after its last epoch saw no batch: seeded random rows stand in for training rows.
+            if (probe is null)
+            {
+                using var generator = new Generator((ulong)Seed);
+                var cpu = randn(16, train.FeatureCount, generator: generator);
+                probe = cpu.to(Device);
+                if (!ReferenceEquals(probe, cpu))
+                    cpu.Dispose();
+            }
+            using (probe)
+                ExportProbe.Verify(network, layers, probe, train.OutputCount, "After training");
+        }
+        return new Result(layers, parameterCount, history, best is null ? history.Count : bestEpoch,
             wallClock.Elapsed, insideTorch.Elapsed, samples);
     }
 

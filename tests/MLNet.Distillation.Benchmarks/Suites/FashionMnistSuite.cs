@@ -28,6 +28,7 @@ internal sealed class FashionMnistSuite(string? dataFolder) : IBenchmarkSuite
             new TeacherScoringThroughput(context),
             new StudentRecipes(context),
             new FeatureKD(context),
+            new CustomStudent(context),
             new TransferSet(context),
             new SingleRowLatency(context),
             new StudentPruning(context),
