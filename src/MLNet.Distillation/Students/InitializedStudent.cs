@@ -69,32 +69,13 @@ internal sealed class InitializedStudent : StudentArchitecture
                 $"but the training data has {inputSize} features and {classCount} outputs per row.");
         var layers = _layers.ToList();
         if (inputs is not null)
-            layers[0] = UnfoldInputs((DenseLayer)layers[0], inputs);
+            layers[0] = LayerFolding.UnfoldInputs((DenseLayer)layers[0], inputs.Mean, inputs.Std);
         if (target is not null)
         {
             int last = layers.FindLastIndex(l => l is DenseLayer);
             layers[last] = UnfoldTarget((DenseLayer)layers[last], target);
         }
         return new Network(layers, Dropout);
-    }
-
-    /// <summary>The inverse of <see cref="LayerFolding"/>'s input fold: <c>W_s = W·σ</c>, <c>b_s = b + W·μ</c> (in double).</summary>
-    internal static DenseLayer UnfoldInputs(DenseLayer dense, ColumnStandardization inputs)
-    {
-        var weight = new float[dense.Weight.Length];
-        var bias = new float[dense.Outputs];
-        for (int o = 0; o < dense.Outputs; o++)
-        {
-            double shift = dense.Bias[o];
-            for (int i = 0; i < dense.Inputs; i++)
-            {
-                double w = dense.Weight[o * dense.Inputs + i];
-                weight[o * dense.Inputs + i] = (float)(w * inputs.Std[i]);
-                shift += w * inputs.Mean[i];
-            }
-            bias[o] = (float)shift;
-        }
-        return dense with { Weight = weight, Bias = bias };
     }
 
     /// <summary>The inverse of the target fold: <c>W_s = W/σ_y</c>, <c>b_s = (b − μ_y)/σ_y</c>.</summary>

@@ -53,20 +53,29 @@ internal static class LayerFolding
     {
         if (layers.Count == 0 || layers[0] is not DenseLayer first || first.Inputs != inputs.Mean.Length)
             throw new InvalidOperationException("The folded input standardisation does not match the student's first layer.");
-        var weight = new float[first.Weight.Length];
-        var bias = new float[first.Outputs];
-        for (int o = 0; o < first.Outputs; o++)
+        return [inputs, UnfoldInputs(first, Array.ConvertAll(inputs.Mean, m => (double)m), Array.ConvertAll(inputs.InverseStd, v => 1.0 / v)), .. layers.Skip(1)];
+    }
+
+    /// <summary>
+    /// The inverse of the input fold, for one dense layer: <c>W = W'·σ</c>, <c>b = b' + W'·μ</c>, in double and rounded to
+    /// float once (pruning and quantization both start from the unfolded weights).
+    /// </summary>
+    public static DenseLayer UnfoldInputs(DenseLayer dense, double[] mean, double[] std)
+    {
+        var weight = new float[dense.Weight.Length];
+        var bias = new float[dense.Outputs];
+        for (int o = 0; o < dense.Outputs; o++)
         {
-            double shift = first.Bias[o];
-            for (int i = 0; i < first.Inputs; i++)
+            double shift = dense.Bias[o];
+            for (int i = 0; i < dense.Inputs; i++)
             {
-                double w = first.Weight[o * first.Inputs + i];
-                weight[o * first.Inputs + i] = (float)(w / inputs.InverseStd[i]);
-                shift += w * inputs.Mean[i];
+                double w = dense.Weight[o * dense.Inputs + i];
+                weight[o * dense.Inputs + i] = (float)(w * std[i]);
+                shift += w * mean[i];
             }
             bias[o] = (float)shift;
         }
-        return [inputs, first with { Weight = weight, Bias = bias }, .. layers.Skip(1)];
+        return dense with { Weight = weight, Bias = bias };
     }
 
     private static StandardizeLayer AsLayer(ColumnStandardization inputs)
