@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
 using MLNet.Distillation.Tests.Support;
@@ -181,12 +180,8 @@ public sealed class TorchSharpStudentTrainingTests
     [Fact]
     public void Exported_custom_students_pass_the_onnx_checker()
     {
-        const string python = "/usr/bin/python3";
-        if (!File.Exists(python) || Run(python, "-c \"import onnx\"").ExitCode != 0)
-        {
-            Assert.True(Environment.GetEnvironmentVariable("CI") != "true", "CI must have python3-onnx to check exported models.");
+        if (!OnnxChecker.Available())
             return;
-        }
         random.manual_seed(4);
         var student = new TorchSharpStudent((i, k) => nn.Sequential(
             nn.Conv2d(1, 4, 3, stride: 2, padding: 1), nn.BatchNorm2d(4), nn.GELU(), nn.AvgPool2d(2, count_include_pad: false), nn.BatchNorm2d(4),
@@ -196,26 +191,6 @@ public sealed class TorchSharpStudentTrainingTests
         network.eval();
         var model = new StudentModel(DistillationTask.MulticlassClassification, network.ExportLayers(), "custom", "Features", 64, 3, null);
         foreach (var layout in new[] { OnnxLayout.Batch, OnnxLayout.SingleRow })
-        {
-            var path = Path.Combine(Path.GetTempPath(), $"custom-{layout}-{Guid.NewGuid():N}.onnx");
-            File.WriteAllBytes(path, StudentOnnxExporter.Export(model, layout));
-            try
-            {
-                var result = Run(python, $"-c \"import onnx,sys; m=onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); print(m.opset_import[0].version)\" {path}");
-                Assert.True(result.ExitCode == 0, $"{layout}: {result.Output}");
-                Assert.Equal("13", result.Output.Trim());
-            }
-            finally { File.Delete(path); }
-        }
-    }
-
-    private static (int ExitCode, string Output) Run(string file, string arguments)
-    {
-        var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment.Remove("PYTHONPATH");
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output);
+            OnnxChecker.Check(StudentOnnxExporter.Export(model, layout), layout.ToString());
     }
 }
