@@ -239,6 +239,69 @@ public sealed class DistillationCatalog
     }
 
     /// <summary>
+    /// Measures a teacher and its student on the same rows in one call: each one's standard metrics from ML.NET's
+    /// evaluator, how closely the student follows the teacher (agreement and KL for classifiers, RMSE between the two for
+    /// regression), calibration (ECE and reliability bins), accuracy per class, parameters, serialized bytes, single-row
+    /// latency p50/p95 and batch throughput, and the ratios between them. The task comes from the label column's type.
+    /// </summary>
+    /// <param name="teacher">A fitted ML.NET model that writes the task's standard columns (e.g. a LightGbm model, or a
+    /// student used as teacher). For an ONNX teacher, use the overload taking a <see cref="Teacher"/>.</param>
+    /// <param name="student">The fitted distillation pipeline or student (teacher stages are dropped before measuring).</param>
+    /// <param name="data">Labelled rows neither model trained on, with the columns both models read.</param>
+    /// <param name="labelColumnName">The label: Boolean (binary), key (multiclass) or Single (regression).</param>
+    public DistillationEvaluation Evaluate(ITransformer teacher, ITransformer student, IDataView data, string labelColumnName = DefaultColumnNames.Label)
+        => Evaluate(teacher, student, data, new EvaluationOptions { LabelColumnName = labelColumnName });
+
+    /// <summary>Measures a teacher and its student on the same rows (see <see cref="Evaluate(ITransformer, ITransformer, IDataView, string)"/>).</summary>
+    /// <param name="teacher">A fitted ML.NET model that writes the task's standard columns.</param>
+    /// <param name="student">The fitted distillation pipeline or student.</param>
+    /// <param name="data">Labelled rows neither model trained on.</param>
+    /// <param name="options">Label column, names, calibration bins and how long to time.</param>
+    public DistillationEvaluation Evaluate(ITransformer teacher, ITransformer student, IDataView data, EvaluationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(teacher);
+        ArgumentNullException.ThrowIfNull(student);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        return new DistillationEvaluator(_mlContext, data, options).Compare(ScoredModel.FromTransformer(teacher.Student()), ScoredModel.FromTransformer(student.Student()));
+    }
+
+    /// <summary>
+    /// Measures a <see cref="Teacher"/> (an ONNX model, an ensemble, any teacher <c>TeacherScore</c> takes) and its student
+    /// on the same rows (see <see cref="Evaluate(ITransformer, ITransformer, IDataView, string)"/>). The teacher's outputs
+    /// become the task's columns as a trainer would write them: softmax of the logits (multiclass), sigmoid (binary), the
+    /// value itself (regression).
+    /// </summary>
+    /// <param name="teacher">The teacher.</param>
+    /// <param name="student">The fitted distillation pipeline or student.</param>
+    /// <param name="data">Labelled rows neither model trained on, with the columns both read.</param>
+    /// <param name="options">Label column, names, calibration bins and how long to time; null for the defaults.</param>
+    public DistillationEvaluation Evaluate(Teacher teacher, ITransformer student, IDataView data, EvaluationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(teacher);
+        ArgumentNullException.ThrowIfNull(student);
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= new EvaluationOptions();
+        return new DistillationEvaluator(_mlContext, data, options).Compare(ScoredModel.FromTeacher(_mlContext, teacher, data.Schema), ScoredModel.FromTransformer(student.Student()));
+    }
+
+    /// <summary>
+    /// Measures one more model on the evaluation rows, the same way as <see cref="Evaluate(ITransformer, ITransformer, IDataView, EvaluationOptions)"/>
+    /// measures teacher and student: for instance the student trained from labels alone, to set beside them in a report.
+    /// </summary>
+    /// <param name="model">A fitted ML.NET model that writes the task's standard columns.</param>
+    /// <param name="data">Labelled rows it did not train on.</param>
+    /// <param name="name">How reports name it.</param>
+    /// <param name="options">Label column, calibration bins and how long to time; null for the defaults.</param>
+    public ModelEvaluation EvaluateModel(ITransformer model, IDataView data, string name, EvaluationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return new DistillationEvaluator(_mlContext, data, options ?? new EvaluationOptions()).Measure(ScoredModel.FromTransformer(model.Student()), name);
+    }
+
+    /// <summary>
     /// Loads a model saved with <c>mlContext.Model.Save</c> that contains a student, after registering
     /// <c>MLNet.Distillation.Runtime</c> so ML.NET finds the student's mapping stages. Equivalent to
     /// <see cref="StudentModelLoader.Load"/>.

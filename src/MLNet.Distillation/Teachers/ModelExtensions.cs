@@ -24,4 +24,26 @@ public static class ModelExtensions
             _ => model,
         };
     }
+
+    /// <summary>
+    /// The per-epoch record of the distillation trainer in a fitted pipeline: each loss term's mean, the weighted total,
+    /// training accuracy and, with a validation set, validation accuracy and loss. Nested chains are searched.
+    /// </summary>
+    /// <param name="model">A fitted pipeline, typically <c>TeacherScore(...).Append(Trainer(...)).Fit(data)</c>, or the student itself.</param>
+    /// <exception cref="ArgumentException">The model holds no student trained in this process: a model reloaded from a
+    /// file keeps its weights, not its history (keep <c>TrainingHistory()</c> before saving if you need it).</exception>
+    public static IReadOnlyList<EpochReport> TrainingHistory(this ITransformer model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return FindStudent(model)?.TrainingHistory
+            ?? throw new ArgumentException("The model holds no distillation student trained in this process (a model loaded from a file keeps no training history).", nameof(model));
+    }
+
+    /// <summary>The last <see cref="StudentTransformer"/> in a model, nested chains searched; null when there is none.</summary>
+    internal static StudentTransformer? FindStudent(ITransformer model) => model switch
+    {
+        StudentTransformer student => student,
+        IEnumerable<ITransformer> chain => chain.Select(FindStudent).LastOrDefault(s => s is not null),
+        _ => null,
+    };
 }

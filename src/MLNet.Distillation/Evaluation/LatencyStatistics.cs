@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MLNet.Distillation.Testbed;
+namespace MLNet.Distillation;
 
 /// <summary>Single-call latency percentiles, in microseconds.</summary>
 /// <param name="P50Microseconds">Median.</param>
@@ -17,6 +17,7 @@ public sealed record LatencyStatistics(double P50Microseconds, double P95Microse
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentOutOfRangeException.ThrowIfLessThan(calls, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(warmup);
         for (int i = 0; i < warmup; i++)
             call(i);
         var samples = new double[calls];
@@ -31,7 +32,8 @@ public sealed record LatencyStatistics(double P50Microseconds, double P95Microse
         return new LatencyStatistics(Percentile(samples, 0.50), Percentile(samples, 0.95), samples.Average(), calls);
     }
 
-    private static double Percentile(double[] sorted, double q)
+    /// <summary>Linear interpolation between the two nearest ranks (NumPy's default).</summary>
+    internal static double Percentile(double[] sorted, double q)
     {
         double position = q * (sorted.Length - 1);
         int lower = (int)Math.Floor(position);

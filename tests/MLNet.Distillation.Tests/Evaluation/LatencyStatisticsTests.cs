@@ -1,6 +1,6 @@
-using MLNet.Distillation.Testbed;
+using MLNet.Distillation;
 
-namespace MLNet.Distillation.Tests.Testbed;
+namespace MLNet.Distillation.Tests.Evaluation;
 
 public sealed class LatencyStatisticsTests
 {
