@@ -49,8 +49,11 @@ internal sealed class MungeLabel
         int width = rows[0].Length;
         if (_key)
         {
-            var keyRows = rows.Select((r, i) => new KeyRow { Features = r, Label = (uint)labels[i] })
-                .Concat(pseudo.Select(p => new KeyRow { Features = p, Label = 0, IsPseudoRow = true })).ToList();
+            // LoadFromEnumerable reads a UInt32 key property as a 0-based class index (it writes index + 1, and any index
+            // ≥ the key count as 0 = missing), so a raw key k goes in as k − 1 and a missing label as the key count.
+            uint missing = (uint)_keyCount;
+            var keyRows = rows.Select((r, i) => new KeyRow { Features = r, Label = labels[i] == 0 ? missing : (uint)labels[i] - 1 })
+                .Concat(pseudo.Select(p => new KeyRow { Features = p, Label = missing, IsPseudoRow = true })).ToList();
             var definition = Definition<KeyRow>(features.Name, label.Name, width);
             definition[nameof(KeyRow.Label)].ColumnType = new KeyDataViewType(typeof(uint), _keyCount);
             CopyKeyValues(label, definition[nameof(KeyRow.Label)]);

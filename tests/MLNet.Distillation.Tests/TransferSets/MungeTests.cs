@@ -63,6 +63,22 @@ public sealed class MungeTests
     }
 
     [Fact]
+    public void A_key_label_keeps_its_classes_on_the_real_rows_and_is_missing_on_the_pseudo_rows()
+    {
+        // Regression test: ML.NET's LoadFromEnumerable reads a UInt32 key property as a 0-based index; writing the raw
+        // keys back shifted every real row one class up and gave each pseudo-row class 1 instead of no label.
+        var ml = new MLContext(0);
+        var digits = TestData.KeyedDigits(ml, 60);
+        var munged = ml.Distillation.Munge(digits, new MungeOptions { Multiplier = 2, Seed = 1 });
+        var keys = TestData.Keys(munged, "Label");
+        var pseudo = ReadBool(munged, "IsPseudoRow");
+        var original = TestData.Keys(digits, "Label");
+        Assert.Equal(original, keys.Where((_, i) => !pseudo[i]));
+        Assert.All(keys.Where((_, i) => pseudo[i]), k => Assert.Equal(0u, k));
+        Assert.Equal(digits.Schema["Label"].Type, munged.Schema["Label"].Type);
+    }
+
+    [Fact]
     public void A_teacher_labels_the_pseudo_rows_and_the_student_trains_on_both()
     {
         // Breast cancer with 10 % of the training rows: MUNGE grows them tenfold, a FastTree teacher (trained on every
