@@ -282,7 +282,7 @@ public sealed class DistillationCatalog
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(data);
         options ??= new EvaluationOptions();
-        return new DistillationEvaluator(_mlContext, data, options).Compare(ScoredModel.FromTeacher(_mlContext, teacher, data.Schema), ScoredModel.FromTransformer(student.Student()));
+        return new DistillationEvaluator(_mlContext, data, options).Compare(ScoredModel.FromTeacher(_mlContext, teacher, data), ScoredModel.FromTransformer(student.Student()));
     }
 
     /// <summary>

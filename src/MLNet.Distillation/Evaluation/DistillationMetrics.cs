@@ -74,37 +74,24 @@ public static class DistillationMetrics
         var score = scored.Schema.GetColumnOrNull(scoreColumnName) ?? throw new ArgumentException($"Column '{scoreColumnName}' was not found.", nameof(scoreColumnName));
         if (label.Type is not KeyDataViewType || label.Type.RawType != typeof(uint))
             throw new ArgumentException($"Column '{labelColumnName}' must be a UInt32 key, but is {label.Type}.", nameof(labelColumnName));
-        var count = new long[bins];
-        var correct = new long[bins];
-        var confidence = new double[bins];
+        var rows = new List<(double Confidence, bool Correct)>();
         using var cursor = scored.GetRowCursor([label, score]);
         var getLabel = cursor.GetGetter<uint>(label);
         var getScore = cursor.GetGetter<VBuffer<float>>(score);
         uint key = 0;
         VBuffer<float> probabilities = default;
-        long total = 0;
         while (cursor.MoveNext())
         {
             getLabel(ref key);
             if (key == 0) continue;
             getScore(ref probabilities);
-            var values = probabilities.GetValues();
-            int best = 0;
-            for (int i = 1; i < values.Length; i++)
-                if (values[i] > values[best]) best = i;
-            int bin = Math.Min(bins - 1, (int)(values[best] * bins));
-            count[bin]++;
-            confidence[bin] += values[best];
-            if (best == key - 1) correct[bin]++;
-            total++;
+            var values = probabilities.DenseValues().ToArray();
+            int best = ScoredModel.ArgMax(values);
+            rows.Add((values[best], best == key - 1));
         }
-        if (total == 0)
+        if (rows.Count == 0)
             throw new ArgumentException("No labelled rows to measure calibration on.", nameof(scored));
-        double ece = 0;
-        for (int b = 0; b < bins; b++)
-            if (count[b] > 0)
-                ece += (double)count[b] / total * Math.Abs((double)correct[b] / count[b] - confidence[b] / count[b]);
-        return ece;
+        return ClassifierFigures.Calibration(rows, bins).ExpectedCalibrationError;
     }
 
     /// <summary>The predicted keys (1-based; 0 = missing) of every row, in order.</summary>

@@ -39,6 +39,20 @@ internal sealed class EnsembleTeacher : Teacher
             teacher.CheckInputShape(inputShape);
     }
 
+    internal override long SerializedBytes(MLContext mlContext, DataViewSchema inputSchema) => _members.Sum(m => m.Teacher.SerializedBytes(mlContext, inputSchema));
+
+    /// <summary>The members' sum, or null when any member's count is unknown.</summary>
+    internal override long? ParameterCount()
+    {
+        long total = 0;
+        foreach (var (teacher, _) in _members)
+        {
+            if (teacher.ParameterCount() is not long count) return null;
+            total += count;
+        }
+        return total;
+    }
+
     internal override TeacherBinding Bind(DataViewSchema inputSchema)
     {
         var bindings = _members.Select(m => m.Teacher.Bind(inputSchema)).ToArray();

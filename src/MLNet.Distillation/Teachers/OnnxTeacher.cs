@@ -155,6 +155,10 @@ internal sealed class OnnxTeacher : Teacher
     internal override string Fingerprint() => Digest("onnx", _modelDigest, _options.InputColumnName, _inputName, _outputName,
         string.Join(",", _rowShape), _options.OutputKind, _classCount, string.Join("\n", _intermediates));
 
+    internal override long SerializedBytes(MLContext mlContext, DataViewSchema inputSchema) => _model.Length;
+
+    internal override long? ParameterCount() => OnnxParameters.Count(_model);
+
     internal override void CheckInputShape(SchemaShape inputShape)
     {
         if (ColumnView.Find(inputShape, _options.InputColumnName) is not { } column)

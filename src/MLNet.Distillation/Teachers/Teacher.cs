@@ -34,6 +34,14 @@ public abstract class Teacher : IDisposable
     /// <summary>Checks the column-level requirements that can be checked on a <see cref="SchemaShape"/> (before any data is seen).</summary>
     internal virtual void CheckInputShape(SchemaShape inputShape) { }
 
+    /// <summary>Size of the teacher as it is stored (an ONNX file's bytes, an ML.NET model as <c>Model.Save</c> writes it), for evaluation reports.</summary>
+    /// <param name="mlContext">The context to serialise ML.NET models with.</param>
+    /// <param name="inputSchema">The schema of the data the teacher reads.</param>
+    internal abstract long SerializedBytes(MLContext mlContext, DataViewSchema inputSchema);
+
+    /// <summary>Trainable parameters when the teacher's format tells (ONNX initializers, a student); null otherwise.</summary>
+    internal abstract long? ParameterCount();
+
     /// <summary>An ONNX model file as teacher. Run with ONNX Runtime in batches.</summary>
     /// <param name="path">Path of the .onnx file.</param>
     /// <param name="options">Input/output mapping; defaults read the <c>Features</c> column into the model's only input and use its first output as logits.</param>

@@ -48,6 +48,10 @@ internal sealed class TransformerTeacher : Teacher
             string.Join("\n", _intermediates));
     }
 
+    internal override long SerializedBytes(MLContext mlContext, DataViewSchema inputSchema) => ModelBytes.Of(mlContext, _model, inputSchema);
+
+    internal override long? ParameterCount() => ModelExtensions.FindStudent(_model)?.ParameterCount;
+
     internal override TeacherBinding Bind(DataViewSchema inputSchema)
     {
         DataViewSchema output;

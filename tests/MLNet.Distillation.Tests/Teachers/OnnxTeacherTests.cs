@@ -101,6 +101,8 @@ public sealed class OnnxTeacherTests
         public int RowsScored;
         public override string Description => "counting teacher";
         internal override string Fingerprint() => "counting teacher v1";
+        internal override long SerializedBytes(MLContext mlContext, DataViewSchema inputSchema) => 0;
+        internal override long? ParameterCount() => null;
 
         internal override TeacherBinding Bind(DataViewSchema inputSchema) => new Binding(this);
 
