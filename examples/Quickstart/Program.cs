@@ -8,7 +8,6 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Distillation;
-using MLNet.Distillation.Testbed;
 
 var clock = Stopwatch.StartNew();
 int[] seeds = [11, 12, 13];
