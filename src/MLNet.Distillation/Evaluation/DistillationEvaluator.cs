@@ -85,7 +85,8 @@ internal sealed class DistillationEvaluator
     private ModelEvaluation Figures(ScoredModel model, string name, EvaluationLabels labels, ModelOutputs outputs, (LatencyStatistics? Latency, double RowsPerSecond)? speed)
     {
         var (metrics, binary, multiclass, regression) = TaskMetrics.Compute(_mlContext, labels, outputs);
-        return new ModelEvaluation(name, metrics, model.ParameterCount, model.SerializedBytes(_mlContext, _input.Schema),
+        var (bytes, parameters) = model.Size(_mlContext, _input.Schema);
+        return new ModelEvaluation(name, metrics, parameters, bytes,
             speed?.Latency, speed?.RowsPerSecond,
             labels.IsClassification ? ClassifierFigures.Calibration(labels, outputs, _options.CalibrationBins) : null,
             labels.IsClassification ? ClassifierFigures.PerClass(labels, outputs) : [])

@@ -6,8 +6,10 @@ namespace MLNet.Distillation;
 /// <summary>One model measured on one data set: ML.NET's metrics, calibration, size and speed.</summary>
 /// <param name="Name">How reports name the model (e.g. <c>teacher</c>, <c>student</c>).</param>
 /// <param name="Metrics">The task's standard metrics from ML.NET's evaluator, in a fixed order per task.</param>
-/// <param name="ParameterCount">Trainable parameters when known (students, ONNX teachers); null for tree models and
-/// models reloaded from a file whose stages do not tell.</param>
+/// <param name="ParameterCount">Trainable parameters when known: a student trained in this process gives its count; an
+/// ONNX teacher, or a model loaded from a file (a saved student), the elements of its ONNX graphs' initializers (which
+/// include a few constants: an input standardisation kept in the graph, reshape shapes); null for tree models and other stages
+/// that do not tell.</param>
 /// <param name="SerializedBytes">Size of the model as <c>mlContext.Model.Save</c> writes it (an ONNX teacher: its file).</param>
 /// <param name="Latency">Single-row latency through ML.NET's row-to-row mapper (what <c>PredictionEngine</c> uses), or null when speed was not measured.</param>
 /// <param name="RowsPerSecond">Batch throughput of <c>Transform</c> over the evaluation data, or null when speed was not measured.</param>

@@ -10,31 +10,35 @@ namespace MLNet.Distillation;
 /// </summary>
 internal sealed class ScoredModel
 {
-    private readonly Func<MLContext, DataViewSchema, long> _bytes;
+    private readonly Func<MLContext, DataViewSchema, (long Bytes, long? Parameters)> _size;
     private readonly bool _teacherLogits;
 
-    private ScoredModel(ITransformer transformer, bool teacherLogits, Func<MLContext, DataViewSchema, long> bytes, long? parameterCount)
+    private ScoredModel(ITransformer transformer, bool teacherLogits, Func<MLContext, DataViewSchema, (long, long?)> size)
     {
         Transformer = transformer;
         _teacherLogits = teacherLogits;
-        _bytes = bytes;
-        ParameterCount = parameterCount;
+        _size = size;
     }
 
     /// <summary>What scores the rows (for a teacher: its TeacherScore stage).</summary>
     public ITransformer Transformer { get; }
 
-    /// <summary>Trainable parameters when known.</summary>
-    public long? ParameterCount { get; }
+    /// <summary>The model's stored size in bytes, and its trainable parameters when known.</summary>
+    public (long Bytes, long? Parameters) Size(MLContext mlContext, DataViewSchema inputSchema) => _size(mlContext, inputSchema);
 
-    /// <summary>The model's stored size.</summary>
-    public long SerializedBytes(MLContext mlContext, DataViewSchema inputSchema) => _bytes(mlContext, inputSchema);
-
+    /// <summary>
+    /// An ML.NET model. Parameters: a student trained in this process knows its count; otherwise the ONNX graphs the
+    /// saved model holds are counted (a reloaded student); tree models and others give none.
+    /// </summary>
     public static ScoredModel FromTransformer(ITransformer model)
-        => new(model, teacherLogits: false, (ml, schema) => ModelBytes.Of(ml, model, schema), ModelExtensions.FindStudent(model)?.ParameterCount);
+        => new(model, teacherLogits: false, (ml, schema) =>
+        {
+            var saved = ModelBytes.Of(ml, model, schema);
+            return (saved.Length, ModelExtensions.FindStudent(model)?.ParameterCount ?? ModelBytes.OnnxParameters(saved));
+        });
 
     public static ScoredModel FromTeacher(MLContext mlContext, Teacher teacher, IDataView data)
-        => new(mlContext.Transforms.TeacherScore(teacher).Fit(data), teacherLogits: true, teacher.SerializedBytes, teacher.ParameterCount());
+        => new(mlContext.Transforms.TeacherScore(teacher).Fit(data), teacherLogits: true, (ml, schema) => (teacher.SerializedBytes(ml, schema), teacher.ParameterCount()));
 
     /// <summary>The output columns a prediction produces (what latency and throughput pull), present in <paramref name="output"/>.</summary>
     public IReadOnlyList<DataViewSchema.Column> PredictionColumns(DataViewSchema output)

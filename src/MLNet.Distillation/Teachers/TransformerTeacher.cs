@@ -48,7 +48,7 @@ internal sealed class TransformerTeacher : Teacher
             string.Join("\n", _intermediates));
     }
 
-    internal override long SerializedBytes(MLContext mlContext, DataViewSchema inputSchema) => ModelBytes.Of(mlContext, _model, inputSchema);
+    internal override long SerializedBytes(MLContext mlContext, DataViewSchema inputSchema) => ModelBytes.Of(mlContext, _model, inputSchema).Length;
 
     internal override long? ParameterCount() => ModelExtensions.FindStudent(_model)?.ParameterCount;
 

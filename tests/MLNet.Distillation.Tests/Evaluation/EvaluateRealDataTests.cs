@@ -121,6 +121,13 @@ public sealed class EvaluateRealDataTests
             ml.Distillation.SaveStudent(model, data.Schema, path);
             var reloaded = ml.Distillation.LoadModel(path, out _);
             Assert.Contains("keeps no training history", Assert.Throws<ArgumentException>(() => reloaded.TrainingHistory()).Message);
+
+            // A reloaded student still tells its size: the initializers of the ONNX graph in the file, which hold the
+            // trained weights and a few constants (the input standardisation when the student has one, shapes).
+            var student = (StudentTransformer)model.LastTransformer;
+            var measured = ml.Distillation.EvaluateModel(reloaded, data, "reloaded", new EvaluationOptions { MeasureSpeed = false });
+            Assert.InRange(measured.ParameterCount!.Value, student.ParameterCount, student.ParameterCount + 2 * student.InputSize);
+            Assert.Equal(new FileInfo(path).Length, measured.SerializedBytes);
         }
         finally { File.Delete(path); }
     }
