@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using MLNet.Distillation.Reporting;
 using MLNet.Distillation.Tests.Support;
 using SkiaSharp;
+using Xunit.Abstractions;
 
 namespace MLNet.Distillation.Tests.Reporting;
 
@@ -11,7 +12,7 @@ namespace MLNet.Distillation.Tests.Reporting;
 /// chromium the test is skipped, except on CI (<c>CI=true</c>) where that is a failure. Set <c>REPORT_SCREENSHOT</c> to a
 /// path to keep the screenshot (docs/report-screenshot.png was made so).
 /// </summary>
-public sealed class ChromiumRenderTests
+public sealed class ChromiumRenderTests(ITestOutputHelper output)
 {
     [SkippableFact]
     public void The_saved_report_renders_in_headless_chromium_with_its_plots()
@@ -29,7 +30,7 @@ public sealed class ChromiumRenderTests
             var evaluation = ReportSamples.Multiclass(classes: ["class_1", "class_2", "class_3"]);
             var report = new DistillationReport(evaluation)
             {
-                Title = "Wine: LightGbm teacher → MLP student",
+                Title = "Example report (illustrative figures, real training history)",
                 History = ReportSamples.BinaryHistory,
                 OtherModels = [ReportSamples.Other(evaluation, "student (labels only)")],
             };
@@ -43,6 +44,7 @@ public sealed class ChromiumRenderTests
             using var without = Screenshot(chromium!, bare, folder);
             var stats = ImageStatistics.Of(page);
             var bareStats = ImageStatistics.Of(without);
+            output.WriteLine($"with plots: {stats}; without: {bareStats}");
             Assert.Equal((1200, 3000), (stats.Width, stats.Height));
             Assert.True(stats.NonWhiteShare > 0.05, $"only {stats.NonWhiteShare:P1} of the page is not white");
             Assert.True(stats.DistinctColours > 200, $"{stats.DistinctColours} colours");
@@ -51,6 +53,7 @@ public sealed class ChromiumRenderTests
             foreach (var colour in new[] { SKColor.Parse("#1f77b4"), SKColor.Parse("#ff7f0e") })
             {
                 long with = ImageStatistics.CountNear(page, colour), none = ImageStatistics.CountNear(without, colour);
+                output.WriteLine($"{colour}: {with} pixels with the plots, {none} without");
                 Assert.True(with > 5000 && none < 100, $"{colour}: {with} pixels with the plots, {none} without");
             }
             if (Environment.GetEnvironmentVariable("REPORT_SCREENSHOT") is { Length: > 0 } keep)
@@ -89,12 +92,13 @@ public sealed class ChromiumRenderTests
         finally { Directory.Delete(profile, true); }
     }
 
-    /// <summary>Keeps the top of the page, halved, as a small PNG for the README.</summary>
+    /// <summary>Keeps the top of the page (tables and the six plots), halved, as a small PNG for the README.</summary>
     private static void SaveScreenshot(SKBitmap page, string path)
     {
-        using var top = new SKBitmap(page.Width, 2000);
-        page.ExtractSubset(top, new SKRectI(0, 0, page.Width, 2000));
-        using var small = top.Resize(new SKImageInfo(page.Width / 2, 1000), new SKSamplingOptions(SKCubicResampler.Mitchell));
+        const int height = 2260;
+        using var top = new SKBitmap(page.Width, height);
+        page.ExtractSubset(top, new SKRectI(0, 0, page.Width, height));
+        using var small = top.Resize(new SKImageInfo(page.Width / 2, height / 2), new SKSamplingOptions(SKCubicResampler.Mitchell));
         using var data = small.Encode(SKEncodedImageFormat.Png, 100);
         File.WriteAllBytes(path, data.ToArray());
     }
