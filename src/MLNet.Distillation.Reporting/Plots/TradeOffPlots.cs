@@ -21,26 +21,30 @@ internal static class TradeOffPlots
     public static PlotSpec Latency(DistillationEvaluation evaluation, IReadOnlyList<ModelEvaluation> others)
     {
         var models = Models(evaluation, others);
-        var timed = models.Where(m => m.Model.Latency is { P50Microseconds: > 0 }).ToList();
+        var timed = models.Where(m => m.Model.Latency is { P50Microseconds: > 0 } && Finite(evaluation, m.Model)).ToList();
         if (timed.Count == 0)
-            return PlotSpec.Omitted(LatencyName, LatencyTitle, LatencyDescription, "Speed was not measured (no model has a latency).");
-        var untimed = models.Where(m => m.Model.Latency is not { P50Microseconds: > 0 }).Select(m => m.Model.Name).ToList();
+            return PlotSpec.Omitted(LatencyName, LatencyTitle, LatencyDescription, "Speed was not measured (no model has a latency and a finite primary metric).");
+        var untimed = models.Where(m => m.Model.Latency is not { P50Microseconds: > 0 }).Select(m => m.Model.Name + " (speed not measured)").ToList();
+        untimed.AddRange(models.Where(m => !Finite(evaluation, m.Model)).Select(m => m.Model.Name + $" ({evaluation.PrimaryMetric} is not a number)"));
         return PlotSpec.Drawn(LatencyName, LatencyTitle, LatencyDescription,
             plot => Draw(plot, evaluation, timed.Select(m => (m.Model, m.Color, m.Model.Latency!.P50Microseconds)).ToList(), "Single-row latency p50 (µs)", PlotStyle.Number),
-            untimed.Count > 0 ? $"Not on this chart (speed not measured): {string.Join(", ", untimed)}." : null);
+            untimed.Count > 0 ? $"Not on this chart: {string.Join(", ", untimed)}." : null);
     }
 
     public static PlotSpec Size(DistillationEvaluation evaluation, IReadOnlyList<ModelEvaluation> others)
     {
         var models = Models(evaluation, others);
-        var sized = models.Where(m => m.Model.SerializedBytes > 0).ToList();
+        var sized = models.Where(m => m.Model.SerializedBytes > 0 && Finite(evaluation, m.Model)).ToList();
         if (sized.Count == 0)
-            return PlotSpec.Omitted(SizeName, SizeTitle, SizeDescription, "No model has a serialized size.");
-        var unsized = models.Where(m => m.Model.SerializedBytes <= 0).Select(m => m.Model.Name).ToList();
+            return PlotSpec.Omitted(SizeName, SizeTitle, SizeDescription, "No model has a serialized size and a finite primary metric.");
+        var unsized = models.Where(m => m.Model.SerializedBytes <= 0).Select(m => m.Model.Name + " (size unknown)").ToList();
+        unsized.AddRange(models.Where(m => !Finite(evaluation, m.Model)).Select(m => m.Model.Name + $" ({evaluation.PrimaryMetric} is not a number)"));
         return PlotSpec.Drawn(SizeName, SizeTitle, SizeDescription,
             plot => Draw(plot, evaluation, sized.Select(m => (m.Model, m.Color, (double)m.Model.SerializedBytes)).ToList(), "Serialized size", PlotStyle.Bytes),
-            unsized.Count > 0 ? $"Not on this chart (size unknown): {string.Join(", ", unsized)}." : null);
+            unsized.Count > 0 ? $"Not on this chart: {string.Join(", ", unsized)}." : null);
     }
+
+    private static bool Finite(DistillationEvaluation evaluation, ModelEvaluation model) => double.IsFinite(model.Metric(evaluation.PrimaryMetric));
 
     private static List<(ModelEvaluation Model, Color Color)> Models(DistillationEvaluation evaluation, IReadOnlyList<ModelEvaluation> others)
         => new[] { evaluation.Teacher, evaluation.Student }.Concat(others).Select((m, i) => (m, PlotStyle.Model(i))).ToList();

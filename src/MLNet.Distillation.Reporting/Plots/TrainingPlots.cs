@@ -71,7 +71,9 @@ internal static class TrainingPlots
 
     private static void Line(Plot plot, IEnumerable<double> xs, IEnumerable<double> ys, string label, Color color, LinePattern pattern, float width)
     {
-        var line = plot.Add.Scatter(xs.ToArray(), ys.ToArray(), color);
+        // A diverged epoch (NaN or infinite loss) is left off the line rather than breaking the axis.
+        var points = xs.Zip(ys).Where(p => double.IsFinite(p.Second)).ToArray();
+        var line = plot.Add.Scatter(points.Select(p => p.First).ToArray(), points.Select(p => p.Second).ToArray(), color);
         line.LegendText = label;
         line.LinePattern = pattern;
         line.LineWidth = width;

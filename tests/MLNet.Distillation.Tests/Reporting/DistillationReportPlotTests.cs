@@ -77,6 +77,21 @@ public sealed class DistillationReportPlotTests
     }
 
     [Fact]
+    public void A_model_without_speed_or_with_a_nan_metric_is_left_off_the_chart_and_named_in_its_note()
+    {
+        var evaluation = ReportSamples.Multiclass();
+        var untimed = ReportSamples.Other(evaluation, "untimed") with { Latency = null };
+        var broken = ReportSamples.Other(evaluation, "diverged") with { Metrics = [.. evaluation.Student.Metrics.Select(m => m with { Value = double.NaN })] };
+        var report = new DistillationReport(evaluation) { OtherModels = [untimed, broken] };
+        var latency = report.Plan().Single(p => p.Name == "quality-vs-latency");
+        Assert.Equal("Not on this chart: untimed (speed not measured), diverged (MicroAccuracy is not a number).", latency.Note);
+        var plot = latency.Render();
+        AssertDrawn(plot);
+        Assert.DoesNotContain("untimed", plot.Svg);
+        Assert.Contains("not a number", report.ToHtml());
+    }
+
+    [Fact]
     public void Svg_stays_well_formed_with_markup_in_class_and_model_names()
     {
         var evaluation = ReportSamples.Multiclass(classes: ["<script>alert(1)</script>", "a & b", "\"quoted\""], studentName: "student <b>");
