@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Takes the packages as a shop would: packs MLNet.Distillation and MLNet.Distillation.Runtime into a local folder, then
-#  1. a fresh console app (outside this repository, no project references) restores MLNet.Distillation from that folder,
-#     distils a FastTree teacher into a binary student on real data and saves it;
+# Takes the packages as a shop would: packs MLNet.Distillation, MLNet.Distillation.Runtime and MLNet.Distillation.Reporting
+# into a local folder, then
+#  1. a fresh console app (outside this repository, no project references) restores MLNet.Distillation and
+#     MLNet.Distillation.Reporting from that folder, distils a FastTree teacher into a binary student on real data, saves
+#     it and writes the HTML report with its plots (ScottPlot/SkiaSharp native code loading headless from the packages);
 #  2. a second app that references only MLNet.Distillation.Runtime reloads the student with plain Model.Load and gets the
 #     same predictions, with no TorchSharp or libtorch anywhere in it;
 #  3. a project on another target framework (net8.0) fails restore with NU1202 instead of a missing namespace later.
@@ -16,18 +18,20 @@ check() { if [ "$2" -eq 0 ]; then echo "PASS $1"; passed=$((passed + 1)); else e
 cleanup() {
     rm -rf "$work"
     # Each run uses its own version, so the global package folder never serves a stale build; remove this run's copies.
-    rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/mlnet.distillation/$version" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/mlnet.distillation.runtime/$version"
+    rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/mlnet.distillation/$version" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/mlnet.distillation.runtime/$version" \
+        "${NUGET_PACKAGES:-$HOME/.nuget/packages}/mlnet.distillation.reporting/$version"
 }
 trap cleanup EXIT
 
 echo "== packing $version into $work/feed"
 status=0
-for project in MLNet.Distillation.Runtime MLNet.Distillation; do
+for project in MLNet.Distillation.Runtime MLNet.Distillation MLNet.Distillation.Reporting; do
     dotnet pack "$repo/src/$project/$project.csproj" -c Release -o "$work/feed" -p:Version="$version" >>"$work/pack.log" 2>&1 || status=1
 done
 [ $status -eq 0 ] && [ -f "$work/feed/MLNet.Distillation.$version.nupkg" ] && [ -f "$work/feed/MLNet.Distillation.Runtime.$version.nupkg" ] \
-    && [ -f "$work/feed/MLNet.Distillation.$version.snupkg" ]
-check "pack produces both packages and their symbols" $?
+    && [ -f "$work/feed/MLNet.Distillation.Reporting.$version.nupkg" ] && [ -f "$work/feed/MLNet.Distillation.$version.snupkg" ] \
+    && ! grep -Eq "warning [A-Z]+[0-9]+" "$work/pack.log"
+check "pack produces the three packages and their symbols, with no warning" $?
 [ $status -eq 0 ] || { tail -20 "$work/pack.log"; echo "${passed} passed, ${failed} failed"; exit 1; }
 unzip -l "$work/feed/MLNet.Distillation.$version.nupkg" | grep -q "buildTransitive/net10.0/MLNet.Distillation.targets" \
     && ! unzip -l "$work/feed/MLNet.Distillation.$version.nupkg" | grep -Eq " build/MLNet| Testbed| Benchmarks"
@@ -46,11 +50,19 @@ app() { # name, then package references as id:version
     cp "$here/$name/Program.cs" "$work/$name/"
 }
 
+# The apps stand alone: MSBuild would otherwise import any Directory.Build.props / Directory.Packages.props lying above
+# the work folder (e.g. in /tmp), and central package management there refuses the apps' versioned PackageReferences.
+echo '<Project />' > "$work/Directory.Build.props"
+echo '<Project />' > "$work/Directory.Build.targets"
+echo '<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>' > "$work/Directory.Packages.props"
+
 mkdir -p "$work/out"
-app Trainer "MLNet.Distillation:$version" "Microsoft.ML.FastTree:5.0.1"
+app Trainer "MLNet.Distillation:$version" "MLNet.Distillation.Reporting:$version" "Microsoft.ML.FastTree:5.0.1"
 (cd "$work/Trainer" && dotnet run -c Release -- "$repo/examples/data/breast_cancer.csv" "$work/out") 2>&1 | tail -5
 [ "${PIPESTATUS[0]}" -eq 0 ] && [ -f "$work/out/student.zip" ]
 check "a fresh app restores MLNet.Distillation, distils a FastTree teacher and saves the student" $?
+[ "$(grep -o 'src="data:image/png;base64,' "$work/out/report.html" 2>/dev/null | wc -l)" -eq 3 ]
+check "the same app writes report.html with its three plots (loss, accuracy, size) embedded" $?
 if [ -d "$work/Trainer/bin" ]; then
     natives=$(find "$work/Trainer/bin" -name "libtorch*" | grep -v linux | wc -l)
     [ "$natives" -eq 0 ]

@@ -9,7 +9,7 @@ namespace MLNet.Distillation.Tests.PublicApi;
 /// </summary>
 public sealed class PublicApiTests
 {
-    public static TheoryData<string> Assemblies => ["MLNet.Distillation", "MLNet.Distillation.Runtime"];
+    public static TheoryData<string> Assemblies => ["MLNet.Distillation", "MLNet.Distillation.Runtime", "MLNet.Distillation.Reporting"];
 
     [Theory]
     [MemberData(nameof(Assemblies))]
