@@ -61,8 +61,8 @@ app Trainer "MLNet.Distillation:$version" "MLNet.Distillation.Reporting:$version
 (cd "$work/Trainer" && dotnet run -c Release -- "$repo/examples/data/breast_cancer.csv" "$work/out") 2>&1 | tail -5
 [ "${PIPESTATUS[0]}" -eq 0 ] && [ -f "$work/out/student.zip" ]
 check "a fresh app restores MLNet.Distillation, distils a FastTree teacher and saves the student" $?
-[ "$(grep -o 'src="data:image/png;base64,' "$work/out/report.html" 2>/dev/null | wc -l)" -eq 3 ]
-check "the same app writes report.html with its three plots (loss, accuracy, size) embedded" $?
+[ "$(grep -o 'src="data:image/png;base64,' "$work/out/report.html" 2>/dev/null | wc -l)" -eq 6 ]
+check "the same app writes report.html with its six plots (loss, accuracy, reliability, per class, quality vs latency and size) embedded, figures from Evaluate" $?
 if [ -d "$work/Trainer/bin" ]; then
     natives=$(find "$work/Trainer/bin" -name "libtorch*" | grep -v linux | wc -l)
     [ "$natives" -eq 0 ]
