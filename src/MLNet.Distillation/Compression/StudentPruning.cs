@@ -28,6 +28,14 @@ internal static class StudentPruning
             throw new ArgumentException($"Options.FeatureColumnName is '{options.FeatureColumnName}', but the student reads '{original.FeatureColumnName}'.", nameof(options));
 
         var layers = original.Model.Layers;
+        try
+        {
+            InitializedStudent.CheckTrainable(layers);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new ArgumentException($"{e.Message} The student is {original.Architecture}.", nameof(model), e);
+        }
         var prunable = UnitPruning.Find(layers);
         if (prunable.Count == 0)
             throw new ArgumentException($"The student ({original.Architecture}) has no hidden layer to prune.", nameof(model));

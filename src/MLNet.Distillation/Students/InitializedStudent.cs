@@ -91,6 +91,43 @@ internal sealed class InitializedStudent : StudentArchitecture
         };
     }
 
+    /// <summary>
+    /// Throws, naming the first layer at fault, when <paramref name="layers"/> hold a layer this student cannot rebuild and
+    /// train: what pruning checks before it reads any row.
+    /// </summary>
+    internal static void CheckTrainable(IReadOnlyList<StudentLayer> layers)
+    {
+        for (int i = 0; i < layers.Count; i++)
+        {
+            switch (layers[i])
+            {
+                case DenseLayer or ReluLayer or ReshapeLayer or FlattenLayer:
+                case StandardizeLayer when i == 0:
+                    break;
+                case Conv2dLayer c:
+                    _ = c.KernelSize;
+                    break;
+                case MaxPool2dLayer p:
+                    _ = p.Size;
+                    break;
+                default:
+                    throw new NotSupportedException(NotTrainable(layers[i], i));
+            }
+        }
+    }
+
+    private static string NotTrainable(StudentLayer layer, int position)
+        => $"The student's layer {position} ({Name(layer)}{(layer.TapNames.Count > 0 ? $", '{layer.TapNames[0]}'" : "")}) cannot be pruned and fine-tuned: pruning rebuilds " +
+           "networks of Linear, square stride-1 Conv2d, ReLU, square MaxPool2d and Flatten layers (BatchNorm folded into the layer before it), " +
+           "as MlpStudent and CnnStudent build them.";
+
+    private static string Name(StudentLayer layer) => layer switch
+    {
+        LeakyReluLayer => "LeakyReLU", TanhLayer => "Tanh", SigmoidLayer => "Sigmoid", GeluLayer => "GELU",
+        AvgPool2dLayer => "AvgPool2d", AffineLayer => "per-channel scale and shift: a BatchNorm with no Linear or Conv2d before it, or a regression target scaling after a last layer that is not Linear", StandardizeLayer => "input standardisation",
+        _ => layer.GetType().Name.Replace("Layer", ""),
+    };
+
     private static string Digest(IReadOnlyList<StudentLayer> layers)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -152,10 +189,13 @@ internal sealed class InitializedStudent : StudentArchitecture
                         mean = tensor(s.Mean);
                         inverseStd = tensor(s.InverseStd);
                         break;
-                    case ReluLayer or ReshapeLayer or MaxPool2dLayer or FlattenLayer:
+                    case ReluLayer or ReshapeLayer or FlattenLayer:
+                        break;
+                    case MaxPool2dLayer p:
+                        _ = p.Size; // refuses a pooling other than the built-in CNN's, naming its window
                         break;
                     default:
-                        throw new NotSupportedException($"A {layers[i].GetType().Name} at position {i} cannot be trained.");
+                        throw new NotSupportedException(NotTrainable(layers[i], i));
                 }
             }
             trainable = new ModuleList<nn.Module<Tensor, Tensor>>(modules.ToArray());
@@ -182,10 +222,29 @@ internal sealed class InitializedStudent : StudentArchitecture
         }
 
         /// <summary>
-        /// The forward pass; when <paramref name="record"/> is given, it receives the input each listed layer (by position
-        /// in the layer list) sees, as computed (callers dispose it with the pass's scope).
+        /// The names the starting layers' outputs went by in the network they came from (<c>hidden1</c>, <c>conv2</c>, a custom
+        /// student's module paths; see <see cref="StudentLayer.OutputNames"/>): a pruned student offers the origin's hidden
+        /// layers to the same loss recipe. Layers that pruning left out of the exported form (dropout) have no name here.
         /// </summary>
-        public Tensor Run(Tensor input, IReadOnlyDictionary<int, Action<Tensor>>? record)
+        public override IReadOnlyList<string> LayerNames => _plan.SelectMany(l => l.OutputNames).Distinct(StringComparer.Ordinal).ToArray();
+
+        public override Tensor Forward(Tensor input, Dictionary<string, Tensor?>? taps)
+        {
+            if (taps is not { Count: > 0 })
+                return forward(input);
+            using var scope = NewDisposeScope();
+            var output = Run(input, null, taps).MoveToOuterDisposeScope();
+            KeepTaps(taps, output);
+            return output;
+        }
+
+        /// <summary>
+        /// The forward pass; when <paramref name="record"/> is given, it receives the input each listed layer (by position
+        /// in the layer list) sees, as computed (callers dispose it with the pass's scope). A layer's output is captured
+        /// under each of its names that <paramref name="taps"/> asks for, before the dropout that follows it (as the built-in
+        /// students capture their hidden layers).
+        /// </summary>
+        public Tensor Run(Tensor input, IReadOnlyDictionary<int, Action<Tensor>>? record, Dictionary<string, Tensor?>? taps = null)
         {
             var x = input;
             // The current buffers (they follow the module to its device).
@@ -205,6 +264,9 @@ internal sealed class InitializedStudent : StudentArchitecture
                     FlattenLayer => x.flatten(1),
                     _ => throw new NotSupportedException(layer.GetType().Name),
                 };
+                if (taps is not null)
+                    foreach (var name in layer.OutputNames)
+                        Tap(taps, name, x);
                 // Dropout after the activation of a hidden dense layer, as MlpStudent and CnnStudent's heads train.
                 if (_dropout > 0 && layer is ReluLayer && i > 0 && _plan[i - 1] is DenseLayer)
                     x = nn.functional.dropout(x, _dropout, training);

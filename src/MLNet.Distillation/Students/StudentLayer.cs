@@ -5,7 +5,25 @@ namespace MLNet.Distillation;
 /// This is the hand-over format between training (TorchSharp) and deployment (ONNX): the exporter
 /// never touches a live module, so an exported model depends only on these arrays.
 /// </summary>
-internal abstract record StudentLayer;
+internal abstract record StudentLayer
+{
+    /// <summary>
+    /// The student layer names (<see cref="LossTerm.StudentLayer"/>) whose output is this layer's output, as the network
+    /// that produced these layers named them: a custom student's module paths (<c>body.1</c>, and <c>body</c> when this layer
+    /// ends that <c>Sequential</c>). A network rebuilt from these layers (a pruned student's fine-tuning) offers the same
+    /// names, so a loss recipe that reads a hidden layer still finds it. Empty when the layer is not named; the built-in
+    /// students name theirs through <see cref="ReluLayer.OutputName"/> and <see cref="MaxPool2dLayer.OutputName"/>.
+    /// </summary>
+    public IReadOnlyList<string> TapNames { get; init; } = [];
+
+    /// <summary>Every name this layer's output goes by: <see cref="TapNames"/> and the exported tensor's name where it has one.</summary>
+    public IEnumerable<string> OutputNames => this switch
+    {
+        ReluLayer { OutputName: { } relu } => TapNames.Prepend(relu),
+        MaxPool2dLayer { OutputName: { } pool } => TapNames.Prepend(pool),
+        _ => TapNames,
+    };
+}
 
 /// <summary>A fully connected layer y = x·Wᵀ + b, with <see cref="Weight"/> stored row-major as [outputs, inputs].</summary>
 internal sealed record DenseLayer(int Inputs, int Outputs, float[] Weight, float[] Bias) : StudentLayer;

@@ -37,11 +37,19 @@ internal abstract class StudentNetwork : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Moves the captured layer outputs out of the network's own dispose scope into the caller's.</summary>
-    protected static void KeepTaps(Dictionary<string, Tensor?>? taps)
+    /// <param name="taps">The captures.</param>
+    /// <param name="output">The pass's output when the caller moves it out itself: a capture that is the output is not moved twice.</param>
+    protected static void KeepTaps(Dictionary<string, Tensor?>? taps, Tensor? output = null)
     {
         if (taps is null) return;
-        foreach (var name in taps.Keys.ToArray())
-            taps[name] = taps[name]?.MoveToOuterDisposeScope();
+        // One tensor can be captured under several names (a Sequential and its last layer); moving it twice would carry it
+        // past the caller's scope.
+        var moved = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        if (output is not null)
+            moved.Add(output);
+        foreach (var value in taps.Values)
+            if (value is not null && moved.Add(value))
+                value.MoveToOuterDisposeScope();
     }
 
     /// <summary>

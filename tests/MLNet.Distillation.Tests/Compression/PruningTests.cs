@@ -180,4 +180,33 @@ public sealed class PruningTests
             { TeacherColumnName = null, Student = new MlpStudent { HiddenLayers = [] }, NumberOfEpochs = 1 }).Fit(data);
         Assert.Contains("no hidden layer", Assert.Throws<ArgumentException>(() => ml.Distillation.Prune(linear, data, options)).Message);
     }
+
+    [Fact]
+    public void A_custom_student_with_layers_pruning_cannot_rebuild_is_refused_naming_the_layer_before_any_row_is_read()
+    {
+        var ml = new MLContext(0);
+        var digits = TestData.KeyedDigits(ml, 100);
+        DistillationMulticlassTrainer.Options Custom(Func<int, int, TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>> factory,
+            int[]? shape = null) => new()
+        {
+            TeacherColumnName = null, NumberOfEpochs = 1, Seed = 1,
+            Student = new TorchSharpStudent(factory) { InputShape = shape },
+        };
+
+        // A Tanh between the hidden layers: the fine-tuning network is built of ReLU layers only.
+        var tanh = Custom((inputs, classes) => TorchSharp.torch.nn.Sequential(
+            ("body", TorchSharp.torch.nn.Sequential(TorchSharp.torch.nn.Linear(inputs, 8), TorchSharp.torch.nn.ReLU(), TorchSharp.torch.nn.Linear(8, 8), TorchSharp.torch.nn.Tanh())),
+            ("head", TorchSharp.torch.nn.Linear(8, classes))));
+        var tanhStudent = ml.MulticlassClassification.Trainers.Distillation(tanh).Fit(digits);
+        var refused = Assert.Throws<ArgumentException>(() => ml.Distillation.Prune(tanhStudent, digits, tanh));
+        Assert.Contains("Tanh, 'body.3'", refused.Message);
+
+        // A strided convolution: pruning handles the built-in CNN's square, stride-1 form.
+        var strided = Custom((inputs, classes) => TorchSharp.torch.nn.Sequential(TorchSharp.torch.nn.Conv2d(1, 4, 3, stride: 2), TorchSharp.torch.nn.ReLU(),
+            TorchSharp.torch.nn.Flatten(), TorchSharp.torch.nn.Linear(4 * 3 * 3, classes)), shape: [1, 8, 8]);
+        var stridedStudent = ml.MulticlassClassification.Trainers.Distillation(strided).Fit(digits);
+        var stride = Assert.Throws<ArgumentException>(() => ml.Distillation.Prune(stridedStudent, digits, strided));
+        Assert.Contains("stride", stride.Message);
+        Assert.Contains("convolution", stride.Message);
+    }
 }

@@ -48,8 +48,12 @@ internal static class ModuleWalker
             var type = module.GetType();
             if (type == typeof(Sequential))
             {
+                int first = Layers.Count;
                 foreach (var (name, child) in module.named_children())
                     Visit(child, path.Length == 0 ? name : $"{path}.{name}");
+                // The Sequential's output is its last layer's when that layer ends it (not a dropout after it, which differs while training).
+                if (path.Length > 0 && Layers.Count > first && _lastLeafNamed)
+                    Layers[^1] = Layers[^1] with { TapNames = [.. Layers[^1].TapNames, path] };
                 return;
             }
             int before = Layers.Count;
@@ -76,7 +80,15 @@ internal static class ModuleWalker
                         : $"{Name(path, module)} cannot be exported to ONNX; supported: {SupportedLayers}.");
             }
             Description.Add(Describe(module, Layers.Count > before ? Layers[^1] : null));
+            // Name the layer that now gives this module's output after the module's path, so that a network rebuilt from the
+            // layers (a pruned student's fine-tuning) offers the hidden layers a loss recipe reads. A folded BatchNorm renames
+            // the layer it was folded into: that layer's output is now the BatchNorm's. Dropout and Identity leave no layer.
+            _lastLeafNamed = module is not (Dropout or Dropout2d or Identity) && (Layers.Count > before || module is BatchNorm) && path.Length > 0;
+            if (_lastLeafNamed)
+                Layers[^1] = Layers[^1] with { TapNames = [path] };
         }
+
+        private bool _lastLeafNamed;
 
         private static string Describe(nn.Module module, StudentLayer? layer) => module switch
         {

@@ -29,6 +29,58 @@ internal sealed class TorchSharpStudentNetwork : StudentNetwork
     public override Tensor forward(Tensor input)
         => _inputShape is null ? body.forward(input) : body.forward(input.reshape(-1, _inputShape[0], _inputShape[1], _inputShape[2]));
 
+    /// <summary>
+    /// Every module below the root by its path of child names (<c>features</c>, <c>features.0</c>, as error messages name
+    /// layers), in the order their outputs are computed: a <c>Sequential</c>'s children before the Sequential itself.
+    /// </summary>
+    public override IReadOnlyList<string> LayerNames => _layerNames ??= Paths(body, "").ToArray();
+
+    private string[]? _layerNames;
+
+    private static IEnumerable<string> Paths(nn.Module module, string path)
+    {
+        if (module.GetType() == typeof(TorchSharp.Modules.Sequential))
+            foreach (var (name, child) in module.named_children())
+            {
+                string childPath = path.Length == 0 ? name : $"{path}.{name}";
+                foreach (var inner in Paths(child, childPath))
+                    yield return inner;
+            }
+        if (path.Length > 0)
+            yield return path;
+    }
+
+    /// <summary>
+    /// The forward pass, capturing the outputs of the modules named in <paramref name="taps"/>. A Sequential (matched by exact
+    /// type, as the export requires) runs its children in order, which is all its own forward does, so the result is the
+    /// module's forward exactly; each child's output is stored under its path when asked for.
+    /// </summary>
+    public override Tensor Forward(Tensor input, Dictionary<string, Tensor?>? taps)
+    {
+        if (taps is not { Count: > 0 })
+            return forward(input);
+        using var scope = NewDisposeScope();
+        var x = _inputShape is null ? input : input.reshape(-1, _inputShape[0], _inputShape[1], _inputShape[2]);
+        var output = Run(body, "", x, taps).MoveToOuterDisposeScope();
+        KeepTaps(taps, output);
+        return output;
+    }
+
+    private static Tensor Run(nn.Module module, string path, Tensor x, Dictionary<string, Tensor?> taps)
+    {
+        if (module.GetType() == typeof(TorchSharp.Modules.Sequential))
+        {
+            foreach (var (name, child) in module.named_children())
+                x = Run(child, path.Length == 0 ? name : $"{path}.{name}", x, taps);
+        }
+        else
+        {
+            x = ((nn.Module<Tensor, Tensor>)module).forward(x);
+        }
+        Tap(taps, path, x);
+        return x;
+    }
+
     public override IReadOnlyList<StudentLayer> ExportLayers() => ExportLayers(out _, out _);
 
     /// <summary>The layers (a reshape first when there is an input shape), the per-row output shape and a description of each module layer.</summary>
