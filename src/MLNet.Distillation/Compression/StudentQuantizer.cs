@@ -25,9 +25,18 @@ internal static class StudentQuantizer
         var floatLayers = floatModel.FoldedInputs is { } folded ? LayerFolding.Unfold(floatModel.Layers, folded) : floatModel.Layers;
         List<StudentLayer> layers;
         string mode;
+        try
+        {
+            // The dynamic plan is the quantized network without activation ranges: it refuses a layer it cannot quantize
+            // (a custom student's strided or grouped convolution) before any calibration row is read.
+            layers = QuantizationPlan.Build(floatLayers, options.PerChannel, activation: null);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new ArgumentException($"{e.Message} The student is {student.Architecture}.", nameof(model), e);
+        }
         if (calibrationData is null)
         {
-            layers = QuantizationPlan.Build(floatLayers, options.PerChannel, activation: null);
             mode = "dynamic";
         }
         else

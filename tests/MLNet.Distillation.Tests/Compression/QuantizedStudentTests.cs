@@ -147,6 +147,58 @@ public sealed class QuantizedStudentTests(ITestOutputHelper output)
         Assert.True(labels.Zip(floatLabels).Count(p => p.First == p.Second) >= 0.9 * labels.Length, "int8 and float CNNs disagree on more than 10 % of rows");
     }
 
+    [Theory]
+    [InlineData(Mode.Dynamic)]
+    [InlineData(Mode.Static)]
+    public void A_custom_student_quantizes_its_layers_and_keeps_the_others_float(Mode mode)
+    {
+        // Conv2d + BatchNorm (folded), ReLU, AvgPool2d, Flatten, Linear, Tanh, Linear: the Conv2d and Linears become int8;
+        // average pooling and Tanh stay float between them.
+        var ml = new MLContext(0);
+        var data = TestData.KeyedDigits(ml, 300);
+        var student = ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options
+        {
+            TeacherColumnName = null, NumberOfEpochs = 8, Seed = 1,
+            Student = new TorchSharpStudent((inputs, classes) => TorchSharp.torch.nn.Sequential(
+                TorchSharp.torch.nn.Conv2d(1, 4, 3, padding: 1), TorchSharp.torch.nn.BatchNorm2d(4), TorchSharp.torch.nn.ReLU(), TorchSharp.torch.nn.AvgPool2d(2),
+                TorchSharp.torch.nn.Flatten(), TorchSharp.torch.nn.Linear(4 * 4 * 4, 16), TorchSharp.torch.nn.Tanh(), TorchSharp.torch.nn.Linear(16, classes)))
+            { InputShape = [1, 8, 8] },
+        }).Fit(data);
+        var quantized = Quantize(ml, student, data, mode);
+        var rows = TestData.Column(data, "Features");
+        var mlnet = TestData.Column(RoundTrip(ml, quantized, data).Transform(data), "Score");
+        var ort = OnnxRuntimeScores(quantized.ToOnnx(OnnxLayout.SingleRow), rows);
+        for (int r = 0; r < rows.Length; r++)
+            for (int k = 0; k < 10; k++)
+                Assert.True(Math.Abs(mlnet[r][k] - ort[r][k]) <= 1e-6, $"row {r} class {k}: ML.NET {mlnet[r][k]}, ONNX Runtime {ort[r][k]}");
+        var graph = MLNet.Distillation.Onnx.Proto.ModelProto.Parser.ParseFrom(quantized.ToOnnx()).Graph;
+        Assert.Contains(graph.Node, n => n.OpType == "Tanh");
+        Assert.Contains(graph.Node, n => n.OpType == "AveragePool");
+        Assert.Contains(graph.Node, n => n.OpType == (mode == Mode.Dynamic ? "ConvInteger" : "QuantizeLinear"));
+        var floatLabels = TestData.Keys(student.Transform(data), "PredictedLabel");
+        var labels = TestData.Keys(quantized.Transform(data), "PredictedLabel");
+        Assert.True(labels.Zip(floatLabels).Count(p => p.First == p.Second) >= 0.9 * labels.Length, "int8 and float students disagree on more than 10 % of rows");
+    }
+
+    [Fact]
+    public void A_custom_students_strided_convolution_is_refused_before_calibration_naming_its_window()
+    {
+        var ml = new MLContext(0);
+        var data = TestData.KeyedDigits(ml, 100);
+        var student = ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options
+        {
+            TeacherColumnName = null, NumberOfEpochs = 1, Seed = 1,
+            Student = new TorchSharpStudent((inputs, classes) => TorchSharp.torch.nn.Sequential(TorchSharp.torch.nn.Conv2d(1, 4, 3, stride: 2), TorchSharp.torch.nn.ReLU(),
+                TorchSharp.torch.nn.Flatten(), TorchSharp.torch.nn.Linear(4 * 3 * 3, classes))) { InputShape = [1, 8, 8] },
+        }).Fit(data);
+        foreach (var attempt in new Func<StudentTransformer>[] { () => ml.Distillation.Quantize(student), () => ml.Distillation.Quantize(student, data) })
+        {
+            var refused = Assert.Throws<ArgumentException>(attempt);
+            Assert.Contains("stride", refused.Message);
+            Assert.Contains("not supported", refused.Message);
+        }
+    }
+
     [Fact]
     public void Static_quantization_scores_a_batch_as_it_scores_rows_one_at_a_time()
     {
