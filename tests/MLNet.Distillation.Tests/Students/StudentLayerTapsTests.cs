@@ -18,16 +18,6 @@ public sealed class StudentLayerTapsTests
         ("body", nn.Sequential(nn.Linear(inputs, 16), nn.ReLU())),
         ("head", nn.Linear(16, classes))), name: "body-head") { StandardizeInputs = true };
 
-    private static IDataView ScoredDigits(MLContext ml, int rows)
-    {
-        var data = TestData.KeyedDigits(ml, rows);
-        var teacher = Teacher.FromOnnx(TinyCnnReference.ModelPath, new OnnxTeacherOptions { InputShape = [1, 8, 8], OnnxOutputName = "logits" });
-        return ml.Data.Cache(ml.Transforms.TeacherScore(new TeacherScoringEstimator.Options
-        {
-            Teacher = teacher, IntermediateOutputs = new Dictionary<string, string> { ["TeacherFeatures"] = "/Relu_output_0" },
-        }).Fit(data).Transform(data));
-    }
-
     private static DistillationMulticlassTrainer.Options HintOn(StudentArchitecture student, string layer, int epochs, List<EpochReport>? reports = null) => new()
     {
         Student = student,
@@ -88,7 +78,7 @@ public sealed class StudentLayerTapsTests
     public void A_hint_term_trains_a_custom_students_hidden_layer_and_the_same_seed_gives_the_same_student()
     {
         var ml = new MLContext(0);
-        var scored = ScoredDigits(ml, 300);
+        var scored = TestData.DigitsWithTeacherFeatures(ml, 300);
         var reports = new List<EpochReport>();
         var student = ml.MulticlassClassification.Trainers.Distillation(HintOn(BodyAndHead(), "body", 12, reports)).Fit(scored);
 
@@ -109,7 +99,7 @@ public sealed class StudentLayerTapsTests
     public void A_pruned_student_keeps_its_layer_names_so_the_same_hint_recipe_fine_tunes_it()
     {
         var ml = new MLContext(0);
-        var scored = ScoredDigits(ml, 300);
+        var scored = TestData.DigitsWithTeacherFeatures(ml, 300);
 
         // Built-in MLP: 'hidden1' of MLP 64-16-10 is 'hidden1' of the pruned MLP 64-8-10.
         var mlpOptions = HintOn(new MlpStudent { HiddenLayers = [16] }, "hidden1", 6);

@@ -28,6 +28,20 @@ internal static class TestData
         return ml.Data.Cache(skip > 0 ? ml.Data.SkipRows(keyed, skip) : keyed);
     }
 
+    /// <summary>
+    /// Keyed digits scored by the tiny reference CNN teacher (<see cref="TinyCnnReference"/>): its logits, and its first ReLU's
+    /// output as the <c>TeacherFeatures</c> column for the terms that read a hidden layer.
+    /// </summary>
+    public static IDataView DigitsWithTeacherFeatures(MLContext ml, int rows)
+    {
+        var data = KeyedDigits(ml, rows);
+        var teacher = Teacher.FromOnnx(TinyCnnReference.ModelPath, new OnnxTeacherOptions { InputShape = [1, 8, 8], OnnxOutputName = "logits" });
+        return ml.Data.Cache(ml.Transforms.TeacherScore(new TeacherScoringEstimator.Options
+        {
+            Teacher = teacher, IntermediateOutputs = new Dictionary<string, string> { ["TeacherFeatures"] = "/Relu_output_0" },
+        }).Fit(data).Transform(data));
+    }
+
     /// <summary>Digits <paramref name="skip"/>..<paramref name="skip"/>+<paramref name="rows"/> in memory, features scaled to [0, 1], class names "0".."9".</summary>
     public static InMemoryClassificationData DigitsInMemory(int skip, int rows)
     {

@@ -6,16 +6,6 @@ namespace MLNet.Distillation.Tests.Training;
 /// <summary>Feature (hint) and relation terms on a chosen student layer and a teacher's intermediate output, through the trainers.</summary>
 public sealed class FeatureDistillationTests
 {
-    private static IDataView ScoredDigits(MLContext ml, int rows)
-    {
-        var data = TestData.KeyedDigits(ml, rows);
-        var teacher = Teacher.FromOnnx(TinyCnnReference.ModelPath, new OnnxTeacherOptions { InputShape = [1, 8, 8], OnnxOutputName = "logits" });
-        return ml.Data.Cache(ml.Transforms.TeacherScore(new TeacherScoringEstimator.Options
-        {
-            Teacher = teacher, IntermediateOutputs = new Dictionary<string, string> { ["TeacherFeatures"] = "/Relu_output_0" },
-        }).Fit(data).Transform(data));
-    }
-
     private static DistillationMulticlassTrainer.Options HintOptions(List<EpochReport>? reports = null, string? checkpoints = null, bool streaming = false) => new()
     {
         Student = new MlpStudent { HiddenLayers = [16] },
@@ -32,7 +22,7 @@ public sealed class FeatureDistillationTests
     public void A_hint_term_trains_the_hidden_layer_through_a_projector_left_out_of_the_student()
     {
         var ml = new MLContext(0);
-        var scored = ScoredDigits(ml, 300);
+        var scored = TestData.DigitsWithTeacherFeatures(ml, 300);
         var reports = new List<EpochReport>();
         var student = ml.MulticlassClassification.Trainers.Distillation(HintOptions(reports)).Fit(scored);
 
@@ -53,7 +43,7 @@ public sealed class FeatureDistillationTests
     public void Streaming_and_checkpoints_carry_the_teacher_features_and_the_projector()
     {
         var ml = new MLContext(0);
-        var scored = ScoredDigits(ml, 300);
+        var scored = TestData.DigitsWithTeacherFeatures(ml, 300);
         string folder = Directory.CreateTempSubdirectory("hint-checkpoints").FullName;
         try
         {
@@ -74,7 +64,7 @@ public sealed class FeatureDistillationTests
     {
         var ml = new MLContext(0);
         // CNN student: similarity-preserving KD between its first convolution block and the teacher's feature maps.
-        var scored = ScoredDigits(ml, 200);
+        var scored = TestData.DigitsWithTeacherFeatures(ml, 200);
         var reports = new List<EpochReport>();
         ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options
         {
@@ -122,7 +112,7 @@ public sealed class FeatureDistillationTests
     public void Layers_columns_and_terms_that_do_not_fit_are_refused_by_name_before_training()
     {
         var ml = new MLContext(0);
-        var scored = ScoredDigits(ml, 60);
+        var scored = TestData.DigitsWithTeacherFeatures(ml, 60);
         DistillationMulticlassTrainer.Options With(LossTerm extra) => new()
         {
             Losses = [new(LossNames.CrossEntropy, 1), extra], NumberOfEpochs = 1, Seed = 1,
