@@ -45,7 +45,7 @@ internal sealed class TrainingOverhead(SpeedContext context) : IExperiment
         var teacher = Enumerable.Range(0, rows * Classes).Select(_ => (float)(random.NextDouble() * 6 - 3)).ToArray();
         var withTeacher = context.ML.Data.Cache(context.ML.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(r => new Row
         {
-            Features = features.AsSpan(r * Features, Features).ToArray(), Label = (uint)labels[r] + 1, TeacherLogits = teacher.AsSpan(r * Classes, Classes).ToArray(),
+            Features = features.AsSpan(r * Features, Features).ToArray(), Label = (uint)labels[r], TeacherLogits = teacher.AsSpan(r * Classes, Classes).ToArray(),
         }), Schema()));
 
         double flopsPerEpoch = 3.0 * 2 * (Features * Hidden + Hidden * Classes) * rows; // forward, and backward at twice the forward
@@ -121,6 +121,7 @@ internal sealed class TrainingOverhead(SpeedContext context) : IExperiment
     private sealed class Row
     {
         public float[] Features { get; set; } = [];
+        /// <summary>The class index, 0-based: LoadFromEnumerable stores a UInt32 property typed as a key as index + 1 (an index at or past the count: missing).</summary>
         public uint Label { get; set; }
         public float[] TeacherLogits { get; set; } = [];
     }
