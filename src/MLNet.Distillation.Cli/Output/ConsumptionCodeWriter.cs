@@ -39,6 +39,8 @@ internal static class ConsumptionCodeWriter
                 Line($"//         {names[i].TrimStart('@')} = {Sample(plan, columns[i])},");
         Line("//     });");
         Line($"//     Console.WriteLine({OutputExample(plan.Task)});");
+        Line("using System;");
+        Line("using System.IO;");
         Line("using Microsoft.ML;");
         Line("using Microsoft.ML.Data;");
         Line("using MLNet.Distillation.Runtime;");
@@ -150,7 +152,8 @@ internal static class ConsumptionCodeWriter
         string? value = plan.Schema.Columns[column.Index].Distinct.FirstOrDefault();
         return column.Kind switch
         {
-            DataKind.Single => value is null ? "float.NaN" : double.Parse(value, CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture) + "f",
+            DataKind.Single => value is not null && float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float number) && float.IsFinite(number)
+                ? number.ToString("R", CultureInfo.InvariantCulture) + "f" : "float.NaN",
             DataKind.Boolean => value is null ? "false" : value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1" ? "true" : "false",
             _ => Comment(Literal(value ?? "")),
         };
