@@ -96,9 +96,15 @@ internal static class SweepCommand
         string table = Table(rows, markdown: false);
         console.WriteLine();
         console.WriteLine(table);
-        console.WriteLine(result.Best.FromLabelsAlone
-            ? "The student from labels alone ranked first: distillation did not help on these rows."
-            : $"Best: {Setting(rows[0])}; the student from labels alone ranked {rows.First(r => r.FromLabelsAlone).Rank} of {rows.Length}.");
+        int tied = rows.Count(r => r.Validation == rows[0].Validation);
+        long validationRows = run.TrainRows - searchRows;
+        console.WriteLine(tied > 1
+            // A tie is not a ranking: say so rather than crown the first of equals (the search keeps the grid's order among them).
+            ? $"{tied} students tie at the top ({rows[0].Metric} {rows[0].Validation:0.0000} on about {validationRows} validation rows), so these rows cannot tell them apart; " +
+              $"the first of them ({Setting(rows[0])}) is kept. Compare the test column, or sweep with more rows."
+            : result.Best.FromLabelsAlone
+                ? "The student from labels alone ranked first: distillation did not help on these rows."
+                : $"Best: {Setting(rows[0])}; the student from labels alone ranked {rows.First(r => r.FromLabelsAlone).Rank} of {rows.Length}.");
 
         var best = run.SaveableModel(result.Best.Student);
         var json = JsonSerializer.Serialize(new

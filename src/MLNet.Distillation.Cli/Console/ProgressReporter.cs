@@ -46,18 +46,26 @@ internal static class ProgressReporter
     private sealed class PlainLines(TextWriter output, string title, int epochs) : IProgress<EpochReport>
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private TimeSpan _lastLine = TimeSpan.Zero;
+        private TimeSpan _lastLine = TimeSpan.Zero, _firstEpochEnd;
         private readonly int _every = Math.Max(1, epochs / 10);
 
         public void Report(EpochReport value)
         {
             var now = _clock.Elapsed;
+            if (value.Epoch == 1)
+                _firstEpochEnd = now;
             if (value.Epoch != 1 && value.Epoch != epochs && value.Epoch % _every != 0 && now - _lastLine < TimeSpan.FromSeconds(10))
                 return;
             _lastLine = now;
-            var perEpoch = now / value.Epoch;
-            output.WriteLine($"  {title}: {Describe(value, epochs)}  {perEpoch.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s/epoch" +
-                (value.Epoch < epochs ? $"  ETA {Clock(perEpoch * (epochs - value.Epoch))}" : ""));
+            // The first epoch carries the warm-up (JIT, libtorch's first calls): the pace is measured from its end.
+            string pace = "";
+            if (value.Epoch > 1)
+            {
+                var perEpoch = (now - _firstEpochEnd) / (value.Epoch - 1);
+                pace = $"  {perEpoch.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture)} s/epoch" +
+                    (value.Epoch < epochs ? $"  ETA {Clock(perEpoch * (epochs - value.Epoch))}" : "");
+            }
+            output.WriteLine($"  {title}: {Describe(value, epochs)}{pace}");
         }
     }
 
