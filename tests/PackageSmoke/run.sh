@@ -6,7 +6,9 @@
 #     it and writes the HTML report with its plots (ScottPlot/SkiaSharp native code loading headless from the packages);
 #  2. a second app that references only MLNet.Distillation.Runtime reloads the student with plain Model.Load and gets the
 #     same predictions, with no TorchSharp or libtorch anywhere in it;
-#  3. a project on another target framework (net8.0) fails restore with NU1202 instead of a missing namespace later.
+#  3. a project on another target framework (net8.0) fails restore with NU1202 instead of a missing namespace later;
+#  4. the `distill` tool (MLNet.Distillation.Cli) installs from that folder with `dotnet tool install --tool-path` and
+#     trains a student on real data (TorchSharp's natives load from the installed tool: the GLIBCXX fix reached it).
 # Ends with "N passed, N failed". Usage: bash tests/PackageSmoke/run.sh
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -19,7 +21,7 @@ cleanup() {
     rm -rf "$work"
     # Each run uses its own version, so the global package folder never serves a stale build; remove this run's copies.
     rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/mlnet.distillation/$version" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/mlnet.distillation.runtime/$version" \
-        "${NUGET_PACKAGES:-$HOME/.nuget/packages}/mlnet.distillation.reporting/$version"
+        "${NUGET_PACKAGES:-$HOME/.nuget/packages}/mlnet.distillation.reporting/$version" "${NUGET_PACKAGES:-$HOME/.nuget/packages}/mlnet.distillation.cli/$version"
 }
 trap cleanup EXIT
 
@@ -72,6 +74,15 @@ fi
 app Predictor "MLNet.Distillation.Runtime:$version"
 (cd "$work/Predictor" && dotnet run -c Release -- "$work/out") 2>&1 | tail -3
 check "an app referencing only MLNet.Distillation.Runtime reloads the student with identical predictions" "${PIPESTATUS[0]}"
+
+dotnet pack "$repo/src/MLNet.Distillation.Cli/MLNet.Distillation.Cli.csproj" -c Release -o "$work/feed" -p:Version="$version" >"$work/tool.log" 2>&1 \
+    && dotnet tool install --tool-path "$work/tool" --add-source "$work/feed" MLNet.Distillation.Cli --version "$version" >>"$work/tool.log" 2>&1 \
+    && "$work/tool/distill" train --data "$repo/examples/data/breast_cancer.csv" --label Malignant --teacher lightgbm --epochs 3 \
+        --out "$work/distill" >>"$work/tool.log" 2>&1 \
+    && [ -f "$work/distill/student.zip" ]
+status=$?
+[ $status -eq 0 ] || tail -5 "$work/tool.log"
+check "the distill tool installs from the feed (dotnet tool install --tool-path) and trains a student on breast_cancer.csv" $status
 
 mkdir -p "$work/OldFramework"
 cat > "$work/OldFramework/OldFramework.csproj" <<PROJ

@@ -108,6 +108,18 @@ public abstract class DistillationTrainerOptions
     /// <summary>Receives a report after every epoch (also written to <c>mlContext.Log</c>).</summary>
     public IProgress<EpochReport>? Progress { get; set; }
 
+    /// <summary>
+    /// A time budget for the epochs, or null (the default) for none. Unlike <see cref="CancellationToken"/>, which throws
+    /// and produces no student, the budget ends training at an epoch boundary and keeps the student: after each epoch,
+    /// training stops when one more epoch, at the mean duration of the epochs run so far, would end past the budget
+    /// (counted from the first epoch's start; reading the rows and scoring the teacher before it are not counted). At least
+    /// one epoch always runs. With validation data the student keeps its best epoch, as with early stopping. The stop is
+    /// written to <c>mlContext.Log</c> and shows as a <see cref="StudentTransformer.TrainingHistory"/> shorter than the
+    /// epochs asked for. A time-dependent stop is not reproducible bit for bit; it is not written into checkpoints, so a
+    /// run resumed from <see cref="CheckpointDirectory"/> with a larger budget trains on.
+    /// </summary>
+    public TimeSpan? MaximumTrainingTime { get; set; }
+
     /// <summary>A copy that shares nothing mutable with this object (the student architecture is copied too).</summary>
     internal DistillationTrainerOptions Copy()
     {
@@ -136,6 +148,7 @@ public abstract class DistillationTrainerOptions
         Require(ValidationFraction is >= 0 and < 1, nameof(ValidationFraction), $"must be in [0, 1), not {ValidationFraction}");
         Require(EarlyStoppingPatience is null or > 0, nameof(EarlyStoppingPatience), $"must be positive, not {EarlyStoppingPatience}");
         Require(StreamingBlockRows > 0, nameof(StreamingBlockRows), $"must be positive, not {StreamingBlockRows}");
+        Require(MaximumTrainingTime is null || MaximumTrainingTime > TimeSpan.Zero, nameof(MaximumTrainingTime), $"must be positive, or null for no budget, not {MaximumTrainingTime}");
         Require(NumberOfThreads is null or > 0, nameof(NumberOfThreads), $"must be positive, not {NumberOfThreads}");
         Require(Student is not null, nameof(Student), "must be set");
         Require(CheckpointDirectory is null || CheckpointDirectory.Length > 0, nameof(CheckpointDirectory), "must name a folder, or be null for no checkpoints");

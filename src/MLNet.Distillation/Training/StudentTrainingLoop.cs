@@ -25,6 +25,12 @@ internal sealed class StudentTrainingLoop
     public required int Seed { get; init; }
     public required Device Device { get; init; }
     public int? EarlyStoppingPatience { get; init; }
+
+    /// <summary>Stop at the end of the epoch after which another one would overrun this (see <see cref="DistillationTrainerOptions.MaximumTrainingTime"/>).</summary>
+    public TimeSpan? TimeBudget { get; init; }
+
+    /// <summary>Told the epochs run and planned when <see cref="TimeBudget"/> ends training early.</summary>
+    public Action<int, int>? OnTimeBudgetReached { get; init; }
     public Action<EpochReport>? OnEpoch { get; init; }
 
     /// <summary>The input standardisation the rows were trained under (passed to <see cref="StudentArchitecture.Build(int, int, ColumnStandardization?, ColumnStandardization?)"/>).</summary>
@@ -206,6 +212,19 @@ internal sealed class StudentTrainingLoop
             }
             if (CheckpointFile is not null)
                 SaveCheckpoint(checkpointed, optimizer, epoch + 1, stopped, bestScore, bestEpoch, sinceBest, history, best);
+
+            // After the checkpoint, and not in it: a budget is this process's limit, not the run's, so a resumed run with more
+            // time trains on. The next epoch is predicted from the mean of those this process ran.
+            if (TimeBudget is TimeSpan budget && !stopped && epoch + 1 < Epochs)
+            {
+                var elapsed = wallClock.Elapsed;
+                var meanEpoch = elapsed / (epoch + 1 - firstEpoch);
+                if (elapsed + meanEpoch > budget)
+                {
+                    OnTimeBudgetReached?.Invoke(epoch + 1, Epochs);
+                    break;
+                }
+            }
         }
 
         if (best is not null)

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MLNet.Distillation.Tests.Support;
 
 namespace MLNet.Distillation.Tests.Training;
@@ -48,5 +49,41 @@ public sealed class TrainingLengthTests
         options.EarlyStoppingPatience = 5;
         ml.MulticlassClassification.Trainers.Distillation(options).Fit(TestData.KeyedDigits(ml, 300));
         Assert.DoesNotContain(warnings, w => w.Contains("still falling"));
+    }
+    [Fact]
+    public void A_time_budget_ends_training_at_an_epoch_boundary_and_keeps_the_student()
+    {
+        // A budget of one tick is spent by the first epoch: training stops after it, with a student (a cancellation would throw).
+        var ml = new MLContext(0);
+        var messages = new List<string>();
+        ml.Log += (_, e) => messages.Add(e.Message);
+        var data = TestData.KeyedDigits(ml, 300);
+        var options = new DistillationMulticlassTrainer.Options { TeacherColumnName = null, NumberOfEpochs = 50, Seed = 1, MaximumTrainingTime = TimeSpan.FromTicks(1) };
+        var student = ml.MulticlassClassification.Trainers.Distillation(options).Fit(data);
+        Assert.Single(student.TrainingHistory);
+        Assert.Equal(1, student.BestEpoch);
+        Assert.Contains(messages, m => m.Contains("Stopped after 1 of 50 epochs") && m.Contains("MaximumTrainingTime"));
+        Assert.Equal(300, student.Transform(data).GetColumn<float[]>("Score").Count(s => s.All(float.IsFinite)));
+
+        // The epoch it kept is the first epoch of the unbudgeted run, bit for bit.
+        options.MaximumTrainingTime = null;
+        options.NumberOfEpochs = 1;
+        var oneEpoch = ml.MulticlassClassification.Trainers.Distillation(options).Fit(data);
+        Assert.Equal(oneEpoch.ToOnnx(), student.ToOnnx());
+
+        // A generous budget changes nothing.
+        options.NumberOfEpochs = 3;
+        options.MaximumTrainingTime = TimeSpan.FromHours(1);
+        Assert.Equal(3, ml.MulticlassClassification.Trainers.Distillation(options).Fit(data).TrainingHistory.Count);
+    }
+
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(-1L)]
+    public void A_time_budget_must_be_positive(long ticks)
+    {
+        var options = new DistillationMulticlassTrainer.Options { MaximumTrainingTime = TimeSpan.FromTicks(ticks) };
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new MLContext(0).MulticlassClassification.Trainers.Distillation(options));
+        Assert.Contains("Options.MaximumTrainingTime must be positive", error.Message);
     }
 }

@@ -1,0 +1,96 @@
+using System.CommandLine;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Distillation.Reporting;
+
+namespace MLNet.Distillation.Cli;
+
+/// <summary>
+/// <c>distill evaluate</c>: a student.zip that <c>distill train</c> wrote and its teacher, measured on a CSV file with the
+/// student's columns; the table on the console, and report.html and metrics.json when <c>--out</c> is given. The saved
+/// model carries its featuriser and label mapping (the first stage of its chain), so the file is read as train read its own.
+/// </summary>
+internal static class EvaluateCommand
+{
+    /// <summary>The command, wired to <paramref name="run"/>.</summary>
+    public static Command Create(Func<Func<CliConsole, CancellationToken, int>, int> run)
+    {
+        var teacher = new Option<string>("--teacher") { Description = "The teacher the student learnt from: an ONNX model (.onnx) or an ML.NET model (.zip; train writes teacher.zip for --teacher lightgbm).", Required = true };
+        var student = new Option<string>("--student") { Description = "The student.zip that distill train wrote.", Required = true };
+        var data = new Option<string>("--data") { Description = "Labelled rows with the columns the student was trained on (rows neither model trained on).", Required = true };
+        var label = new Option<string?>("--label") { Description = "The label column (checked to be among the student's columns; the saved model knows its label)." };
+        var output = new Option<string?>("--out") { Description = "Folder for report.html and metrics.json; without it, the table is printed only." };
+        var header = new Option<string?>("--header") { Description = "true or false: whether --data starts with a header row (default: detected)." };
+        var force = new Option<bool>("--force") { Description = "Overwrite files already in --out." };
+        var command = new Command("evaluate", "Measure a saved student and its teacher on labelled rows: the table, report.html and metrics.json.");
+        foreach (var option in new Option[] { teacher, student, data, label, output, header, force })
+            command.Options.Add(option);
+        command.SetAction(result => run((console, cancellation) =>
+        {
+            Execute(TeacherSource.Parse(result.GetValue(teacher)!, allowLightGbm: false), result.GetValue(student)!, result.GetValue(data)!,
+                result.GetValue(label), result.GetValue(output), RunOptions.ParseHeader(result.GetValue(header)), result.GetValue(force), console, cancellation);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>Runs <c>distill evaluate</c>.</summary>
+    public static DistillationEvaluation Execute(TeacherSource teacherSource, string studentPath, string dataPath, string? label, string? outPath,
+        bool? header, bool force, CliConsole console, CancellationToken cancellation)
+    {
+        var output = outPath is null ? null : OutputFolder.Prepare(outPath, force, [TrainCommand.ReportFile, TrainCommand.MetricsFile]);
+        if (!File.Exists(studentPath))
+            throw CliException.BadInput($"--student {studentPath}: file not found.");
+        var ml = new MLContext(0);
+        using var _ = cancellation.Register(() => ml.Distillation.CancelExecution());
+        ITransformer model;
+        DataViewSchema inputSchema;
+        try
+        {
+            model = ml.Distillation.LoadModel(studentPath, out inputSchema);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw CliException.BadInput($"--student {studentPath}: not a model ML.NET can load: {e.Message.Split('\n')[0]}", e);
+        }
+        if (model is not TransformerChain<ITransformer> chain || chain.Count() < 2
+            || chain.First().GetOutputSchema(inputSchema) is not { } featurised
+            || featurised.GetColumnOrNull(Featurization.FeaturesColumn) is null || featurised.GetColumnOrNull(Featurization.LabelColumn) is null)
+            throw CliException.BadInput($"--student {studentPath}: not a student that distill train wrote (its first stage must featurise the CSV columns into Features and Label).");
+        var featurizer = chain.First();
+        var student = chain.ElementAt(1);
+
+        var schema = CsvColumnInference.Infer(dataPath, "--data", header);
+        var columns = inputSchema.Where(c => !c.IsHidden).Select(c => (c.Name, Kind: KindOf(c, studentPath))).ToArray();
+        if (label is not null && columns.All(c => c.Name != label))
+            throw CliException.BadInput($"--label {label}: column '{label}' is not one the student was trained on; its columns are: {string.Join(", ", columns.Select(c => c.Name))}.");
+        var raw = CsvLoading.Load(ml, schema, columns, "--data", Path.GetFileName(studentPath));
+        var teacher = TeacherLoader.Load(ml, teacherSource);
+        console.WriteLine($"Evaluating {teacherSource.Describe()} and {Path.GetFileName(studentPath)} on {schema.FileName} ({schema.Rows:N0} rows)...");
+        var evaluation = TeacherEvaluation.Evaluate(ml, teacherSource, teacher, null, student, featurizer.Transform(raw), console);
+        console.WriteLine(evaluation.ToTable());
+        if (output is not null)
+        {
+            var files = new[]
+            {
+                output.WriteText(TrainCommand.ReportFile, new DistillationReport(evaluation)
+                {
+                    Title = $"{schema.FileName}: {teacherSource.Describe()} → {Path.GetFileName(studentPath)}",
+                }.ToHtml()),
+                output.WriteText(TrainCommand.MetricsFile, evaluation.ToJson()),
+            };
+            console.WriteLine($"Wrote to {output.Path}: {string.Join(", ", files.Select(Path.GetFileName))}.");
+        }
+        return evaluation;
+    }
+
+    /// <summary>How to load a column the saved model takes.</summary>
+    private static DataKind KindOf(DataViewSchema.Column column, string studentPath)
+    {
+        var type = column.Type.RawType;
+        return type == typeof(float) ? DataKind.Single
+            : type == typeof(bool) ? DataKind.Boolean
+            : type == typeof(ReadOnlyMemory<char>) ? DataKind.String
+            : throw CliException.BadInput($"--student {studentPath}: column '{column.Name}' has type {column.Type}, which a CSV column of distill train never has.");
+    }
+}

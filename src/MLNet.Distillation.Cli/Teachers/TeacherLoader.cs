@@ -1,0 +1,50 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.Distillation.Cli;
+
+/// <summary>
+/// Turns <c>--teacher</c> into a <see cref="Teacher"/>: an ONNX model reads the featurised <c>Features</c> vector (its
+/// outputs are read as logits, in the label's sorted class order for multiclass); an ML.NET .zip reads the CSV's columns
+/// as it was trained on them; <c>lightgbm</c> trains ML.NET's LightGbm on the featurised training rows first.
+/// Failures become <see cref="ExitCodes.TrainingFailed"/> errors naming the teacher.
+/// </summary>
+internal static class TeacherLoader
+{
+    /// <summary>Loads a teacher from its file.</summary>
+    public static Teacher Load(MLContext mlContext, TeacherSource source)
+    {
+        try
+        {
+            return source.Kind switch
+            {
+                TeacherKind.Onnx => Teacher.FromOnnx(source.Path!, new OnnxTeacherOptions { InputColumnName = Featurization.FeaturesColumn }),
+                TeacherKind.MLNetModel => Teacher.FromMLNetModel(mlContext, source.Path!),
+                _ => throw new InvalidOperationException("A LightGbm teacher is trained, not loaded."),
+            };
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not CliException)
+        {
+            throw CliException.TrainingFailed($"--teacher {source.Path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Trains ML.NET's LightGbm for <paramref name="task"/> on the featurised rows (<c>Features</c>, <c>Label</c>).</summary>
+    public static ITransformer TrainLightGbm(MLContext mlContext, DistillationTask task, IDataView featurised)
+    {
+        const string label = Featurization.LabelColumn, features = Featurization.FeaturesColumn;
+        try
+        {
+            return task switch
+            {
+                DistillationTask.BinaryClassification => mlContext.BinaryClassification.Trainers.LightGbm(label, features).Fit(featurised),
+                DistillationTask.MulticlassClassification => mlContext.MulticlassClassification.Trainers.LightGbm(label, features).Fit(featurised),
+                _ => mlContext.Regression.Trainers.LightGbm(label, features).Fit(featurised),
+            };
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not CliException)
+        {
+            throw CliException.TrainingFailed($"--teacher lightgbm: training the LightGbm teacher failed: {e.Message}", e);
+        }
+    }
+}

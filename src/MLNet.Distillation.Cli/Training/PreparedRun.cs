@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.Distillation.Cli;
+
+/// <summary>
+/// Everything before the student trains, shared by train and sweep: the columns inferred, the task decided, the rows
+/// loaded and split, the featuriser fitted on the training rows, and the teacher loaded (or trained). Says on the
+/// console what it inferred and decided.
+/// </summary>
+internal sealed class PreparedRun
+{
+    private PreparedRun(MLContext ml, Featurization plan, IDataView rawTrain, ITransformer featurizer, IDataView train, IDataView test,
+        long trainRows, long testRows, Teacher teacher, ITransformer? trainedTeacher)
+    {
+        Ml = ml;
+        Plan = plan;
+        RawTrain = rawTrain;
+        Featurizer = featurizer;
+        Train = train;
+        Test = test;
+        TrainRows = trainRows;
+        TestRows = testRows;
+        Teacher = teacher;
+        TrainedTeacher = trainedTeacher;
+    }
+
+    /// <summary>The context every step uses (seeded with <c>--seed</c>).</summary>
+    public MLContext Ml { get; }
+
+    /// <summary>Columns, task and featurisation.</summary>
+    public Featurization Plan { get; }
+
+    /// <summary>The training rows as loaded (raw CSV columns): their schema is the saved model's input schema.</summary>
+    public IDataView RawTrain { get; }
+
+    /// <summary>The featuriser and label mapping, fitted on the training rows.</summary>
+    public ITransformer Featurizer { get; }
+
+    /// <summary>The featurised training rows (cached).</summary>
+    public IDataView Train { get; }
+
+    /// <summary>The featurised evaluation rows.</summary>
+    public IDataView Test { get; }
+
+    /// <summary>Training rows.</summary>
+    public long TrainRows { get; }
+
+    /// <summary>Evaluation rows.</summary>
+    public long TestRows { get; }
+
+    /// <summary>The teacher.</summary>
+    public Teacher Teacher { get; }
+
+    /// <summary>The LightGbm model trained as teacher (<c>--teacher lightgbm</c>), or null.</summary>
+    public ITransformer? TrainedTeacher { get; }
+
+    /// <summary>Infers, loads, splits, featurises and gets the teacher.</summary>
+    public static PreparedRun Prepare(RunArguments args, CliConsole console, CancellationToken cancellation)
+    {
+        var schema = CsvColumnInference.Infer(args.Data, "--data", args.Header);
+        var label = schema.Column(args.Label, "--label");
+        var (inferredTask, reason) = TaskInference.Infer(label);
+        var task = args.Task ?? inferredTask;
+        var plan = Featurization.Plan(schema, label, task);
+        console.WriteLine($"Data: {schema.FileName}, {schema.Rows:N0} rows, {schema.Columns.Count} columns{(schema.HasHeader ? "" : " (no header row: columns named col0, col1, ...)")}.");
+        console.WriteLine(args.Task is null
+            ? $"Task: {TaskInference.Name(task)} (inferred from label '{label.Name}': {reason}; set --task to change it)."
+            : $"Task: {TaskInference.Name(task)} (label '{label.Name}').");
+        if (plan.PositiveClass is not null)
+            console.WriteLine($"Label: '{plan.PositiveClass}' is the positive class (true), '{plan.NegativeClass}' the negative one.");
+        foreach (var line in plan.Describe())
+            console.WriteLine($"  {line}");
+
+        var ml = new MLContext(args.Seed);
+        // Ctrl+C also stops what only ML.NET's own cancellation reaches (LightGbm, featurisers); the context is not used after.
+        cancellation.Register(() => ml.Distillation.CancelExecution());
+        var raw = plan.Load(ml);
+        IDataView rawTrain, rawTest;
+        if (args.Test is string testPath)
+        {
+            var testSchema = CsvColumnInference.Infer(testPath, "--test", args.Header ?? schema.HasHeader);
+            rawTrain = raw;
+            rawTest = plan.Load(ml, testSchema, "--test");
+        }
+        else
+        {
+            var split = ml.Data.TrainTestSplit(raw, args.HoldOutFraction, seed: args.Seed);
+            (rawTrain, rawTest) = (split.TrainSet, split.TestSet);
+        }
+        long trainRows = Count(rawTrain), testRows = Count(rawTest);
+        if (trainRows == 0 || testRows == 0)
+            throw CliException.BadInput($"--data {schema.FileName}: {trainRows} training and {testRows} evaluation rows; both need some (give --test, or more rows).");
+        console.WriteLine(args.Test is null
+            ? $"Split: no --test, so {args.HoldOutFraction:P0} of {schema.FileName} is held out for evaluation (seed {args.Seed}): {trainRows:N0} training rows, {testRows:N0} test rows."
+            : $"Split: {trainRows:N0} training rows, {testRows:N0} test rows from {Path.GetFileName(args.Test)}.");
+
+        ITransformer featurizer;
+        IDataView train;
+        try
+        {
+            featurizer = plan.Estimator(ml).Fit(rawTrain);
+            train = ml.Data.Cache(featurizer.Transform(rawTrain));
+        }
+        catch (Exception e) when (e is not CliException and not OperationCanceledException)
+        {
+            throw CliException.BadInput($"--data {schema.FileName}: featurising the columns failed: {e.Message}", e);
+        }
+        var features = (train.Schema[Featurization.FeaturesColumn].Type as VectorDataViewType)?.Size ?? 1;
+        console.WriteLine($"Features: {features:N0} values per row.");
+        cancellation.ThrowIfCancellationRequested();
+
+        ITransformer? trainedTeacher = null;
+        Teacher teacher;
+        if (args.Teacher.Kind == TeacherKind.LightGbm)
+        {
+            var clock = Stopwatch.StartNew();
+            trainedTeacher = TeacherLoader.TrainLightGbm(ml, task, train);
+            teacher = Teacher.FromTransformer(trainedTeacher);
+            console.WriteLine($"Teacher: LightGbm trained on the training rows in {clock.Elapsed.TotalSeconds:0.0} s.");
+        }
+        else
+        {
+            teacher = TeacherLoader.Load(ml, args.Teacher);
+            console.WriteLine($"Teacher: {teacher.Description}.");
+        }
+        cancellation.ThrowIfCancellationRequested();
+        return new PreparedRun(ml, plan, rawTrain, featurizer, train, featurizer.Transform(rawTest), trainRows, testRows, teacher, trainedTeacher);
+    }
+
+    /// <summary>The training rows with the teacher's outputs (<c>TeacherLogits</c>) appended.</summary>
+    public IDataView ScoredTrain(bool cache)
+    {
+        try
+        {
+            var scored = Ml.Transforms.TeacherScore(Teacher).Fit(Train).Transform(Train);
+            return cache ? Ml.Data.Cache(scored) : scored;
+        }
+        catch (Exception e) when (e is not CliException and not OperationCanceledException)
+        {
+            throw CliException.TrainingFailed($"--teacher: the teacher cannot score the training rows: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The model to save: featuriser, student and (multiclass) the predicted key mapped back to the label's values. It takes
+    /// the CSV's raw columns, so PredictionEngine works on rows as they are in the file.
+    /// </summary>
+    public TransformerChain<ITransformer> SaveableModel(ITransformer student)
+    {
+        var stages = new List<ITransformer> { Featurizer, student };
+        if (Plan.Task == DistillationTask.MulticlassClassification)
+            stages.Add(Ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(student.Transform(Train)));
+        return new TransformerChain<ITransformer>([.. stages]);
+    }
+
+    /// <summary>The model as the bytes of an ML.NET .zip (teacher stages dropped), with the raw training schema.</summary>
+    public byte[] SavedBytes(ITransformer model)
+    {
+        using var stream = new MemoryStream();
+        Ml.Model.Save(model.Student(), RawTrain.Schema, stream);
+        return stream.ToArray();
+    }
+
+    private static long Count(IDataView data)
+    {
+        if (data.GetRowCount() is long known)
+            return known;
+        long rows = 0;
+        using var cursor = data.GetRowCursor([]);
+        while (cursor.MoveNext())
+            rows++;
+        return rows;
+    }
+}

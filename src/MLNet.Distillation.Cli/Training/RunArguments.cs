@@ -1,0 +1,53 @@
+namespace MLNet.Distillation.Cli;
+
+/// <summary>What <c>distill train</c> and <c>distill sweep</c> were asked (their shared options, parsed).</summary>
+internal sealed record RunArguments
+{
+    /// <summary><c>--data</c>: the training CSV.</summary>
+    public required string Data { get; init; }
+
+    /// <summary><c>--label</c>: the label column.</summary>
+    public required string Label { get; init; }
+
+    /// <summary><c>--task</c>, or null to infer it from the label.</summary>
+    public DistillationTask? Task { get; init; }
+
+    /// <summary><c>--teacher</c>.</summary>
+    public required TeacherSource Teacher { get; init; }
+
+    /// <summary><c>--out</c>.</summary>
+    public required string Out { get; init; }
+
+    /// <summary><c>--test</c>, or null to hold out <see cref="HoldOutFraction"/> of the training rows.</summary>
+    public string? Test { get; init; }
+
+    /// <summary>Share of the rows held out for evaluation when there is no <c>--test</c>.</summary>
+    public double HoldOutFraction { get; init; } = 0.2;
+
+    /// <summary><c>--time</c>: the budget for the whole command, or null.</summary>
+    public TimeSpan? Time { get; init; }
+
+    /// <summary><c>--epochs</c>, or null for the trainer's default (sized by rows seen).</summary>
+    public int? Epochs { get; init; }
+
+    /// <summary><c>--seed</c>: the MLContext's, the split's and the student's.</summary>
+    public int Seed { get; init; }
+
+    /// <summary><c>--temperature</c>, or null for the default.</summary>
+    public float? Temperature { get; init; }
+
+    /// <summary><c>--alpha</c>, or null for the default.</summary>
+    public float? Alpha { get; init; }
+
+    /// <summary><c>--hidden</c>: the MLP student's hidden layer widths, or null for the default.</summary>
+    public int[]? Hidden { get; init; }
+
+    /// <summary><c>--header</c>: whether the CSV files have a header row; null decides from the values.</summary>
+    public bool? Header { get; init; }
+
+    /// <summary><c>--force</c>: overwrite files in <c>--out</c>.</summary>
+    public bool Force { get; init; }
+
+    /// <summary><c>--name</c>: the generated class (and file) name.</summary>
+    public string Name { get; init; } = "StudentModel";
+}

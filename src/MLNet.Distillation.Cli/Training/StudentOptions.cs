@@ -1,0 +1,73 @@
+using Microsoft.ML;
+
+namespace MLNet.Distillation.Cli;
+
+/// <summary>The trainer options and trainer of each task, from the command's arguments.</summary>
+internal static class StudentOptions
+{
+    /// <summary>The options of <paramref name="task"/>'s trainer: columns as the featuriser writes them, epochs fixed (so progress knows n).</summary>
+    /// <param name="task">The task.</param>
+    /// <param name="args">The command's arguments (seed, temperature, alpha, hidden layers).</param>
+    /// <param name="epochs">Epochs to run.</param>
+    /// <param name="teacher">Whether to learn from the teacher column (false: labels alone).</param>
+    public static DistillationTrainerOptions Create(DistillationTask task, RunArguments args, int epochs, bool teacher = true)
+    {
+        DistillationTrainerOptions options = task switch
+        {
+            DistillationTask.BinaryClassification => new DistillationBinaryTrainer.Options(),
+            DistillationTask.MulticlassClassification => new DistillationMulticlassTrainer.Options(),
+            _ => new DistillationRegressionTrainer.Options(),
+        };
+        options.LabelColumnName = Featurization.LabelColumn;
+        options.FeatureColumnName = Featurization.FeaturesColumn;
+        options.TeacherColumnName = teacher ? DefaultColumnNames.TeacherLogits : null;
+        options.NumberOfEpochs = epochs;
+        options.Seed = args.Seed;
+        if (args.Temperature is float temperature)
+        {
+            if (task == DistillationTask.Regression)
+                throw CliException.BadInput("--temperature: regression has no softening temperature; leave it out.");
+            options.Temperature = temperature;
+        }
+        if (!teacher)
+            options.Alpha = 1;
+        else if (args.Alpha is float alpha)
+            options.Alpha = alpha;
+        if (args.Hidden is int[] hidden)
+            options.Student = new MlpStudent { HiddenLayers = hidden };
+        return options;
+    }
+
+    /// <summary>The epochs a Fit runs: <c>--epochs</c>, or the trainer's own default for this many rows.</summary>
+    public static int Epochs(int? requested, long trainingRows) => TrainingLength.Epochs(requested, trainingRows);
+
+    /// <summary>The trainer for <paramref name="options"/> (built here, so bad settings fail before any training).</summary>
+    public static IEstimator<StudentTransformer> Trainer(MLContext mlContext, DistillationTrainerOptions options)
+    {
+        try
+        {
+            return options switch
+            {
+                DistillationBinaryTrainer.Options binary => mlContext.BinaryClassification.Trainers.Distillation(binary),
+                DistillationMulticlassTrainer.Options multiclass => mlContext.MulticlassClassification.Trainers.Distillation(multiclass),
+                DistillationRegressionTrainer.Options regression => mlContext.Regression.Trainers.Distillation(regression),
+                _ => throw new ArgumentOutOfRangeException(nameof(options)),
+            };
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            // The trainers name the option at fault (Options.Alpha, ...); the command line's flags carry the same names.
+            throw CliException.BadInput(e.Message.Split('\n')[0], e);
+        }
+    }
+
+    /// <summary>Runs the temperature and alpha search for <paramref name="options"/>' task.</summary>
+    public static DistillationSearchResult Search(MLContext mlContext, IDataView scored, DistillationTrainerOptions options, DistillationSearchOptions search)
+        => options switch
+        {
+            DistillationBinaryTrainer.Options binary => mlContext.Distillation.SearchTemperatureAndAlpha(scored, binary, search),
+            DistillationMulticlassTrainer.Options multiclass => mlContext.Distillation.SearchTemperatureAndAlpha(scored, multiclass, search),
+            DistillationRegressionTrainer.Options regression => mlContext.Distillation.SearchTemperatureAndAlpha(scored, regression, search),
+            _ => throw new ArgumentOutOfRangeException(nameof(options)),
+        };
+}
