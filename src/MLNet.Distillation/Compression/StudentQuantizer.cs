@@ -56,7 +56,7 @@ internal static class StudentQuantizer
             FoldedInputs = null,
             Architecture = $"{floatModel.Architecture} int8 {mode}{(options.PerChannel ? " per-channel" : "")}",
         };
-        var pipeline = StudentPipelineFactory.ReplaceNetwork(student.Pipeline, quantized);
+        var pipeline = StudentPipelineFactory.ReplaceNetwork(student.Pipeline, quantized, student.ParameterCount);
         return new StudentTransformer(quantized, pipeline, student.ParameterCount, student.TrainingHistory, student.BestEpoch, student.Profile);
     }
 

@@ -13,12 +13,16 @@ internal sealed class ScoredModel
     private readonly Func<MLContext, DataViewSchema, (long Bytes, long? Parameters)> _size;
     private readonly bool _teacherLogits;
 
-    private ScoredModel(ITransformer transformer, bool teacherLogits, Func<MLContext, DataViewSchema, (long, long?)> size)
+    private ScoredModel(ITransformer transformer, bool teacherLogits, Func<MLContext, DataViewSchema, (long, long?)> size, Teacher? teacher = null)
     {
         Transformer = transformer;
         _teacherLogits = teacherLogits;
         _size = size;
+        Teacher = teacher;
     }
+
+    /// <summary>The teacher, when this model is one: its TeacherScore stage only scores in blocks, so single rows are timed through the teacher itself.</summary>
+    public Teacher? Teacher { get; }
 
     /// <summary>What scores the rows (for a teacher: its TeacherScore stage).</summary>
     public ITransformer Transformer { get; }
@@ -38,7 +42,7 @@ internal sealed class ScoredModel
         });
 
     public static ScoredModel FromTeacher(MLContext mlContext, Teacher teacher, IDataView data)
-        => new(mlContext.Transforms.TeacherScore(teacher).Fit(data), teacherLogits: true, (ml, schema) => (teacher.SerializedBytes(ml, schema), teacher.ParameterCount()));
+        => new(mlContext.Transforms.TeacherScore(teacher).Fit(data), teacherLogits: true, (ml, schema) => (teacher.SerializedBytes(ml, schema), teacher.ParameterCount()), teacher);
 
     /// <summary>The output columns a prediction produces (what latency and throughput pull), present in <paramref name="output"/>.</summary>
     public IReadOnlyList<DataViewSchema.Column> PredictionColumns(DataViewSchema output)

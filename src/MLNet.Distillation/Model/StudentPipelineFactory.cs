@@ -18,11 +18,11 @@ namespace MLNet.Distillation;
 /// </summary>
 internal static class StudentPipelineFactory
 {
-    public static TransformerChain<ITransformer> Create(StudentModel model, DataViewSchema.Column label, IDataView schemaSource)
+    public static TransformerChain<ITransformer> Create(StudentModel model, long parameterCount, DataViewSchema.Column label, IDataView schemaSource)
     {
         // The stages are fixed functions of the trained weights (no randomness, nothing learned), so a private context builds them.
         var mlContext = new MLContext(seed: 0);
-        var onnx = StudentOnnxExporter.Export(model, OnnxLayout.SingleRow);
+        var onnx = SavedGraph(model, parameterCount);
         IEstimator<ITransformer> estimator = model.Task switch
         {
             DistillationTask.MulticlassClassification => Onnx(mlContext, model, onnx)
@@ -42,7 +42,7 @@ internal static class StudentPipelineFactory
     /// The chain of <paramref name="scored"/> with its first stage (the ONNX scoring stage) rebuilt from <paramref name="model"/>:
     /// for a student whose network changed (quantized) but whose outputs and mapping stages did not.
     /// </summary>
-    public static TransformerChain<ITransformer> ReplaceNetwork(TransformerChain<ITransformer> scored, StudentModel model)
+    public static TransformerChain<ITransformer> ReplaceNetwork(TransformerChain<ITransformer> scored, StudentModel model, long parameterCount)
     {
         var stages = ((IEnumerable<ITransformer>)scored).ToArray();
         if (stages.Length == 0 || stages[0] is not Microsoft.ML.Transforms.Onnx.OnnxTransformer)
@@ -53,9 +53,14 @@ internal static class StudentPipelineFactory
         definition[nameof(FeatureRow.Features)].ColumnName = model.FeatureColumnName;
         definition[nameof(FeatureRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, model.InputSize);
         var empty = mlContext.Data.LoadFromEnumerable(new List<FeatureRow>(), definition);
-        var onnx = Onnx(mlContext, model, StudentOnnxExporter.Export(model, OnnxLayout.SingleRow)).Fit(empty);
+        var onnx = Onnx(mlContext, model, SavedGraph(model, parameterCount)).Fit(empty);
         return new TransformerChain<ITransformer>([onnx, .. stages.Skip(1)]);
     }
+
+    /// <summary>The single-row graph the saved model carries, with the parameter count a reloaded model reports.</summary>
+    private static byte[] SavedGraph(StudentModel model, long parameterCount)
+        => StudentOnnxExporter.Export(model, OnnxLayout.SingleRow,
+            new Dictionary<string, string> { [StudentOnnxExporter.ParametersMetadataKey] = parameterCount.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
     /// <summary>The student as ONNX, writing a vector <c>Score</c> column (ML.NET stores the model bytes inside the saved .zip).</summary>
     private static IEstimator<ITransformer> Onnx(MLContext mlContext, StudentModel model, byte[] onnx)

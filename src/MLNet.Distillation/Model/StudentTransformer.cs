@@ -68,7 +68,7 @@ public sealed class StudentTransformer : ITransformer, IDisposable
     /// <param name="layout">Batch (input [N, F]; outputs for every row) or single-row, as ML.NET scores it.</param>
     public byte[] ToOnnx(OnnxLayout layout = OnnxLayout.Batch)
         => StudentOnnxExporter.Export(_model, layout,
-            new Dictionary<string, string> { ["architecture"] = Architecture, ["parameters"] = ParameterCount.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            new Dictionary<string, string> { ["architecture"] = Architecture, [StudentOnnxExporter.ParametersMetadataKey] = ParameterCount.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
     /// <summary>Writes the student as an ONNX file (to a temporary name first, then renamed, so a failure leaves no partial file).</summary>
     /// <param name="path">Destination .onnx path.</param>

@@ -19,6 +19,12 @@ namespace MLNet.Distillation;
 internal static class StudentOnnxExporter
 {
     public const string LogitsOutput = "Logits";
+
+    /// <summary>
+    /// The metadata entry holding the student's trainable parameter count as the trainer counted it: the graph's initializers
+    /// also hold constants (shapes, a threshold) and folded forms, so a model reloaded from a file reads its count here.
+    /// </summary>
+    public const string ParametersMetadataKey = "parameters";
     public const string ScoreOutput = "Score";
     public const string ProbabilityOutput = "Probability";
     public const string PredictedLabelOutput = "PredictedLabel";

@@ -165,7 +165,7 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
 
         var model = new StudentModel(_task.Kind, LayerFolding.Fold(result.Layers, inputScaling, targetScaling), architecture, _options.FeatureColumnName, featureCount, outputCount,
             ColumnAnnotations.TextKeyValues(labelColumn), LayerFolding.FoldedInputs(result.Layers, inputScaling));
-        var pipeline = StudentPipelineFactory.Create(model, labelColumn, input);
+        var pipeline = StudentPipelineFactory.Create(model, result.ParameterCount, labelColumn, input);
         return new StudentTransformer(model, pipeline, result.ParameterCount, result.History, result.BestEpoch,
             new TrainingProfile(loading.Elapsed + prepared.Train.Waiting, result.Training, result.InsideTorch, result.SamplesTrained));
     }
