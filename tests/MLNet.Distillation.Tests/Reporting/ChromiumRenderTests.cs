@@ -10,7 +10,7 @@ namespace MLNet.Distillation.Tests.Reporting;
 /// <summary>
 /// The saved HTML report rendered by a real browser (Debian's <c>chromium</c>, headless; .ci/run installs it). Without
 /// chromium the test is skipped, except on CI (<c>CI=true</c>) where that is a failure. Set <c>REPORT_SCREENSHOT</c> to a
-/// path to keep the screenshot (docs/report-screenshot.png was made so).
+/// path to keep the screenshot.
 /// </summary>
 public sealed class ChromiumRenderTests(ITestOutputHelper output)
 {
