@@ -80,7 +80,9 @@ public sealed class TabularCsv
         var inputs = Columns.Where(c => !exclude.Contains(c.Name)).ToArray();
         var numeric = inputs.Where(c => c.IsNumeric).Select(c => new InputOutputColumnPair(c.Name)).ToArray();
         var categorical = inputs.Where(c => !c.IsNumeric).Select(c => new InputOutputColumnPair(c.Name)).ToArray();
-        IEstimator<ITransformer> pipeline = mlContext.Transforms.ReplaceMissingValues(numeric);
+        // ML.NET's default replacement is the type's default (0), not the mean the documentation above promises.
+        IEstimator<ITransformer> pipeline = mlContext.Transforms.ReplaceMissingValues(numeric,
+            Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean);
         if (categorical.Length > 0)
             pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotEncoding(categorical));
         return pipeline.Append(mlContext.Transforms.Concatenate("Features", inputs.Select(c => c.Name).ToArray()));
