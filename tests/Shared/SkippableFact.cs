@@ -1,13 +1,14 @@
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace MLNet.Distillation.Cli.Tests.Support;
+namespace MLNet.Distillation.Testing;
 
 /// <summary>
 /// A fact that can skip itself at run time: throwing <see cref="SkipTestException"/> (via <see cref="SkipTest.Because"/>)
 /// reports the test as skipped with that message instead of failed. xunit 2.9 has no run-time skip of its own.
 /// </summary>
-[XunitTestCaseDiscoverer("MLNet.Distillation.Cli.Tests.Support.SkippableFactDiscoverer", "MLNet.Distillation.Cli.Tests")]
+// Compiled into each test project (linked from tests/Shared): the discoverer is found in the assembly that holds the tests.
+[XunitTestCaseDiscoverer("MLNet.Distillation.Testing.SkippableFactDiscoverer", TestAssembly.Name)]
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class SkippableFactAttribute : FactAttribute;
 

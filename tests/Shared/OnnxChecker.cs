@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MLNet.Distillation.Cli.Tests.Support;
+namespace MLNet.Distillation.Testing;
 
 /// <summary>
 /// The reference ONNX checker: Python's onnx package (Debian: python3-onnx, installed by .ci/run), run on exported files
