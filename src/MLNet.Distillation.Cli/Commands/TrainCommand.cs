@@ -32,11 +32,16 @@ internal static class TrainCommand
     public static Command Create(Func<Func<CliConsole, CancellationToken, int>, int> run)
     {
         var options = new RunOptions();
+        var noBaseline = new Option<bool>("--no-baseline")
+        {
+            Description = "Do not train the same student from labels alone (the report's baseline); halves the training time.",
+        };
         var command = new Command("train", "Distil a student from a CSV file and a teacher; write student.zip, student.onnx, report.html, metrics.json and C# consumption code.");
         options.AddTo(command);
+        command.Options.Add(noBaseline);
         command.SetAction(result => run((console, cancellation) =>
         {
-            Execute(options.Parse(result), console, cancellation);
+            Execute(options.Parse(result) with { Baseline = !result.GetValue(noBaseline) }, console, cancellation);
             return ExitCodes.Success;
         }));
         return command;
@@ -47,10 +52,11 @@ internal static class TrainCommand
     /// <param name="Model">The saved chain: featuriser, student, label mapping.</param>
     /// <param name="Student">The student.</param>
     /// <param name="Evaluation">Teacher and student on the test rows.</param>
+    /// <param name="Baseline">The same student trained from labels alone on the test rows, or null with <c>--no-baseline</c>.</param>
     /// <param name="Files">The files written.</param>
     /// <param name="CutShort">Whether <c>--time</c> ended training before its last epoch.</param>
     public sealed record Result(PreparedRun Run, TransformerChain<ITransformer> Model, StudentTransformer Student, DistillationEvaluation Evaluation,
-        IReadOnlyList<string> Files, bool CutShort);
+        ModelEvaluation? Baseline, IReadOnlyList<string> Files, bool CutShort);
 
     /// <summary>Runs <c>distill train</c>.</summary>
     public static Result Execute(RunArguments args, CliConsole console, CancellationToken cancellation)
@@ -63,12 +69,23 @@ internal static class TrainCommand
         var output = OutputFolder.Prepare(args.Out, args.Force, names);
 
         var run = PreparedRun.Prepare(args, console, cancellation);
-        var (student, cutShort) = TrainStudent(run, args, console, clock, cancellation, "student", teacher: true);
+        // With a baseline to train as well, the distilled student gets half of what is left of --time, the baseline the rest.
+        var (student, cutShort) = TrainStudent(run, args, console, clock, cancellation, "student", teacher: true, budgetShare: args.Baseline ? 0.5 : 1);
+        StudentTransformer? baseline = args.Baseline
+            ? TrainStudent(run, args, console, clock, cancellation, BaselineName, teacher: false).Student
+            : null;
 
         console.WriteLine();
         console.WriteLine($"Evaluating teacher and student on {run.TestRows:N0} test rows...");
         var evaluation = TeacherEvaluation.Evaluate(run.Ml, args.Teacher, run.Teacher, run.TrainedTeacher, student, run.Test, console);
         console.WriteLine(evaluation.ToTable());
+        ModelEvaluation? baselineEvaluation = null;
+        if (baseline is not null)
+        {
+            baselineEvaluation = run.Ml.Distillation.EvaluateModel(baseline, run.Test, BaselineName,
+                new EvaluationOptions { LabelColumnName = Featurization.LabelColumn });
+            console.WriteLine(BaselineLine(evaluation, baselineEvaluation));
+        }
 
         // Everything is in memory before the first file is written: a failure above leaves --out as it was.
         var model = run.SaveableModel(student);
@@ -80,6 +97,7 @@ internal static class TrainCommand
             {
                 Title = $"{run.Plan.Schema.FileName}: {args.Teacher.Describe()} → {student.Architecture} student",
                 History = student.TrainingHistory,
+                OtherModels = baselineEvaluation is null ? [] : [baselineEvaluation],
             }.ToHtml()),
             output.WriteText(MetricsFile, evaluation.ToJson()),
             output.WriteText(codeFile, ConsumptionCodeWriter.Write(run.Plan, args.Name, StudentFile)),
@@ -90,22 +108,37 @@ internal static class TrainCommand
         foreach (var file in files)
             console.WriteLine($"  {Path.GetFileName(file),-28} {new FileInfo(file).Length,12:N0} bytes");
         console.WriteLine($"Done in {ProgressReporter.Clock(clock.Elapsed)}.");
-        return new Result(run, model, student, evaluation, files, cutShort);
+        return new Result(run, model, student, evaluation, baselineEvaluation, files, cutShort);
+    }
+
+    /// <summary>How the report and the console name the student trained from labels alone.</summary>
+    public const string BaselineName = "student from labels alone";
+
+    /// <summary>The distilled student's primary metric against the baseline's: whether distillation paid, in one line.</summary>
+    public static string BaselineLine(DistillationEvaluation evaluation, ModelEvaluation baseline)
+    {
+        string metric = evaluation.PrimaryMetric;
+        double distilled = evaluation.Student.Metric(metric), alone = baseline.Metric(metric);
+        bool higherIsBetter = evaluation.Student.Metrics.First(m => m.Name == metric).HigherIsBetter;
+        double gain = higherIsBetter ? distilled - alone : alone - distilled;
+        string verdict = gain > 0 ? "distillation helped" : gain < 0 ? "distillation did not help" : "no difference";
+        return $"Student from labels alone: {metric} {alone:0.0000}; distilled {distilled:0.0000} ({verdict} on these {evaluation.Rows:N0} rows; " +
+            "differences of a few rows are noise).";
     }
 
     /// <summary>
-    /// Trains one student with progress on the console, within what is left of <c>--time</c> (counted from
-    /// <paramref name="clock"/>'s start); says when the budget cut training short.
+    /// Trains one student with progress on the console, within <c>budgetShare</c> of what is left of <c>--time</c> (counted
+    /// from <paramref name="clock"/>'s start); says when the budget cut training short.
     /// </summary>
     public static (StudentTransformer Student, bool CutShort) TrainStudent(PreparedRun run, RunArguments args, CliConsole console, Stopwatch clock,
-        CancellationToken cancellation, string title, bool teacher)
+        CancellationToken cancellation, string title, bool teacher, double budgetShare = 1)
     {
         int epochs = StudentOptions.Epochs(args.Epochs, run.TrainRows);
         var options = StudentOptions.Create(run.Plan.Task, args, epochs, teacher);
         options.CancellationToken = cancellation;
         if (args.Time is TimeSpan time)
         {
-            var left = time - clock.Elapsed;
+            var left = (time - clock.Elapsed) * budgetShare;
             if (left <= TimeSpan.Zero)
                 console.WriteLine($"The --time budget ({TimeBudget.Format(time)}) was spent before training started; training runs one epoch.");
             options.MaximumTrainingTime = left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1);
@@ -113,7 +146,7 @@ internal static class TrainCommand
         var scored = teacher ? run.ScoredTrain(cache: false) : run.Train;
         console.WriteLine($"Training the {title} for {epochs:N0} epochs" +
             (options.MaximumTrainingTime is TimeSpan budget ? $" (or until {TimeBudget.Format(budget)} have passed)" : "") +
-            (teacher ? $", T = {options.Temperature:0.##}, alpha = {options.Alpha:0.##}" : ", from labels alone") + "...");
+            (teacher ? $", T = {options.Temperature:0.##}, alpha = {options.Alpha:0.##}" : "") + "...");
         var student = ProgressReporter.Run(console, title, epochs, progress =>
         {
             options.Progress = progress;

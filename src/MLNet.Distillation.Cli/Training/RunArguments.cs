@@ -48,6 +48,12 @@ internal sealed record RunArguments
     /// <summary><c>--force</c>: overwrite files in <c>--out</c>.</summary>
     public bool Force { get; init; }
 
+    /// <summary>
+    /// Whether <c>train</c> also trains the same student from labels alone, for the report to compare with (off with
+    /// <c>--no-baseline</c>): distillation is judged against that student, not against the teacher alone.
+    /// </summary>
+    public bool Baseline { get; init; } = true;
+
     /// <summary><c>--name</c>: the generated class (and file) name.</summary>
     public string Name { get; init; } = "StudentModel";
 }

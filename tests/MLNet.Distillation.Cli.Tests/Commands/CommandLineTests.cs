@@ -104,9 +104,10 @@ public sealed class CommandLineTests
         // The student's own ONNX export as an ONNX teacher for the next student: it reads the Features vector.
         using var next = new TempFolder();
         (code, output, error) = Distill.Run("train", "--data", Distill.Fixture("wine.csv"), "--label", "Cultivar", "--teacher", folder["student.onnx"],
-            "--out", next.Path, "--epochs", "5");
+            "--out", next.Path, "--epochs", "5", "--no-baseline");
         Assert.True(code == 0, error);
         Assert.NotNull(DistillationEvaluation.FromJson(File.ReadAllText(next["metrics.json"])).Teacher.Latency);   // an ONNX teacher is timed too
+        Assert.DoesNotContain("from labels alone", output);                                                      // --no-baseline
         Assert.True(File.Exists(next["student.zip"]));
         Assert.False(File.Exists(next["teacher.zip"]));
     }

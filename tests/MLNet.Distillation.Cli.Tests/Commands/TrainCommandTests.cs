@@ -24,6 +24,13 @@ public sealed class TrainCommandTests(BinaryTrainFixture fixture) : IClassFixtur
 
         var html = File.ReadAllText(fixture.Folder["report.html"]);
         Assert.Contains("breast_cancer.csv: LightGbm teacher → MLP 30-64-1 student", html);
+
+        // The same student from labels alone, trained and measured beside the distilled one, in the console and the report.
+        var baseline = fixture.Result.Baseline!;
+        Assert.Equal(TrainCommand.BaselineName, baseline.Name);
+        Assert.Equal(fixture.Result.Student.ParameterCount, baseline.ParameterCount);
+        Assert.Contains($"Student from labels alone: Accuracy {baseline.Metric("Accuracy"):0.0000}; distilled {fixture.Result.Evaluation.Student.Metric("Accuracy"):0.0000}", fixture.Console);
+        Assert.Contains(TrainCommand.BaselineName, html);
         var metrics = DistillationEvaluation.FromJson(File.ReadAllText(fixture.Folder["metrics.json"]));
         Assert.Equal(DistillationTask.BinaryClassification, metrics.Task);
         Assert.Equal(fixture.Result.Run.TestRows, metrics.Rows);
