@@ -24,31 +24,26 @@ internal static class StudentQuantizer
         // inputs are standardised columns: folded, a raw column in the thousands would set the step for one in hundredths.
         var floatLayers = floatModel.FoldedInputs is { } folded ? LayerFolding.Unfold(floatModel.Layers, folded) : floatModel.Layers;
         List<StudentLayer> layers;
-        string mode;
+        string mode = calibrationData is null ? "dynamic" : "static";
+        // Static: a first pass finds which activations the plan quantizes; then they are measured, then planned with the
+        // measured ranges. Either first plan refuses a layer int8 cannot take (a custom student's strided or grouped
+        // convolution) before any calibration row is read.
+        var points = new SortedSet<int>();
         try
         {
-            // The dynamic plan is the quantized network without activation ranges: it refuses a layer it cannot quantize
-            // (a custom student's strided or grouped convolution) before any calibration row is read.
-            layers = QuantizationPlan.Build(floatLayers, options.PerChannel, activation: null);
+            layers = QuantizationPlan.Build(floatLayers, options.PerChannel,
+                calibrationData is null ? null : j => { points.Add(j); return new AffineUInt8(1f, 0); });
         }
         catch (NotSupportedException e)
         {
             throw new ArgumentException($"{e.Message} The student is {student.Architecture}.", nameof(model), e);
         }
-        if (calibrationData is null)
-        {
-            mode = "dynamic";
-        }
-        else
+        if (calibrationData is not null)
         {
             var rows = CalibrationRows(before.Count == 0 ? calibrationData : new TransformerChain<ITransformer>([.. before]).Transform(calibrationData),
                 floatModel, options.MaximumCalibrationRows);
-            // First pass: which activations the plan quantizes; then measure them; then plan with the measured ranges.
-            var points = new SortedSet<int>();
-            QuantizationPlan.Build(floatLayers, options.PerChannel, j => { points.Add(j); return new AffineUInt8(1f, 0); });
             var ranges = ActivationCalibration.Measure(floatLayers, rows, points, options.CalibrationPercentile);
             layers = QuantizationPlan.Build(floatLayers, options.PerChannel, j => AffineUInt8.FromRange(ranges[j].Min, ranges[j].Max));
-            mode = "static";
         }
         var quantized = floatModel with
         {

@@ -161,6 +161,7 @@ internal sealed class InitializedStudent : StudentArchitecture
 
         public Network(IReadOnlyList<StudentLayer> layers, float dropout) : base("initialized")
         {
+            CheckTrainable(layers);
             _plan = layers;
             _dropout = dropout;
             _moduleOf = new int[layers.Count];
@@ -189,13 +190,8 @@ internal sealed class InitializedStudent : StudentArchitecture
                         mean = tensor(s.Mean);
                         inverseStd = tensor(s.InverseStd);
                         break;
-                    case ReluLayer or ReshapeLayer or FlattenLayer:
-                        break;
-                    case MaxPool2dLayer p:
-                        _ = p.Size; // refuses a pooling other than the built-in CNN's, naming its window
-                        break;
                     default:
-                        throw new NotSupportedException(NotTrainable(layers[i], i));
+                        break; // ReLU, reshape, flatten, max pooling: no weights (CheckTrainable refused anything else)
                 }
             }
             trainable = new ModuleList<nn.Module<Tensor, Tensor>>(modules.ToArray());

@@ -33,6 +33,12 @@ internal static class ModuleWalker
         return walk.Layers;
     }
 
+    /// <summary>
+    /// The path of child <paramref name="name"/> under the module at <paramref name="path"/> (<c>body.2</c>; the root's is
+    /// empty): how messages, exported layers (<see cref="StudentLayer.TapNames"/>) and loss terms name a layer alike.
+    /// </summary>
+    public static string ChildPath(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+
     /// <summary>How messages name a layer: by its path of child names (<c>body.2</c>) and its type.</summary>
     public static string Name(string path, nn.Module module)
         => path.Length == 0 ? $"The student module ({module.GetType().Name})" : $"Student layer '{path}' ({module.GetType().Name})";
@@ -50,7 +56,7 @@ internal static class ModuleWalker
             {
                 int first = Layers.Count;
                 foreach (var (name, child) in module.named_children())
-                    Visit(child, path.Length == 0 ? name : $"{path}.{name}");
+                    Visit(child, ChildPath(path, name));
                 // The Sequential's output is its last layer's when that layer ends it (not a dropout after it, which differs while training).
                 if (path.Length > 0 && Layers.Count > first && _lastLeafNamed)
                     Layers[^1] = Layers[^1] with { TapNames = [.. Layers[^1].TapNames, path] };

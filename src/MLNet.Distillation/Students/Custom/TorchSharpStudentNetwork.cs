@@ -41,11 +41,8 @@ internal sealed class TorchSharpStudentNetwork : StudentNetwork
     {
         if (module.GetType() == typeof(TorchSharp.Modules.Sequential))
             foreach (var (name, child) in module.named_children())
-            {
-                string childPath = path.Length == 0 ? name : $"{path}.{name}";
-                foreach (var inner in Paths(child, childPath))
+                foreach (var inner in Paths(child, ModuleWalker.ChildPath(path, name)))
                     yield return inner;
-            }
         if (path.Length > 0)
             yield return path;
     }
@@ -71,7 +68,7 @@ internal sealed class TorchSharpStudentNetwork : StudentNetwork
         if (module.GetType() == typeof(TorchSharp.Modules.Sequential))
         {
             foreach (var (name, child) in module.named_children())
-                x = Run(child, path.Length == 0 ? name : $"{path}.{name}", x, taps);
+                x = Run(child, ModuleWalker.ChildPath(path, name), x, taps);
         }
         else
         {
