@@ -18,6 +18,15 @@ internal static class Defaults
     /// <summary>Width of the default MLP student's single hidden layer.</summary>
     public const int HiddenLayerWidth = 64;
 
+    /// <summary>The embedding size of <see cref="FastTextStudent"/>.</summary>
+    public const int TextEmbeddingSize = 64;
+
+    /// <summary>
+    /// The narrowest feature vector a trainer keeps sparse when its rows come sparse (the trainers' <c>SparseFeatures</c>
+    /// option left unset): below this a dense row costs little and dense layers are faster.
+    /// </summary>
+    public const int SparseFeaturesMinimumWidth = 4096;
+
     /// <summary>The fewest passes over the training data when the options give no number of epochs.</summary>
     public const int MinimumEpochs = 20;
 

@@ -22,4 +22,12 @@ internal sealed record StudentModel(
     int InputSize,
     int OutputCount,
     IReadOnlyList<string>? ClassNames,
-    StandardizeLayer? FoldedInputs = null);
+    StandardizeLayer? FoldedInputs = null)
+{
+    /// <summary>
+    /// Null for a student that reads dense rows; for one whose first layer reads sparse rows (<see cref="SparseInputLayer"/>),
+    /// the (slot, value) pairs per row its saved single-row form has room for (see
+    /// <see cref="DistillationTrainerOptions.MaximumNonZerosPerRow"/>).
+    /// </summary>
+    public int? SparsePairs { get; init; }
+}

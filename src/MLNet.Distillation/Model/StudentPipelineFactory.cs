@@ -62,9 +62,33 @@ internal static class StudentPipelineFactory
         => StudentOnnxExporter.Export(model, OnnxLayout.SingleRow,
             new Dictionary<string, string> { [StudentOnnxExporter.ParametersMetadataKey] = parameterCount.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
-    /// <summary>The student as ONNX, writing a vector <c>Score</c> column (ML.NET stores the model bytes inside the saved .zip).</summary>
+    /// <summary>
+    /// The student as ONNX, writing a vector <c>Score</c> column (ML.NET stores the model bytes inside the saved .zip). A
+    /// student that reads sparse rows gets them as (slot, value) pairs (<see cref="SparseFeaturePairs"/>): the feature
+    /// column is copied under the mapping's fixed name, turned into pairs, scored, and the helper columns dropped again.
+    /// </summary>
     private static IEstimator<ITransformer> Onnx(MLContext mlContext, StudentModel model, byte[] onnx)
-        => mlContext.Transforms.ApplyOnnxModel([DefaultColumnNames.Score], [model.FeatureColumnName], new MemoryStream(onnx));
+    {
+        if (model.SparsePairs is not int capacity)
+            return mlContext.Transforms.ApplyOnnxModel([DefaultColumnNames.Score], [model.FeatureColumnName], new MemoryStream(onnx));
+        string[] pairs = [SparseFeaturePairs.SlotsColumn, SparseFeaturePairs.ValuesColumn, SparseFeaturePairs.CountColumn];
+        return mlContext.Transforms.CopyColumns(SparseFeaturePairs.FeaturesColumn, model.FeatureColumnName)
+            .Append(PairsStage(mlContext, capacity))
+            .Append(mlContext.Transforms.ApplyOnnxModel([DefaultColumnNames.Score], pairs, new MemoryStream(onnx)))
+            .Append(mlContext.Transforms.DropColumns([SparseFeaturePairs.FeaturesColumn, .. pairs]));
+    }
+
+    /// <summary>The mapping stage with room for <paramref name="capacity"/> pairs (one factory per capacity: a column's size is part of its type).</summary>
+    private static IEstimator<ITransformer> PairsStage(MLContext mlContext, int capacity) => capacity switch
+    {
+        256 => mlContext.Transforms.CustomMapping(new SparseFeaturePairs256Mapping().GetMapping(), SparseFeaturePairs.ContractName(capacity)),
+        1024 => mlContext.Transforms.CustomMapping(new SparseFeaturePairs1024Mapping().GetMapping(), SparseFeaturePairs.ContractName(capacity)),
+        4096 => mlContext.Transforms.CustomMapping(new SparseFeaturePairs4096Mapping().GetMapping(), SparseFeaturePairs.ContractName(capacity)),
+        16384 => mlContext.Transforms.CustomMapping(new SparseFeaturePairs16384Mapping().GetMapping(), SparseFeaturePairs.ContractName(capacity)),
+        65536 => mlContext.Transforms.CustomMapping(new SparseFeaturePairs65536Mapping().GetMapping(), SparseFeaturePairs.ContractName(capacity)),
+        262144 => mlContext.Transforms.CustomMapping(new SparseFeaturePairs262144Mapping().GetMapping(), SparseFeaturePairs.ContractName(capacity)),
+        _ => throw new ArgumentOutOfRangeException(nameof(capacity), $"No sparse pair mapping holds {capacity} pairs; the capacities are {string.Join(", ", SparseFeaturePairs.Capacities)}."),
+    };
 
     /// <summary>Maps a 0-based index to the label's key type, carrying the label's key values so MapKeyToValue works.</summary>
     private static IEstimator<ITransformer> PredictedLabelKeys(MLContext mlContext, DataViewSchema.Column label, int classCount)

@@ -27,6 +27,13 @@ internal sealed class OnnxGraphBuilder
         return name;
     }
 
+    /// <summary>Declares a graph input of the given element type; a null dimension is symbolic.</summary>
+    public string AddInput(string name, TensorProto.Types.DataType elementType, params long?[] shape)
+    {
+        _graph.Input.Add(ValueInfo(name, elementType, shape));
+        return name;
+    }
+
     /// <summary>Declares a graph output of the given element type and shape (an empty shape is a scalar).</summary>
     public void AddOutput(string name, TensorProto.Types.DataType elementType, params long?[] shape)
         => _graph.Output.Add(ValueInfo(name, elementType, shape));

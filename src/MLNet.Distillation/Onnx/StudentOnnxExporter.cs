@@ -1,4 +1,5 @@
 using MLNet.Distillation.Onnx.Proto;
+using MLNet.Distillation.Runtime;
 
 namespace MLNet.Distillation;
 
@@ -34,11 +35,24 @@ internal static class StudentOnnxExporter
         var (layers, inputSize, outputCount, inputName) = (model.Layers, model.InputSize, model.OutputCount, model.FeatureColumnName);
         var graph = new OnnxGraphBuilder("student");
         long? batch = layout == OnnxLayout.SingleRow ? 1 : null;
-        string x = graph.AddInput(inputName, batch, inputSize);
-
+        string x;
         // The per-row shape flowing through the graph, checked at every layer so a malformed network fails here, not in ONNX Runtime.
-        int[] shape = [inputSize];
-        for (int i = 0; i < layers.Count; i++)
+        int[] shape;
+        int firstLayer = 0;
+        if (model.SparsePairs is int pairs)
+        {
+            if (layers.Count == 0 || layers[0] is not SparseInputLayer sparse || sparse.Inputs != inputSize)
+                throw new InvalidOperationException("A student that reads sparse rows must start with a sparse input layer as wide as its features.");
+            x = SparseInput(graph, sparse, layout, pairs);
+            shape = [sparse.Outputs];
+            firstLayer = 1;
+        }
+        else
+        {
+            x = graph.AddInput(inputName, batch, inputSize);
+            shape = [inputSize];
+        }
+        for (int i = firstLayer; i < layers.Count; i++)
         {
             switch (layers[i])
             {
@@ -164,6 +178,49 @@ internal static class StudentOnnxExporter
                 throw new NotSupportedException($"ONNX export has no output head for task {model.Task}.");
         }
         return graph.ToModelBytes("Student network trained by MLNet.Distillation.", metadata);
+    }
+
+    /// <summary>
+    /// The inputs and first layer of a student that reads sparse rows. Inputs are (slot, value) pairs, never the dense
+    /// vector: <see cref="SparseFeaturePairs.SlotsColumn"/> (int64) and <see cref="SparseFeaturePairs.ValuesColumn"/>
+    /// (float), [N, M] in the batch layout (pad a short row with value 0), and in the single-row layout [1, capacity] with
+    /// <see cref="SparseFeaturePairs.CountColumn"/> [1] saying how many pairs are the row's (the rest is not read). The layer:
+    /// gather the table rows of the slots, [N, M, out]; weight them by the values ([N, 1, M] · [N, M, out]); add the bias.
+    /// </summary>
+    private static string SparseInput(OnnxGraphBuilder graph, SparseInputLayer sparse, OnnxLayout layout, int pairs)
+    {
+        string slots, values;
+        if (layout == OnnxLayout.SingleRow)
+        {
+            slots = graph.AddInput(SparseFeaturePairs.SlotsColumn, TensorProto.Types.DataType.Int64, 1, pairs);
+            values = graph.AddInput(SparseFeaturePairs.ValuesColumn, TensorProto.Types.DataType.Float, 1, pairs);
+            string count = graph.AddInput(SparseFeaturePairs.CountColumn, TensorProto.Types.DataType.Int64, 1);
+            string start = graph.AddInt64Initializer("sparse_start", [0]);
+            string axis = graph.AddInt64Initializer("sparse_axis", [1]);
+            slots = graph.AddNode("Slice", [slots, start, count, axis]);
+            values = graph.AddNode("Slice", [values, start, count, axis]);
+        }
+        else
+        {
+            slots = graph.AddInput(SparseFeaturePairs.SlotsColumn, TensorProto.Types.DataType.Int64, null, null);
+            values = graph.AddInput(SparseFeaturePairs.ValuesColumn, TensorProto.Types.DataType.Float, null, null);
+        }
+        if (sparse.AverageValues)
+        {
+            // fastText's mean: each row's values over their absolute sum (floored so an empty row stays zeros).
+            string sums = graph.AddNode("ReduceSum", [graph.AddNode("Abs", [values]), graph.AddInt64Initializer("sparse_sum_axis", [1])], null,
+                OnnxGraphBuilder.Int("keepdims", 1));
+            values = graph.AddNode("Div", [values, graph.AddNode("Max", [sums, graph.AddInitializer("sparse_floor", [1e-12f])])]);
+        }
+        string table = graph.AddInitializer("sparse_weight", sparse.Weight, sparse.Inputs, sparse.Outputs);
+        string rows = graph.AddNode("Gather", [table, slots], null, OnnxGraphBuilder.Int("axis", 0));
+        string weights = graph.AddNode("Unsqueeze", [values, graph.AddInt64Initializer("sparse_unsqueeze", [1])]);
+        string product = graph.AddNode("MatMul", [weights, rows]);
+        string name = sparse.TapNames.FirstOrDefault() is { } tap && sparse.Bias.All(b => b == 0) ? tap : null!;
+        string output = graph.AddNode("Squeeze", [product, graph.AddInt64Initializer("sparse_squeeze", [1])], name);
+        if (sparse.Bias.All(b => b == 0))
+            return output;
+        return graph.AddNode("Add", [output, graph.AddInitializer("sparse_bias", sparse.Bias, sparse.Outputs)], sparse.TapNames.FirstOrDefault());
     }
 
     /// <summary>kernel_shape, strides and (when asked, or when there is any) pads [top, left, bottom, right] of a window.</summary>

@@ -20,6 +20,8 @@ internal static class LayerFolding
         {
             if (result[0] is DenseLayer first && first.Inputs == inputs.Columns)
                 result[0] = FoldInputs(first, inputs);
+            else if (result[0] is SparseInputLayer sparse && sparse.Inputs == inputs.Columns)
+                result[0] = ScaleInputs(sparse, inputs);
             else
                 result.Insert(0, AsLayer(inputs));
         }
@@ -76,6 +78,22 @@ internal static class LayerFolding
             bias[o] = (float)shift;
         }
         return dense with { Weight = weight, Bias = bias };
+    }
+
+    /// <summary>
+    /// A sparse first layer absorbs a scaling without centring (sparse features are never centred): row i of the table is
+    /// divided by σ_i. With averaged values (fastText) the scaling would change the weights of the average, which no row
+    /// scaling reproduces, so it is refused (<see cref="FastTextStudent"/> does not standardise).
+    /// </summary>
+    private static SparseInputLayer ScaleInputs(SparseInputLayer sparse, ColumnStandardization inputs)
+    {
+        if (inputs.Mean.Any(m => m != 0) || sparse.AverageValues)
+            throw new InvalidOperationException("A sparse first layer can absorb a scaling of its inputs only, without centring and without averaging.");
+        var weight = new float[sparse.Weight.Length];
+        for (int i = 0; i < sparse.Inputs; i++)
+            for (int o = 0; o < sparse.Outputs; o++)
+                weight[i * sparse.Outputs + o] = (float)(sparse.Weight[i * sparse.Outputs + o] / inputs.Std[i]);
+        return sparse with { Weight = weight };
     }
 
     private static StandardizeLayer AsLayer(ColumnStandardization inputs)

@@ -23,6 +23,16 @@ public abstract class StudentArchitecture
         => Build(inputSize, classCount);
 
     /// <summary>
+    /// Whether the network can read sparse feature rows (<see cref="BuildForSparseInputs"/>): a wide, mostly-zero vector
+    /// such as <c>FeaturizeText</c>'s is then trained on its non-zeros and never densified.
+    /// </summary>
+    internal virtual bool ReadsSparseInputs => false;
+
+    /// <summary>Builds the network with a first layer that reads sparse rows (<see cref="SparseLinear"/>).</summary>
+    internal virtual StudentNetwork BuildForSparseInputs(int inputSize, int classCount)
+        => throw new NotSupportedException($"{GetType().Name} reads dense feature rows only; set the trainer's SparseFeatures option to false.");
+
+    /// <summary>
     /// Checks, before any data is read, that the network can be built for these sizes and exported; throws naming the
     /// setting or layer at fault. The built-in architectures check their settings in <see cref="Build(int, int)"/>, which the trainer
     /// calls after reading the data; this runs first in Fit.

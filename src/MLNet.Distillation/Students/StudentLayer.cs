@@ -103,3 +103,11 @@ internal sealed record FlattenLayer : StudentLayer;
 
 /// <summary>Element-wise <c>(x − Mean) · InverseStd</c> over a row's features: input standardisation that could not be folded into the first layer.</summary>
 internal sealed record StandardizeLayer(float[] Mean, float[] InverseStd) : StudentLayer;
+
+/// <summary>
+/// A first layer over sparse rows: <c>y = Σ_k v_k · W[s_k] + b</c> over a row's non-zeros, <see cref="Weight"/> stored
+/// one row per input slot as [inputs, outputs] (an embedding table). With <see cref="AverageValues"/> a row's values are
+/// first divided by the sum of their absolute values (fastText's mean of n-gram embeddings). Exported students read such
+/// a row as (slot, value) pairs, never as the dense vector.
+/// </summary>
+internal sealed record SparseInputLayer(int Inputs, int Outputs, float[] Weight, float[] Bias, bool AverageValues) : StudentLayer;

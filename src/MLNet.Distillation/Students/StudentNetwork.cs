@@ -36,6 +36,18 @@ internal abstract class StudentNetwork : nn.Module<Tensor, Tensor>
         return forward(input);
     }
 
+    /// <summary>The first layer when it reads sparse rows (<see cref="ForwardSparse"/>), else null.</summary>
+    public virtual SparseLinear? SparseInput => null;
+
+    /// <summary>
+    /// The outputs for a batch of sparse rows, capturing the named layers like <see cref="Forward"/>. Only networks whose
+    /// first layer reads sparse rows (<see cref="SparseInput"/>) accept them.
+    /// </summary>
+    /// <param name="input">The batch's non-zeros.</param>
+    /// <param name="taps">Layer names to capture, or null.</param>
+    public virtual Tensor ForwardSparse(SparseBatch input, Dictionary<string, Tensor?>? taps)
+        => throw new NotSupportedException($"The student {GetName()} reads dense feature rows only.");
+
     /// <summary>Moves the captured layer outputs out of the network's own dispose scope into the caller's.</summary>
     /// <param name="taps">The captures.</param>
     /// <param name="output">The pass's output when the caller moves it out itself: a capture that is the output is not moved twice.</param>
@@ -56,12 +68,18 @@ internal abstract class StudentNetwork : nn.Module<Tensor, Tensor>
     /// Runs a stack of Linear layers: ReLU (and dropout while training) after each but the last. The output of hidden
     /// layer i (after its ReLU, before dropout) is captured as <c>{prefix}{i + 1}</c> when <paramref name="taps"/> asks for it.
     /// </summary>
-    protected Tensor ForwardDense(ModuleList<Linear> layers, Tensor x, float dropout, Dictionary<string, Tensor?>? taps = null, string prefix = "")
+    /// <param name="layers">The layers, input side first.</param>
+    /// <param name="x">Their input.</param>
+    /// <param name="dropout">Dropout probability after each hidden activation while training.</param>
+    /// <param name="taps">Layer names to capture, or null.</param>
+    /// <param name="prefix">The names' prefix (<c>hidden</c>, <c>dense</c>).</param>
+    /// <param name="firstTap">The number in the name of the first layer's output (2 when an earlier layer is hidden1).</param>
+    protected Tensor ForwardDense(ModuleList<Linear> layers, Tensor x, float dropout, Dictionary<string, Tensor?>? taps = null, string prefix = "", int firstTap = 1)
     {
         for (int i = 0; i < layers.Count - 1; i++)
         {
             x = nn.functional.relu(layers[i].forward(x));
-            Tap(taps, $"{prefix}{i + 1}", x);
+            Tap(taps, $"{prefix}{i + firstTap}", x);
             if (dropout > 0)
                 x = nn.functional.dropout(x, dropout, training);
         }
@@ -79,7 +97,11 @@ internal abstract class StudentNetwork : nn.Module<Tensor, Tensor>
     /// Appends the inference form of a stack of Linear layers (Dense, ReLU between them) to <paramref name="target"/>, the
     /// ReLU after hidden layer i named <c>{prefix}{i + 1}</c> as <see cref="ForwardDense"/> names it.
     /// </summary>
-    protected static void ExportDense(ModuleList<Linear> layers, List<StudentLayer> target, string prefix)
+    /// <param name="layers">The layers, input side first.</param>
+    /// <param name="target">Where to append them.</param>
+    /// <param name="prefix">The names' prefix, as in <see cref="ForwardDense"/>.</param>
+    /// <param name="firstTap">The number in the name of the first layer's output (as in <see cref="ForwardDense"/>).</param>
+    protected static void ExportDense(ModuleList<Linear> layers, List<StudentLayer> target, string prefix, int firstTap = 1)
     {
         for (int i = 0; i < layers.Count; i++)
         {
@@ -87,7 +109,7 @@ internal abstract class StudentNetwork : nn.Module<Tensor, Tensor>
             target.Add(new DenseLayer((int)linear.in_features, (int)linear.out_features,
                 linear.weight!.detach().cpu().data<float>().ToArray(), linear.bias!.detach().cpu().data<float>().ToArray()));
             if (i < layers.Count - 1)
-                target.Add(new ReluLayer($"{prefix}{i + 1}"));
+                target.Add(new ReluLayer($"{prefix}{i + firstTap}"));
         }
     }
 }

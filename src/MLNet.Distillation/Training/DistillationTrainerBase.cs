@@ -75,9 +75,11 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
         }
 
         var loading = System.Diagnostics.Stopwatch.StartNew();
+        bool sparse = SparseInputs.Chosen(_options, input, featureColumn, featureCount);
         var spec = new TrainingReadSpec(_task, featureColumn, labelColumn, teacherColumn, featureCount, outputCount,
             KeepUnlabelled: LossRecipe.LearnsFromUnlabelledRows(_losses), CheckAlive)
         {
+            SparseFeatures = sparse,
             ExtraTeacherColumns = columns.ExtraTeacherColumns.Select(c => (input.Schema[c.Name], c.VectorSize!.Value)).ToArray(),
         };
         var teacherCheck = teacherColumn is { } teacherColumnChecked ? _task.CreateTeacherCheck(teacherColumnChecked, labelColumn, outputCount) : null;
@@ -164,7 +166,12 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
             channel.Warning(MessageSensitivity.None, exploded);
 
         var model = new StudentModel(_task.Kind, LayerFolding.Fold(result.Layers, inputScaling, targetScaling), architecture, _options.FeatureColumnName, featureCount, outputCount,
-            ColumnAnnotations.TextKeyValues(labelColumn), LayerFolding.FoldedInputs(result.Layers, inputScaling));
+            ColumnAnnotations.TextKeyValues(labelColumn), LayerFolding.FoldedInputs(result.Layers, inputScaling))
+        {
+            SparsePairs = sparse ? SparseInputs.PairsPerRow(_options.MaximumNonZerosPerRow, prepared.MaximumRowNonZeros, featureCount) : null,
+        };
+        if (sparse)
+            channel.Info(MessageSensitivity.None, $"Sparse features: at most {prepared.MaximumRowNonZeros:N0} non-zeros in a training row; the saved student reads up to {model.SparsePairs:N0} per row.");
         var pipeline = StudentPipelineFactory.Create(model, result.ParameterCount, labelColumn, input);
         return new StudentTransformer(model, pipeline, result.ParameterCount, result.History, result.BestEpoch,
             new TrainingProfile(loading.Elapsed + prepared.Train.Waiting, result.Training, result.InsideTorch, result.SamplesTrained));
@@ -174,6 +181,9 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
     private sealed record PreparedData(ITrainingData Train, TableRows? Validation, ColumnStandardization? Inputs, ColumnStandardization? Target,
         byte[]? DataHash, long Skipped) : IDisposable
     {
+        /// <summary>With sparse features, the most non-zeros any training or validation row held.</summary>
+        public int MaximumRowNonZeros { get; init; }
+
         public void Dispose() => Train.Dispose();
     }
 
@@ -198,14 +208,15 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
 
         // Standardisation statistics come from the training rows only (after the validation split) and are applied in place
         // to the tables this Fit owns; the exported student undoes them (LayerFolding).
-        var scaling = new TrainingScaling(spec.FeatureCount, _options.Student.StandardizeInputs, _task.StandardizesTarget);
+        var scaling = new TrainingScaling(spec.FeatureCount, _options.Student.StandardizeInputs, _task.StandardizesTarget, spec.SparseFeatures);
+        int maximumNonZeros = Math.Max(table.SparseFeatures?.MaximumRowNonZeros ?? 0, validationTable?.SparseFeatures?.MaximumRowNonZeros ?? 0);
         scaling.Add(train);
         var (inputs, target) = (scaling.Inputs(), scaling.Target());
         TrainingScaling.Apply(table, inputs, target);
         if (validationTable is not null)
             TrainingScaling.Apply(validationTable, inputs, target);
         return new PreparedData(new InMemoryTrainingData(train, _task, device), validation, inputs, target,
-            hash ? DataHash.Of(table, validationTable) : null, table.SkippedRows);
+            hash ? DataHash.Of(table, validationTable) : null, table.SkippedRows) { MaximumRowNonZeros = maximumNonZeros };
     }
 
     /// <summary>One pass over the data before training (see <see cref="StreamingTrainingData"/>); the epochs read it again.</summary>
@@ -227,7 +238,10 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
                 throw new ArgumentOutOfRangeException(nameof(_options.ValidationFraction),
                     $"Options.ValidationFraction {_options.ValidationFraction} held out no labelled row of {streaming.RowCount - streaming.UnlabelledRows}.");
             return new PreparedData(streaming, validation is null ? null : TableRows.All(validation), preparation.Inputs, preparation.Target,
-                hash ? Combine(preparation.DataHash!, validationTable) : null, streaming.SkippedRows);
+                hash ? Combine(preparation.DataHash!, validationTable) : null, streaming.SkippedRows)
+            {
+                MaximumRowNonZeros = Math.Max(streaming.MaximumRowNonZeros, validationTable?.SparseFeatures?.MaximumRowNonZeros ?? 0),
+            };
         }
         catch
         {

@@ -80,6 +80,27 @@ public abstract class DistillationTrainerOptions
     /// <summary>Rows per block when <see cref="Streaming"/>. Default 65,536.</summary>
     public int StreamingBlockRows { get; set; } = Defaults.StreamingBlockRows;
 
+    /// <summary>
+    /// Whether the student trains on the feature column's non-zeros only, never densifying a row (a bag of n-grams from
+    /// <c>FeaturizeText</c> is 235,000 values wide and holds a few thousand non-zeros). Null (the default) decides from the
+    /// data: sparse when the student can read sparse rows (<see cref="MlpStudent"/>, <see cref="FastTextStudent"/>), the
+    /// column is at least <see cref="Defaults.SparseFeaturesMinimumWidth"/> wide and its first row comes sparse (ML.NET
+    /// keeps a text featurisation's rows sparse; concatenated numeric columns come dense). True forces it (refused for a
+    /// student that reads dense rows only), false densifies as before. The fitted student is the same function either way;
+    /// its saved form reads each row's (slot, value) pairs, at most <see cref="MaximumNonZerosPerRow"/> of them.
+    /// Sparse inputs are scaled by each slot's largest absolute value when the student standardises its inputs, never centred.
+    /// </summary>
+    public bool? SparseFeatures { get; set; }
+
+    /// <summary>
+    /// With sparse features: the most non-zero values a row may hold when the saved student scores it, or null (the
+    /// default) for four times the most any training row held, rounded up to a power of four (and at most the vector's
+    /// width). ML.NET's ONNX stage reads fixed-size columns, so the saved model carries room for this many (slot, value)
+    /// pairs per row and scores only the ones a row holds; a row with more is refused with an error naming the column,
+    /// never truncated.
+    /// </summary>
+    public int? MaximumNonZerosPerRow { get; set; }
+
     /// <summary>TorchSharp device: <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>. Default <c>cpu</c>.</summary>
     public string Device { get; set; } = Defaults.Device;
 
@@ -149,6 +170,11 @@ public abstract class DistillationTrainerOptions
         Require(EarlyStoppingPatience is null or > 0, nameof(EarlyStoppingPatience), $"must be positive, not {EarlyStoppingPatience}");
         Require(StreamingBlockRows > 0, nameof(StreamingBlockRows), $"must be positive, not {StreamingBlockRows}");
         Require(MaximumTrainingTime is null || MaximumTrainingTime > TimeSpan.Zero, nameof(MaximumTrainingTime), $"must be positive, or null for no budget, not {MaximumTrainingTime}");
+        Require(MaximumNonZerosPerRow is null or > 0, nameof(MaximumNonZerosPerRow), $"must be positive, or null to size it from the training rows, not {MaximumNonZerosPerRow}");
+        Require(SparseFeatures != true || Student is null || Student.ReadsSparseInputs, nameof(SparseFeatures),
+            $"is true, but the student ({Student?.GetType().Name}) reads dense rows only; use MlpStudent or FastTextStudent, or leave SparseFeatures unset");
+        Require(SparseFeatures != false || Student is not FastTextStudent, nameof(SparseFeatures),
+            "is false, but FastTextStudent reads sparse n-gram vectors only; leave SparseFeatures unset or true");
         Require(NumberOfThreads is null or > 0, nameof(NumberOfThreads), $"must be positive, not {NumberOfThreads}");
         Require(Student is not null, nameof(Student), "must be set");
         Require(CheckpointDirectory is null || CheckpointDirectory.Length > 0, nameof(CheckpointDirectory), "must name a folder, or be null for no checkpoints");

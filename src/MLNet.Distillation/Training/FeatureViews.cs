@@ -94,7 +94,10 @@ internal sealed class FeatureViews : IDisposable
         using (no_grad())
         {
             var taps = layers.ToDictionary(l => l, _ => (Tensor?)null, StringComparer.Ordinal);
-            network.Forward(zeros(1, featureCount, device: device), taps);
+            if (network.SparseInput is not null)
+                network.ForwardSparse(SparseBatch.Empty(1, device), taps);
+            else
+                network.Forward(zeros(1, featureCount, device: device), taps);
             foreach (var (name, value) in taps)
                 widths[name] = (int)value!.flatten(1).shape[1];
         }

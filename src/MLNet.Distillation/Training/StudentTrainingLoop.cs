@@ -66,17 +66,20 @@ internal sealed class StudentTrainingLoop
         // The one generator behind initialisation and dropout, seeded per run: same seed, same student.
         random.manual_seed(Seed);
 
-        using var network = Architecture.Build(train.FeatureCount, train.OutputCount, InputScaling, TargetScaling);
+        using var network = train.SparseFeatures
+            ? Architecture.BuildForSparseInputs(train.FeatureCount, train.OutputCount)
+            : Architecture.Build(train.FeatureCount, train.OutputCount, InputScaling, TargetScaling);
         network.to(Device);
         long parameterCount = network.parameters().Sum(p => p.numel());
         // Terms that read a student layer or another teacher column see a view of each batch; the projectors they need
         // (FitNets' regressors) train with the student and are left out of it. Built after the network: the same seed
         // initialises the same student whether or not a term needs a projector.
         using var views = FeatureViews.Create(network, Losses, ExtraTeacherColumns, train, Device);
-        using var optimizer = new FlatAdamW([.. network.parameters(), .. views.Parameters], LearningRate, WeightDecay);
+        using var optimizer = new StudentOptimizer([.. network.parameters(), .. views.Parameters], network.SparseInput, LearningRate, WeightDecay);
         var checkpointed = views.CheckpointModule(network);
-        // Batches are gathered from the table's chunks into one pinned buffer that a tensor shares: the features exist once.
-        using var batchFeatures = new BatchGather(BatchSize, train.FeatureCount, Device);
+        // Batches are gathered from the table's chunks into one pinned buffer that a tensor shares (the features exist once),
+        // or handed over as their non-zeros when the table holds them sparse.
+        using var batchFeatures = new BatchInputs(train.SparseFeatures, BatchSize, train.FeatureCount, Device);
 
         var history = new List<EpochReport>();
         var wallClock = Stopwatch.StartNew();
@@ -93,7 +96,7 @@ internal sealed class StudentTrainingLoop
         double bestScore = double.NegativeInfinity;
         int bestEpoch = 0, sinceBest = 0, firstEpoch = 0;
         bool stopped = false;
-        BatchGather? validationGather = null;
+        BatchInputs? validationGather = null;
         // A few training rows kept to compare the exported layers with the trained network (custom students only).
         Tensor? probe = null;
 
@@ -138,11 +141,10 @@ internal sealed class StudentTrainingLoop
                     var batchRows = order.AsSpan(start, size);
                     var index = permutation.narrow(0, start, size);
                     block.PerRow.Index = index;
-                    var features = batchFeatures.Gather(table.Features, batchRows);
-                    if (network.ChecksExport && probe is null)
-                        probe = features.narrow(0, 0, Math.Min(size, 16)).detach().clone().DetachFromDisposeScope();
                     var taps = views.NewTaps();
-                    var logits = network.Forward(features, taps);
+                    var logits = batchFeatures.Forward(network, table, batchRows, taps, out var features);
+                    if (network.ChecksExport && probe is null && features is not null)
+                        probe = features.narrow(0, 0, Math.Min(size, 16)).detach().clone().DetachFromDisposeScope();
                     var batch = new DistillationBatch(logits, block.Labels.index_select(0, index), block.Teacher?.index_select(0, index), epoch,
                         block.PerRow, block.UnlabelledRows == 0 ? size : LabelledCount(labelsOnHost.AsSpan(), batchRows));
 
@@ -181,7 +183,7 @@ internal sealed class StudentTrainingLoop
             if (validation is { Count: > 0 })
             {
                 insideTorch.Start();
-                validationGather ??= new BatchGather(Math.Max(BatchSize, 4096), train.FeatureCount, Device);
+                validationGather ??= new BatchInputs(train.SparseFeatures, Math.Max(BatchSize, 4096), train.FeatureCount, Device);
                 (validAccuracy, validLoss) = Evaluate(network, validation, validationGather);
                 insideTorch.Stop();
             }
@@ -267,7 +269,7 @@ internal sealed class StudentTrainingLoop
         return labelled;
     }
 
-    private void SaveCheckpoint(nn.Module network, FlatAdamW optimizer, int completedEpochs, bool stopped,
+    private void SaveCheckpoint(nn.Module network, StudentOptimizer optimizer, int completedEpochs, bool stopped,
         double bestScore, int bestEpoch, int sinceBest, List<EpochReport> history, Tensor[]? best)
     {
         using var weights = new MemoryStream();
@@ -290,7 +292,7 @@ internal sealed class StudentTrainingLoop
     }
 
     /// <summary>Accuracy and mean hard-label loss on the validation rows, in chunks so that no copy of them is made whole.</summary>
-    private (double? Accuracy, double Loss) Evaluate(StudentNetwork network, TableRows validation, BatchGather gather)
+    private (double? Accuracy, double Loss) Evaluate(StudentNetwork network, TableRows validation, BatchInputs gather)
     {
         network.eval();
         using var _ = no_grad();
@@ -304,7 +306,7 @@ internal sealed class StudentTrainingLoop
             var rows = validation.Rows.AsSpan(start, Math.Min(gather.Rows, validation.Count - start));
             for (int i = 0; i < rows.Length; i++) chunkLabels[i] = labels[rows[i]];
             var y = Task.LabelTensor(chunkLabels.AsSpan(0, rows.Length), Device);
-            var (right, sum) = Task.ValidationSums(network.forward(gather.Gather(validation.Table.Features, rows)), y);
+            var (right, sum) = Task.ValidationSums(gather.Forward(network, validation.Table, rows, null, out var _), y);
             correct = right is long r ? (correct ?? 0) + r : null;
             loss += sum;
         }

@@ -52,6 +52,20 @@ internal sealed class ColumnStandardization
         }
     }
 
+    /// <summary>
+    /// Applies the map to the non-zeros of sparse rows. Only a map without centring keeps zeros at zero, so a mean other
+    /// than 0 is refused (the scaling of sparse features has none: see <see cref="TrainingScaling"/>).
+    /// </summary>
+    public void Scale(SparseRows rows)
+    {
+        if (Mean.Any(m => m != 0))
+            throw new InvalidOperationException("A centring standardisation cannot apply to sparse features (zeros would become non-zeros).");
+        var slots = rows.Slots;
+        var values = rows.Values;
+        for (int k = 0; k < values.Length; k++)
+            values[k] *= _scale[slots[k]];
+    }
+
     /// <summary>Applies the map to every row of <paramref name="table"/>.</summary>
     public void Apply(FloatRows table)
     {

@@ -29,8 +29,20 @@ internal sealed class DataHash : IDisposable
     public void Add(TrainingTable table)
     {
         _rows += table.RowCount;
-        foreach (var chunk in table.Features.FilledChunks())
-            _hash.AppendData(MemoryMarshal.AsBytes(chunk.Span));
+        if (table.SparseFeatures is { } sparse)
+        {
+            // Row lengths, not start offsets: a streamed block's offsets restart at 0, and the digest must not depend on blocks.
+            var starts = sparse.Starts;
+            var lengths = new int[sparse.Count];
+            for (int r = 0; r < lengths.Length; r++)
+                lengths[r] = (int)(starts[r + 1] - starts[r]);
+            _hash.AppendData(MemoryMarshal.AsBytes(lengths.AsSpan()));
+            _hash.AppendData(MemoryMarshal.AsBytes(sparse.Slots));
+            _hash.AppendData(MemoryMarshal.AsBytes(sparse.Values));
+        }
+        else
+            foreach (var chunk in table.Features!.FilledChunks())
+                _hash.AppendData(MemoryMarshal.AsBytes(chunk.Span));
         _hash.AppendData(MemoryMarshal.AsBytes(table.Labels.AsSpan()));
         foreach (var teacher in table.ExtraTeacherColumns.Prepend(table.TeacherLogits))
             if (teacher is not null)

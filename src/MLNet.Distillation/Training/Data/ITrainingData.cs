@@ -13,6 +13,9 @@ internal interface ITrainingData : IDisposable
     /// <summary>Values per row of each other teacher column the loss terms read (<see cref="TrainingBlock.ExtraTeacherColumns"/>).</summary>
     IReadOnlyList<int> ExtraTeacherWidths { get; }
 
+    /// <summary>Whether the features are held as their non-zeros (<see cref="SparseRows"/>).</summary>
+    bool SparseFeatures { get; }
+
     /// <summary>Training rows per epoch.</summary>
     long RowCount { get; }
 

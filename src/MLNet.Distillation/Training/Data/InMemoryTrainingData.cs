@@ -13,6 +13,8 @@ internal sealed class InMemoryTrainingData(TableRows rows, TrainingTask task, De
 
     public IReadOnlyList<int> ExtraTeacherWidths => rows.Table.ExtraTeacherColumns.Select(c => c.Width).ToArray();
 
+    public bool SparseFeatures => rows.Table.SparseFeatures is not null;
+
     public long RowCount => rows.Count;
 
     public long UnlabelledRows => _block?.UnlabelledRows ?? rows.UnlabelledCount();

@@ -58,6 +58,11 @@ internal sealed class StreamingTrainingData : ITrainingData
 
     public IReadOnlyList<int> ExtraTeacherWidths => _spec.ExtraTeacherColumns.Select(c => c.Width).ToArray();
 
+    public bool SparseFeatures => _spec.SparseFeatures;
+
+    /// <summary>With sparse features, the most non-zeros a row held in <see cref="Prepare"/>'s pass (validation rows included).</summary>
+    public int MaximumRowNonZeros { get; private set; }
+
     public long RowCount { get; private set; }
 
     public long UnlabelledRows { get; private set; }
@@ -81,7 +86,7 @@ internal sealed class StreamingTrainingData : ITrainingData
     {
         var block = _spec.NewTable(_blockRows);
         var validation = holdOut && _validationFraction > 0 ? _spec.NewTable(null, withTeacher: false) : null;
-        var scaling = new TrainingScaling(_spec.FeatureCount, standardizeInputs, standardizeTarget);
+        var scaling = new TrainingScaling(_spec.FeatureCount, standardizeInputs, standardizeTarget, _spec.SparseFeatures);
         var order = new BlockOrderCheck(_spec.Task.Kind, _spec.OutputCount);
         using var dataHash = hash ? new DataHash() : null;
         using (var cursor = _data.GetRowCursor(_spec.Columns))
@@ -122,6 +127,7 @@ internal sealed class StreamingTrainingData : ITrainingData
             if (block.RowCount > 0 || block.SkippedRows > 0)
                 Flush();
         }
+        MaximumRowNonZeros = Math.Max(block.SparseFeatures?.MaximumRowNonZeros ?? 0, validation?.SparseFeatures?.MaximumRowNonZeros ?? 0);
         if (validation is not null)
         {
             dataHash?.EndPart();

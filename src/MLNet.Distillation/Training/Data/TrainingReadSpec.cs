@@ -13,6 +13,9 @@ internal sealed record TrainingReadSpec(TrainingTask Task, DataViewSchema.Column
     /// </summary>
     public IReadOnlyList<(DataViewSchema.Column Column, int Width)> ExtraTeacherColumns { get; init; } = [];
 
+    /// <summary>Whether the features are kept as their non-zeros (<see cref="SparseRows"/>) instead of dense rows.</summary>
+    public bool SparseFeatures { get; init; }
+
     /// <summary>The columns a cursor must make active.</summary>
     public DataViewSchema.Column[] Columns => [Features, Label, .. Teacher is { } t ? [t] : Array.Empty<DataViewSchema.Column>(), .. ExtraTeacherColumns.Select(e => e.Column)];
 
@@ -21,5 +24,6 @@ internal sealed record TrainingReadSpec(TrainingTask Task, DataViewSchema.Column
 
     /// <summary>An empty table for these columns (without any teacher column when <paramref name="withTeacher"/> is false: validation rows).</summary>
     public TrainingTable NewTable(long? expectedRows, bool withTeacher = true)
-        => TrainingTable.Create(FeatureCount, OutputCount, withTeacher && Teacher is not null, expectedRows, withTeacher ? ExtraTeacherColumns.Select(e => e.Width).ToArray() : []);
+        => TrainingTable.Create(FeatureCount, OutputCount, withTeacher && Teacher is not null, expectedRows, withTeacher ? ExtraTeacherColumns.Select(e => e.Width).ToArray() : [],
+            SparseFeatures);
 }

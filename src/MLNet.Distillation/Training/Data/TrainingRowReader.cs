@@ -61,10 +61,15 @@ internal sealed class TrainingRowReader
         }
         long row = _cursor.Position;
         _getFeatures(ref _row);
-        TrainingTable.CheckLength(_row.Length, _featureCount, _features.Name, row);
-        var features = table.Features.AppendRow();
-        _row.CopyTo(features);
-        TrainingTable.CheckFinite(features, _features.Name, row);
+        if (table.SparseFeatures is { } sparse)
+            sparse.Append(_row, _features.Name, row);
+        else
+        {
+            TrainingTable.CheckLength(_row.Length, _featureCount, _features.Name, row);
+            var features = table.Features!.AppendRow();
+            _row.CopyTo(features);
+            TrainingTable.CheckFinite(features, _features.Name, row);
+        }
         table.Labels.Add(y);
         if (_getTeacher is not null && table.TeacherLogits is not null)
         {

@@ -6,14 +6,18 @@ namespace MLNet.Distillation;
 /// <summary>
 /// The training data copied once per Fit into row-major chunks (<see cref="FloatRows"/>): the features, the label per row
 /// and, when given, the teacher's outputs. One sequential pass reads every column, so a teacher column is scored exactly
-/// once per Fit. The features are held once: batches are gathered from these chunks, never from a second copy.
+/// once per Fit. The features are held once: batches are gathered from these chunks, never from a second copy. Wide,
+/// mostly-zero features (text) are held as their non-zeros only (<see cref="SparseFeatures"/>) and never densified.
 /// </summary>
 internal sealed class TrainingTable
 {
     public required int FeatureCount { get; init; }
     /// <summary>Teacher outputs per row (the student's outputs per row).</summary>
     public required int OutputCount { get; init; }
-    public required FloatRows Features { get; init; }
+    /// <summary>The features row by row, or null when they are held sparse (<see cref="SparseFeatures"/>).</summary>
+    public required FloatRows? Features { get; init; }
+    /// <summary>The features as non-zeros only, or null when they are held dense (<see cref="Features"/>).</summary>
+    public SparseRows? SparseFeatures { get; init; }
     /// <summary>The label per row as the task reads it (0-based class index or value); NaN for a row kept without label.</summary>
     public required Growable<float> Labels { get; init; }
     /// <summary>Teacher outputs, <see cref="OutputCount"/> per row, or null without a teacher column.</summary>
@@ -25,14 +29,18 @@ internal sealed class TrainingTable
     /// <summary>Rows kept without label: they teach through the terms that need no labels (the soft-target terms).</summary>
     public long UnlabelledRows { get; set; }
 
-    public int RowCount => Features.Count;
+    public int RowCount => Labels.Count;
 
-    /// <summary>An empty table for rows of the given widths; <paramref name="expectedRows"/> sizes the first allocation.</summary>
-    public static TrainingTable Create(int featureCount, int outputCount, bool withTeacher, long? expectedRows, int[]? extraWidths = null) => new()
+    /// <summary>
+    /// An empty table for rows of the given widths; <paramref name="expectedRows"/> sizes the first allocation;
+    /// <paramref name="sparse"/> keeps the features as their non-zeros.
+    /// </summary>
+    public static TrainingTable Create(int featureCount, int outputCount, bool withTeacher, long? expectedRows, int[]? extraWidths = null, bool sparse = false) => new()
     {
         FeatureCount = featureCount,
         OutputCount = outputCount,
-        Features = new FloatRows(featureCount, expectedRows),
+        Features = sparse ? null : new FloatRows(featureCount, expectedRows),
+        SparseFeatures = sparse ? new SparseRows(featureCount, expectedRows) : null,
         Labels = new Growable<float>((int)Math.Clamp(expectedRows ?? 1024, 1, Array.MaxLength)),
         TeacherLogits = withTeacher ? new FloatRows(outputCount, expectedRows) : null,
         ExtraTeacherColumns = (extraWidths ?? []).Select(width => new FloatRows(width, expectedRows)).ToArray(),
@@ -68,7 +76,8 @@ internal sealed class TrainingTable
     /// <summary>Forgets every row but keeps the buffers (streaming reuses one table per block).</summary>
     public void Clear()
     {
-        Features.Clear();
+        Features?.Clear();
+        SparseFeatures?.Clear();
         Labels.Clear();
         TeacherLogits?.Clear();
         foreach (var extra in ExtraTeacherColumns)

@@ -1,0 +1,84 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.Distillation;
+
+/// <summary>
+/// AdamW for a sparse first layer (<see cref="SparseLinear"/>): each step updates only the weight rows the batch touched,
+/// from their gradient, with the same operations in the same order as <see cref="FlatAdamW"/> (decoupled weight decay,
+/// moment updates, bias-corrected step, the step count shared with the rest of the network). A row the batch did not
+/// touch keeps its weights and moments: this is "lazy" Adam (TensorFlow's LazyAdam, PyTorch's SparseAdam), which differs
+/// from dense AdamW there (dense AdamW would decay the row and keep moving it by its old momentum). When every batch
+/// touches every row the two are the same, operation for operation; a test checks it.
+/// </summary>
+internal sealed class SparseRowAdamW : IDisposable
+{
+    private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
+
+    private readonly SparseLinear _layer;
+    private readonly Tensor _mean, _variance;
+    private readonly double _learningRate, _weightDecay;
+    private long _step;
+
+    public SparseRowAdamW(SparseLinear layer, double learningRate, double weightDecay)
+    {
+        _layer = layer;
+        _learningRate = learningRate;
+        _weightDecay = weightDecay;
+        _mean = zeros_like(layer.Weight).DetachFromDisposeScope();
+        _variance = zeros_like(layer.Weight).DetachFromDisposeScope();
+    }
+
+    /// <summary>Applies the gradient of the rows the last training pass read (nothing when it read none).</summary>
+    public void Step()
+    {
+        _step++;
+        if (_layer.TouchedRows is not var (slots, rows) || rows.grad is not { } gradient)
+            return;
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var weights = rows.detach().clone();
+        if (_weightDecay != 0)
+            weights.mul_(1 - _learningRate * _weightDecay);
+        var mean = _mean.index_select(0, slots).lerp_(gradient, 1 - Beta1);
+        var variance = _variance.index_select(0, slots).mul_(Beta2).addcmul_(gradient, gradient, 1 - Beta2);
+        double biasCorrection1 = 1 - Math.Pow(Beta1, _step);
+        double biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, _step));
+        var denominator = (variance.sqrt() / biasCorrection2Sqrt).add_(Epsilon);
+        weights.addcdiv_(mean, denominator, -_learningRate / biasCorrection1);
+        _layer.Weight.index_copy_(0, slots, weights);
+        _mean.index_copy_(0, slots, mean);
+        _variance.index_copy_(0, slots, variance);
+    }
+
+    /// <summary>The moments and the step count, for a checkpoint.</summary>
+    public void SaveState(BinaryWriter writer)
+    {
+        writer.Write(_step);
+        foreach (var tensor in new[] { _mean, _variance })
+        {
+            var values = tensor.cpu().data<float>().ToArray();
+            writer.Write(values.Length);
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        }
+    }
+
+    public void LoadState(BinaryReader reader)
+    {
+        _step = reader.ReadInt64();
+        using var _ = no_grad();
+        foreach (var tensor in new[] { _mean, _variance })
+        {
+            var values = new float[reader.ReadInt32()];
+            reader.Read(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+            using var loaded = torch.tensor(values, device: tensor.device).view(tensor.shape);
+            tensor.copy_(loaded);
+        }
+    }
+
+    public void Dispose()
+    {
+        _mean.Dispose();
+        _variance.Dispose();
+    }
+}

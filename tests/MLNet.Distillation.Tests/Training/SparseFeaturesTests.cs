@@ -1,0 +1,198 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using MLNet.Distillation.Runtime;
+using MLNet.Distillation.Tests.Support;
+
+namespace MLNet.Distillation.Tests.Training;
+
+/// <summary>
+/// Sparse features end to end: a student trained on the non-zeros equals the same student trained on the dense rows (to
+/// float rounding), a text pipeline (FeaturizeText → teacher → student) trains without densifying, saves, reloads and
+/// scores the same, and the exported graph reads (slot, value) pairs.
+/// </summary>
+public sealed class SparseFeaturesTests
+{
+    private const int Width = 300;
+
+    public sealed class SparseRow
+    {
+        [VectorType(Width)] public VBuffer<float> Features;
+        public bool Label;
+    }
+
+    /// <summary>
+    /// 96 rows of 300 slots with 6–14 non-zeros each; the label follows the sign of a fixed sparse weighting. Every slot is
+    /// non-zero in some row, so a full batch touches every row of the sparse layer's table.
+    /// </summary>
+    private static List<SparseRow> Rows(int count = 96, int seed = 3)
+    {
+        var random = new Random(seed);
+        var truth = Enumerable.Range(0, Width).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        var rows = new List<SparseRow>();
+        for (int r = 0; r < count; r++)
+        {
+            var slots = new SortedSet<int> { (r * 7) % Width, (r * 7 + 1) % Width, (r * 7 + 2) % Width };
+            while (slots.Count < 6 + r % 9)
+                slots.Add(random.Next(Width));
+            var indices = slots.ToArray();
+            var values = indices.Select(_ => (float)random.NextDouble()).ToArray();
+            double score = indices.Select((s, k) => truth[s] * values[k]).Sum();
+            rows.Add(new SparseRow { Features = new VBuffer<float>(Width, indices.Length, values, indices), Label = score > 0 });
+        }
+        return rows;
+    }
+
+    private static DistillationBinaryTrainer.Options Options(bool? sparse, int batch, bool standardize = false) => new()
+    {
+        TeacherColumnName = null,
+        // Dense inputs are centred and scaled, sparse ones only scaled: compared unstandardised, the two compute the same function.
+        Student = new MlpStudent { HiddenLayers = [8], StandardizeInputs = standardize },
+        NumberOfEpochs = 15,
+        BatchSize = batch,
+        LearningRate = 1e-2f,
+        WeightDecay = 1e-2f,
+        Seed = 5,
+        SparseFeatures = sparse,
+    };
+
+    [Fact]
+    public void Sparse_training_equals_dense_training_when_every_batch_touches_every_slot()
+    {
+        var ml = new MLContext(0);
+        var data = ml.Data.LoadFromEnumerable(Rows());
+        // One batch of all rows: lazy and dense AdamW then update the same rows with the same gradients.
+        var dense = ml.BinaryClassification.Trainers.Distillation(Options(false, 96)).Fit(data);
+        var sparse = ml.BinaryClassification.Trainers.Distillation(Options(true, 96)).Fit(data);
+        Assert.Null(dense.Model.SparsePairs);
+        Assert.NotNull(sparse.Model.SparsePairs);
+        var a = TestData.Scalars(dense.Transform(data), "Score");
+        var b = TestData.Scalars(sparse.Transform(data), "Score");
+        Assert.Equal(a.Length, b.Length);
+        for (int i = 0; i < a.Length; i++)
+            Assert.True(Math.Abs(a[i] - b[i]) <= 1e-4f * Math.Max(1, Math.Abs(a[i])), $"row {i}: dense {a[i]}, sparse {b[i]}");
+        Assert.Equal(dense.ParameterCount, sparse.ParameterCount);
+    }
+
+    [Fact]
+    public void Text_pipeline_trains_sparse_saves_reloads_and_exports_pairs()
+    {
+        var ml = new MLContext(0);
+        var texts = TextRows();
+        var data = ml.Data.LoadFromEnumerable(texts);
+        var featurize = ml.Transforms.Text.FeaturizeText("Features", "Text");
+        var featurized = featurize.Fit(data).Transform(data);
+        var teacher = ml.BinaryClassification.Trainers.SdcaLogisticRegression().Fit(featurized);
+        var pipeline = featurize
+            .Append(ml.Transforms.TeacherScore(Teacher.FromTransformer(teacher)))
+            .Append(ml.BinaryClassification.Trainers.Distillation(new DistillationBinaryTrainer.Options
+            {
+                Student = new MlpStudent { HiddenLayers = [16], InputDropout = 0.1f }, NumberOfEpochs = 20, Seed = 2, SparseFeatures = true,
+            }));
+        var model = pipeline.Fit(data);
+        var student = model.LastTransformer;
+        Assert.NotNull(student.Model.SparsePairs);
+
+        var scored = TestData.Scalars(model.Transform(data), "Score");
+        var path = Path.Combine(Path.GetTempPath(), $"sparse-student-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(model, data.Schema, path);
+            var fresh = new MLContext(1);
+            var reloaded = StudentModelLoader.Load(fresh, path, out _);
+            Assert.Equal(scored, TestData.Scalars(reloaded.Transform(fresh.Data.LoadFromEnumerable(texts)), "Score"));
+        }
+        finally { File.Delete(path); }
+
+        // The batch export reads padded pairs: score every row through ONNX Runtime and compare with ML.NET.
+        using var session = new InferenceSession(student.ToOnnx());
+        // GetColumn hands out one reused buffer: copy each row.
+        var rows = model.Transform(data).GetColumn<VBuffer<float>>("Features").Select(v =>
+        {
+            VBuffer<float> copy = default;
+            v.CopyTo(ref copy);
+            return copy;
+        }).ToArray();
+        int longest = rows.Max(r => r.GetValues().Length);
+        var slots = new long[rows.Length * longest];
+        var values = new float[rows.Length * longest];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            var indices = rows[r].GetIndices();
+            var v = rows[r].GetValues();
+            for (int k = 0; k < v.Length; k++)
+            {
+                slots[r * longest + k] = rows[r].IsDense ? k : indices[k];
+                values[r * longest + k] = v[k];
+            }
+        }
+        using var slotValue = OrtValue.CreateTensorValueFromMemory(slots, [rows.Length, longest]);
+        using var valueValue = OrtValue.CreateTensorValueFromMemory(values, [rows.Length, longest]);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, [SparseFeaturePairs.SlotsColumn, SparseFeaturePairs.ValuesColumn], [slotValue, valueValue], ["Score"]);
+        var onnx = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        for (int r = 0; r < rows.Length; r++)
+            Assert.True(Math.Abs(onnx[r] - scored[r]) <= 1e-4f * Math.Max(1, Math.Abs(scored[r])), $"row {r}: ONNX {onnx[r]}, ML.NET {scored[r]}");
+    }
+
+    public sealed class WideRow
+    {
+        [VectorType(5000)] public VBuffer<float> Features;
+        public bool Label;
+    }
+
+    [Fact]
+    public void Unset_option_keeps_a_wide_column_sparse_when_its_rows_come_sparse_and_dense_otherwise()
+    {
+        var ml = new MLContext(0);
+        var rows = Rows().Select(r => new WideRow { Features = new VBuffer<float>(5000, r.Features.GetValues().Length, r.Features.GetValues().ToArray(), r.Features.GetIndices().ToArray()), Label = r.Label }).ToList();
+        var options = Options(null, 32);
+        options.NumberOfEpochs = 1;
+        Assert.NotNull(ml.BinaryClassification.Trainers.Distillation(options).Fit(ml.Data.LoadFromEnumerable(rows)).Model.SparsePairs);
+        var dense = rows.Select(r => new WideRow { Features = new VBuffer<float>(5000, r.Features.DenseValues().ToArray()), Label = r.Label }).ToList();
+        Assert.Null(ml.BinaryClassification.Trainers.Distillation(options).Fit(ml.Data.LoadFromEnumerable(dense)).Model.SparsePairs);
+        // A student that reads dense rows only keeps them dense; forcing sparse for it is refused, naming the option.
+        options.Student = new CnnStudent { InputShape = [1, 50, 100] };
+        options.SparseFeatures = true;
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.BinaryClassification.Trainers.Distillation(options));
+        Assert.Contains("SparseFeatures", error.Message);
+    }
+
+    [Fact]
+    public void A_row_with_more_non_zeros_than_the_saved_student_reads_is_refused_naming_the_limit()
+    {
+        var ml = new MLContext(0);
+        var train = ml.Data.LoadFromEnumerable(Rows());
+        var options = Options(true, 32);
+        options.MaximumNonZerosPerRow = 10;
+        var student = ml.BinaryClassification.Trainers.Distillation(options).Fit(train);
+        Assert.Equal(256, student.Model.SparsePairs);
+        var wide = new SparseRow { Features = new VBuffer<float>(Width, Enumerable.Repeat(1f, Width).ToArray()), Label = true };
+        var error = Assert.ThrowsAny<Exception>(() => TestData.Scalars(student.Transform(ml.Data.LoadFromEnumerable([wide])), "Score"));
+        Assert.Contains("more than 256 non-zero values", Flatten(error));
+    }
+
+    private static string Flatten(Exception e) => e.InnerException is null ? e.Message : e.Message + " | " + Flatten(e.InnerException);
+
+    public sealed class TextRow
+    {
+        public string Text = "";
+        public bool Label;
+    }
+
+    /// <summary>Short reviews, half of them positive; the wording differs from row to row so the n-grams do.</summary>
+    private static List<TextRow> TextRows()
+    {
+        string[] good = ["great taste", "delicious and fresh", "my kids love it", "excellent value", "best coffee I have had", "would buy again", "wonderful flavour", "perfect snack"];
+        string[] bad = ["stale and bland", "arrived broken", "tastes awful", "waste of money", "too salty to eat", "never again", "the worst tea", "smells off"];
+        var random = new Random(1);
+        var rows = new List<TextRow>();
+        for (int i = 0; i < 120; i++)
+        {
+            bool positive = i % 2 == 0;
+            var words = positive ? good : bad;
+            rows.Add(new TextRow { Text = $"{words[random.Next(words.Length)]}, {words[random.Next(words.Length)]}. Item {i}.", Label = positive });
+        }
+        return rows;
+    }
+}
