@@ -215,7 +215,8 @@ public sealed class DistillationCatalog
     /// part of speech) with probability p_pos, and with probability p_ng the copy is cut to a random n-gram (n in 1..5).
     /// Duplicate copies are dropped. Append featurisation, <c>TeacherScore</c> and a distillation trainer: the copies learn
     /// from the teacher alone. Only the text and label columns are kept; a Boolean label becomes Single (0/1, NaN on
-    /// copies), a key label gets key 0, a Text label the empty text.
+    /// copies), a key label gets key 0, a Text label the empty text. The data is read once, when this is called, and the
+    /// result is held in memory.
     /// </summary>
     /// <param name="data">Rows with a Text column of raw sentences and a label.</param>
     /// <param name="options">Columns, probabilities, copies and seed; null for the defaults (the paper's).</param>
@@ -239,7 +240,7 @@ public sealed class DistillationCatalog
     /// <param name="textColumnName">The text column of <paramref name="data"/>, and of the result. Default <c>Text</c>.</param>
     /// <param name="labelColumnName">The label column of <paramref name="data"/>, and of the result. Default <c>Label</c>.</param>
     /// <exception cref="ArgumentException">A column is absent or of a type that cannot be left without label (named), or a text is null.</exception>
-    public IDataView AppendUnlabelledText(IDataView data, IEnumerable<string> texts, string textColumnName = "Text", string labelColumnName = DefaultColumnNames.Label)
+    public IDataView AppendUnlabelledText(IDataView data, IEnumerable<string> texts, string textColumnName = DefaultColumnNames.Text, string labelColumnName = DefaultColumnNames.Label)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(texts);

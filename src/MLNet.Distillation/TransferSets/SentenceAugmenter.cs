@@ -1,12 +1,13 @@
 namespace MLNet.Distillation;
 
 /// <summary>
-/// Tang et al.'s (2019) rules for one augmented copy of a sentence, in the order their code draws them. Per word, one
+/// Tang et al.'s (2019) rules for one augmented copy of a sentence, drawn in the paper's order. Per word, one
 /// uniform draw u: u &lt; p_mask masks the word, p_mask ≤ u &lt; p_mask + p_pos replaces it by a vocabulary word (one more
 /// draw), otherwise the word stays; so masking and replacement never both hit a word. Then one draw decides n-gram
 /// sampling (probability p_ng): n uniform in 1..N (one draw) and, when the copy has more than n words, the start uniform
-/// over every n-gram (one draw). A copy of n words or fewer is kept whole; Tang et al.'s code instead stops augmenting that
-/// sentence, and its start draw (randrange(len − n)) never picks the last n-gram, which looks unintended.
+/// over every n-gram (one draw). Where this departs from Tang et al.'s code: it draws the n-gram decision before the words
+/// (which changes which copies a seed gives, not their distribution); it stops augmenting a sentence of n words or fewer,
+/// which is kept whole here; and its start draw (randrange(len − n)) never picks the last n-gram, which looks unintended.
 /// </summary>
 internal sealed class SentenceAugmenter
 {

@@ -8,7 +8,7 @@ namespace MLNet.Distillation;
 public sealed class TextAugmentationOptions
 {
     /// <summary>The text column whose sentences are augmented (a scalar Text column). Default <c>Text</c>.</summary>
-    public string TextColumnName { get; set; } = "Text";
+    public string TextColumnName { get; set; } = DefaultColumnNames.Text;
 
     /// <summary>The label, kept on the original rows and missing on the augmented copies. Default <c>Label</c>.</summary>
     public string LabelColumnName { get; set; } = DefaultColumnNames.Label;
