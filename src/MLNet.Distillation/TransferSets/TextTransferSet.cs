@@ -15,6 +15,7 @@ internal static class TextTransferSet
 {
     private const string PseudoRowColumn = "IsPseudoRow";
 
+    /// <summary>The input rows (when asked) and then each row's copies, in row order; see <see cref="TextAugmentationOptions"/>.</summary>
     public static IDataView Augment(MLContext ml, IDataView data, TextAugmentationOptions options)
     {
         options.Validate();
@@ -51,6 +52,7 @@ internal static class TextTransferSet
         return label.Build(ml, textColumn.Name, originals.Concat(copies), pseudoColumn: true);
     }
 
+    /// <summary><paramref name="data"/>'s text and label columns, then one row per text with the label missing.</summary>
     public static IDataView AppendUnlabelled(MLContext ml, IDataView data, IEnumerable<string> texts, string textColumnName, string labelColumnName)
     {
         var (textColumn, labelColumn, label) = Columns(data, textColumnName, labelColumnName, "AppendUnlabelledText");

@@ -141,6 +141,19 @@ public sealed class TextTransferSetTests
     }
 
     [Fact]
+    public void An_empty_sentence_has_no_copies_and_leaves_the_other_rows_copies_as_they_were()
+    {
+        var ml = new MLContext(0);
+        var options = new TextAugmentationOptions { Multiplier = 5, Seed = 2 };
+        var one = ml.Data.LoadFromEnumerable(new[] { new Review { Text = Reviews[0].Text, Label = true } });
+        var withEmpty = ml.Data.LoadFromEnumerable(new[] { new Review { Text = " ", Label = false }, new Review { Text = Reviews[0].Text, Label = true } });
+        var copies = Texts(ml.Distillation.AugmentText(one, options)).Skip(1);
+        var texts = Texts(ml.Distillation.AugmentText(withEmpty, options));
+        Assert.Equal(" ", texts[0]); // the original is kept as it was
+        Assert.Equal(copies, texts.Skip(2));
+    }
+
+    [Fact]
     public void A_key_label_keeps_its_classes_and_copies_get_key_zero()
     {
         var ml = new MLContext(0);
