@@ -9,6 +9,9 @@ public static class DefaultColumnNames
     /// <summary>The label column: <c>Label</c>.</summary>
     public const string Label = "Label";
 
+    /// <summary>The raw sentences text augmentation reads and writes: <c>Text</c>.</summary>
+    public const string Text = "Text";
+
     /// <summary>The teacher's outputs, appended by <c>TeacherScore</c>: <c>TeacherLogits</c> (for a regression teacher, its predictions).</summary>
     public const string TeacherLogits = "TeacherLogits";
 

@@ -208,6 +208,48 @@ public sealed class DistillationCatalog
     }
 
     /// <summary>
+    /// A text transfer set after Tang et al. 2019: returns the input rows (their label kept) followed by up to
+    /// <see cref="TextAugmentationOptions.Multiplier"/> augmented copies of each row's text without a label, with an
+    /// <c>IsPseudoRow</c> column. Each word of a copy (split on white space, punctuation attached) is masked with
+    /// probability p_mask or replaced by a word of the data's vocabulary (by frequency; the paper draws one of the same
+    /// part of speech) with probability p_pos, and with probability p_ng the copy is cut to a random n-gram (n in 1..5).
+    /// Duplicate copies are dropped. Append featurisation, <c>TeacherScore</c> and a distillation trainer: the copies learn
+    /// from the teacher alone. Only the text and label columns are kept; a Boolean label becomes Single (0/1, NaN on
+    /// copies), a key label gets key 0, a Text label the empty text. The data is read once, when this is called, and the
+    /// result is held in memory.
+    /// </summary>
+    /// <param name="data">Rows with a Text column of raw sentences and a label.</param>
+    /// <param name="options">Columns, probabilities, copies and seed; null for the defaults (the paper's).</param>
+    /// <exception cref="ArgumentException">A column is absent or of a type that cannot be augmented or left without label (named), or the data has more than <see cref="TextAugmentationOptions.MaximumRows"/> rows.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (named).</exception>
+    public IDataView AugmentText(IDataView data, TextAugmentationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return TextTransferSet.Augment(_mlContext, data, options ?? new TextAugmentationOptions());
+    }
+
+    /// <summary>
+    /// Sentences without a label appended to labelled rows, for a teacher to label (a transfer set of real unlabelled text):
+    /// returns <paramref name="data"/>'s text and label columns followed by one row per text in <paramref name="texts"/>
+    /// whose label is missing, written as the trainers read "no label" (see <see cref="AugmentText"/>: NaN, key 0, or the
+    /// empty text, which MapValueToKey maps to key 0). ML.NET has no public way to append rows of one data view to another;
+    /// this is that, for the case a transfer set needs. The result can itself be augmented.
+    /// </summary>
+    /// <param name="data">Labelled rows with a Text column and a label; their label type decides how "missing" is written.</param>
+    /// <param name="texts">The unlabelled sentences, in order.</param>
+    /// <param name="textColumnName">The text column of <paramref name="data"/>, and of the result. Default <c>Text</c>.</param>
+    /// <param name="labelColumnName">The label column of <paramref name="data"/>, and of the result. Default <c>Label</c>.</param>
+    /// <exception cref="ArgumentException">A column is absent or of a type that cannot be left without label (named), or a text is null.</exception>
+    public IDataView AppendUnlabelledText(IDataView data, IEnumerable<string> texts, string textColumnName = DefaultColumnNames.Text, string labelColumnName = DefaultColumnNames.Label)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentException.ThrowIfNullOrEmpty(textColumnName);
+        ArgumentException.ThrowIfNullOrEmpty(labelColumnName);
+        return TextTransferSet.AppendUnlabelled(_mlContext, data, texts, textColumnName, labelColumnName);
+    }
+
+    /// <summary>
     /// Dynamic int8 quantization of a fitted student: dense and convolution weights become int8 (symmetric, per output
     /// channel by default), and each layer quantizes its input to uint8 when it runs (ONNX <c>DynamicQuantizeLinear</c> →
     /// <c>MatMulInteger</c>/<c>ConvInteger</c>). Standardisation, activations, pooling and the task head stay float. Returns a

@@ -5,7 +5,7 @@ namespace MLNet.Distillation;
 
 /// <summary>
 /// Reads the annotations the trainers, teachers and shard reader compare: a label's key values, a vector's slot names,
-/// and every annotation of a column as comparable text.
+/// and every annotation of a column as comparable text; and copies a label's key values onto a rebuilt column.
 /// </summary>
 internal static class ColumnAnnotations
 {
@@ -60,5 +60,24 @@ internal static class ColumnAnnotations
         column.GetSlotNames(ref slots);
         var names = slots.DenseValues().Select(s => s.ToString()).ToArray();
         return names.All(string.IsNullOrEmpty) ? null : names;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="column"/>'s key values (when it has some) onto <paramref name="target"/>, so a key column
+    /// rebuilt through <c>LoadFromEnumerable</c> keeps its class names (MapKeyToValue, evaluation per class).
+    /// </summary>
+    public static void CopyKeyValues(DataViewSchema.Column column, SchemaDefinition.Column target)
+    {
+        if (column.Annotations.Schema.GetColumnOrNull(ColumnView.KeyValuesAnnotation) is not { Type: VectorDataViewType type })
+            return;
+        typeof(ColumnAnnotations).GetMethod(nameof(CopyKeyValuesOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(type.ItemType.RawType).Invoke(null, [column, target, type]);
+    }
+
+    private static void CopyKeyValuesOf<T>(DataViewSchema.Column column, SchemaDefinition.Column target, VectorDataViewType type)
+    {
+        VBuffer<T> values = default;
+        column.Annotations.GetValue(ColumnView.KeyValuesAnnotation, ref values);
+        target.AddAnnotation(ColumnView.KeyValuesAnnotation, values, type);
     }
 }

@@ -56,7 +56,7 @@ internal sealed class MungeLabel
                 .Concat(pseudo.Select(p => new KeyRow { Features = p, Label = missing, IsPseudoRow = true })).ToList();
             var definition = Definition<KeyRow>(features.Name, label.Name, width);
             definition[nameof(KeyRow.Label)].ColumnType = new KeyDataViewType(typeof(uint), _keyCount);
-            CopyKeyValues(label, definition[nameof(KeyRow.Label)]);
+            ColumnAnnotations.CopyKeyValues(label, definition[nameof(KeyRow.Label)]);
             return ml.Data.LoadFromEnumerable(keyRows, definition);
         }
         var singleRows = rows.Select((r, i) => new SingleRow { Features = r, Label = labels[i] })
@@ -71,21 +71,6 @@ internal sealed class MungeLabel
         definition["Features"].ColumnName = features;
         definition["Label"].ColumnName = label;
         return definition;
-    }
-
-    private static void CopyKeyValues(DataViewSchema.Column label, SchemaDefinition.Column target)
-    {
-        if (label.Annotations.Schema.GetColumnOrNull(ColumnView.KeyValuesAnnotation) is not { Type: VectorDataViewType type })
-            return;
-        typeof(MungeLabel).GetMethod(nameof(CopyKeyValuesOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-            .MakeGenericMethod(type.ItemType.RawType).Invoke(null, [label, target, type]);
-    }
-
-    private static void CopyKeyValuesOf<T>(DataViewSchema.Column label, SchemaDefinition.Column target, VectorDataViewType type)
-    {
-        VBuffer<T> values = default;
-        label.Annotations.GetValue(ColumnView.KeyValuesAnnotation, ref values);
-        target.AddAnnotation(ColumnView.KeyValuesAnnotation, values, type);
     }
 
     private sealed class KeyRow
