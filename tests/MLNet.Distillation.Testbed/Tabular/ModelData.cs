@@ -17,23 +17,31 @@ public static class ModelData
     /// <c>write.csv(name, row.names = FALSE)</c> into <paramref name="folder"/> when it is not there yet.
     /// </summary>
     public static string Export(string name, string? folder = null)
+        => ExportWithR(name + ".csv", folder ?? DefaultFolder, "r-cran-modeldata",
+            temp => $"library(modeldata); data({name}); write.csv({name}, '{temp}', row.names = FALSE)");
+
+    /// <summary>
+    /// Writes <paramref name="fileName"/> into <paramref name="folder"/> by running the R script <paramref name="script"/>
+    /// (given the temporary path to write, quotes escaped) when the file is not there yet; the file appears whole or not
+    /// at all. <paramref name="package"/> names the Debian package to install when R fails.
+    /// </summary>
+    public static string ExportWithR(string fileName, string folder, string package, Func<string, string> script)
     {
-        folder ??= DefaultFolder;
         Directory.CreateDirectory(folder);
-        string path = System.IO.Path.Combine(folder, name + ".csv");
+        string path = System.IO.Path.Combine(folder, fileName);
         if (File.Exists(path))
             return path;
         string temp = path + ".tmp";
-        string script = $"library(modeldata); data({name}); write.csv({name}, '{temp.Replace("'", "\\'")}', row.names = FALSE)";
-        var info = new ProcessStartInfo("Rscript", ["-e", script]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        var info = new ProcessStartInfo("Rscript", ["-e", script(temp.Replace("'", "\\'"))]) { RedirectStandardError = true, RedirectStandardOutput = true };
         Process process;
         try { process = Process.Start(info)!; }
         catch (System.ComponentModel.Win32Exception e)
-        { throw new InvalidOperationException("Rscript was not found. On Debian or Ubuntu: sudo apt-get install r-cran-modeldata", e); }
+        { throw new InvalidOperationException($"Rscript was not found. On Debian or Ubuntu: sudo apt-get install {package}", e); }
+        process.StandardOutput.ReadToEndAsync();
         string errors = process.StandardError.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0 || !File.Exists(temp))
-            throw new InvalidOperationException($"Exporting modeldata's '{name}' failed (is r-cran-modeldata installed? sudo apt-get install r-cran-modeldata): {errors.Trim()}");
+            throw new InvalidOperationException($"Exporting '{fileName}' with R failed (is {package} installed? sudo apt-get install {package}): {errors.Trim()}");
         File.Move(temp, path, overwrite: true);
         return path;
     }
