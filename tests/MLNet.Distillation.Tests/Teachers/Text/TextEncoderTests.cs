@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Xunit.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using MLNet.Distillation.Onnx.Proto;
 using MLNet.Distillation.Tests.Support;
@@ -10,7 +11,7 @@ namespace MLNet.Distillation.Tests.Teachers.Text;
 /// embedder (another tokenizer, another pooling), its pooling against ONNX Runtime run by hand, truncation, batching, and
 /// the files and options it refuses.
 /// </summary>
-public sealed class TextEncoderTests
+public sealed class TextEncoderTests(ITestOutputHelper output)
 {
     private static readonly string[] Sentences =
     [
@@ -29,6 +30,8 @@ public sealed class TextEncoderTests
         var reference = MiniLM.Reference(Sentences);
 
         Assert.Equal(MiniLM.Size, MiniLM.Encoder.EmbeddingSize);
+        output.WriteLine($"lowest cosine {Enumerable.Range(0, Sentences.Length).Min(s => Cosine(ours[s], reference[s])):F8}, " +
+            $"largest difference {Enumerable.Range(0, Sentences.Length).Max(s => ours[s].Zip(reference[s], (a, b) => Math.Abs(a - b)).Max()):E2}");
         for (int s = 0; s < Sentences.Length; s++)
         {
             Assert.Equal(reference[s].Length, ours[s].Length);
