@@ -6,6 +6,9 @@ public static class DefaultColumnNames
     /// <summary>The feature vector the student (and by default the teacher) reads: <c>Features</c>.</summary>
     public const string Features = "Features";
 
+    /// <summary>The text column text teachers read: <c>Text</c>.</summary>
+    public const string Text = "Text";
+
     /// <summary>The label column: <c>Label</c>.</summary>
     public const string Label = "Label";
 

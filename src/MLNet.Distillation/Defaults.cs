@@ -76,4 +76,22 @@ internal static class Defaults
 
     /// <summary>Static quantization: the most calibration rows read.</summary>
     public const int MaximumCalibrationRows = 1000;
+
+    /// <summary>
+    /// Tokens per text a <see cref="TextEncoder"/> feeds its model, counting [CLS] and [SEP]: most reviews and short documents
+    /// fit, and attention costs grow with the square of the length, so the BERT limit of 512 is opt-in.
+    /// </summary>
+    public const int TextMaximumTokens = 256;
+
+    /// <summary>The most tokens a BERT-family encoder accepts (its position embeddings).</summary>
+    public const int TextMaximumTokensLimit = 512;
+
+    /// <summary>Texts per <see cref="TextEncoder"/> model call; each batch is padded to its longest text.</summary>
+    public const int TextEncoderBatchSize = 32;
+
+    /// <summary>
+    /// L2 weight of a text teacher's linear head: ML.NET's own L-BFGS default (the loss summed over rows plus
+    /// L2/2 · ‖w‖², bias not penalised).
+    /// </summary>
+    public const float TextHeadL2Regularization = 1f;
 }

@@ -5,7 +5,7 @@ namespace MLNet.Distillation;
 
 /// <summary>
 /// A trained model whose logits become the student's soft targets. Create one with <see cref="FromOnnx(string, OnnxTeacherOptions?)"/>,
-/// <see cref="FromTransformer"/>, <see cref="FromMLNetModel"/> or <see cref="Ensemble"/>, and hand it to
+/// <see cref="FromTransformer"/>, <see cref="FromMLNetModel"/>, <see cref="FromTextEncoder(TextEncoder, string, string[])"/> or <see cref="Ensemble"/>, and hand it to
 /// <c>mlContext.Transforms.TeacherScore(...)</c>.
 /// </summary>
 public abstract class Teacher : IDisposable
@@ -121,6 +121,53 @@ public abstract class Teacher : IDisposable
         { throw new InvalidDataException($"The ML.NET teacher model file '{path}' could not be loaded: {e.Message}", e); }
         return new TransformerTeacher(model, scoreColumnName, outputKind, Path.GetFileName(path));
     }
+
+    /// <summary>
+    /// A text encoder whose output already is the logits, such as an exported fine-tuned sequence classifier (output
+    /// [N, K]: one logit per class, or one for a binary classifier), as teacher over a text column.
+    /// </summary>
+    /// <param name="encoder">The encoder; its output must be one vector per text and not normalised. The teacher holds the
+    /// encoder's session until the teacher is disposed.</param>
+    /// <param name="textColumnName">The text column the teacher reads.</param>
+    /// <param name="classNames">Class names in output order (for the SlotNames annotation and the class-order check against the label), or null.</param>
+    public static Teacher FromTextEncoder(TextEncoder encoder, string textColumnName = DefaultColumnNames.Text, string[]? classNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        if (encoder.IsPerTokenOutput)
+            throw new ArgumentException($"{encoder.Description} reads a per-token output, which gives embeddings, not logits. Fit a head on labelled rows with " +
+                $"Teacher.FromTextEncoder(mlContext, data, encoder, ...), or read the model's logits output with {nameof(TextEncoderOptions)}.{nameof(TextEncoderOptions.OnnxOutputName)}.", nameof(encoder));
+        if (encoder.Normalizes)
+            throw new ArgumentException($"{encoder.Description} L2-normalises its output, which would change the logits; set {nameof(TextEncoderOptions)}.{nameof(TextEncoderOptions.Normalize)} to null or false.", nameof(encoder));
+        return new TextEncoderTeacher(encoder, textColumnName, null, classNames);
+    }
+
+    /// <summary>
+    /// A text teacher fitted on labelled rows: the encoder embeds the text column, and a linear head fitted on those
+    /// embeddings gives the logits. The task follows the label's type: Boolean, binary (logistic regression; the teacher
+    /// gives the logit); a key, multiclass (softmax regression; one logit per class in the key's order); Single,
+    /// regression (least squares; the teacher gives the prediction). Fitted deterministically: ML.NET's L-BFGS trainers on
+    /// one thread, a closed-form solution for regression.
+    /// </summary>
+    /// <param name="mlContext">The context the head's trainers run in.</param>
+    /// <param name="trainingData">The labelled rows; rows without a label are skipped.</param>
+    /// <param name="encoder">An encoder with a per-token output (pooled into embeddings). The teacher holds its session until the teacher is disposed.</param>
+    /// <param name="textColumnName">The text column, read when fitting and when scoring.</param>
+    /// <param name="labelColumnName">The label column the head is fitted to.</param>
+    /// <param name="l2Regularization">L2 weight λ: the head minimises the loss summed over rows plus λ/2 · ‖w‖².</param>
+    public static Teacher FromTextEncoder(MLContext mlContext, IDataView trainingData, TextEncoder encoder, string textColumnName = DefaultColumnNames.Text,
+        string labelColumnName = DefaultColumnNames.Label, float l2Regularization = Defaults.TextHeadL2Regularization)
+        => TextEncoderTeacher.Fit(mlContext, trainingData, encoder, new TextEncoderTeacherOptions
+        {
+            TextColumnName = textColumnName, LabelColumnName = labelColumnName, L2Regularization = l2Regularization,
+        });
+
+    /// <summary>A text teacher fitted on labelled rows, with every setting in an options object (see the overload with plain parameters).</summary>
+    /// <param name="mlContext">The context the head's trainers run in.</param>
+    /// <param name="trainingData">The labelled rows; rows without a label are skipped.</param>
+    /// <param name="encoder">An encoder with a per-token output (pooled into embeddings). The teacher holds its session until the teacher is disposed.</param>
+    /// <param name="options">Columns and regularisation.</param>
+    public static Teacher FromTextEncoder(MLContext mlContext, IDataView trainingData, TextEncoder encoder, TextEncoderTeacherOptions options)
+        => TextEncoderTeacher.Fit(mlContext, trainingData, encoder, options);
 
     /// <summary>Several teachers combined into one by a weighted mean of their logits or probabilities.</summary>
     /// <param name="members">The teachers and their weights (positive; normalised to sum to one).</param>
