@@ -6,14 +6,12 @@ public static class DefaultColumnNames
     /// <summary>The feature vector the student (and by default the teacher) reads: <c>Features</c>.</summary>
     public const string Features = "Features";
 
-    /// <summary>The text column text teachers read: <c>Text</c>.</summary>
+    /// <summary>The text column text teachers read and text augmentation rewrites: <c>Text</c>.</summary>
     public const string Text = "Text";
 
     /// <summary>The label column: <c>Label</c>.</summary>
     public const string Label = "Label";
 
-    /// <summary>The raw sentences text augmentation reads and writes: <c>Text</c>.</summary>
-    public const string Text = "Text";
 
     /// <summary>The teacher's outputs, appended by <c>TeacherScore</c>: <c>TeacherLogits</c> (for a regression teacher, its predictions).</summary>
     public const string TeacherLogits = "TeacherLogits";
