@@ -101,7 +101,13 @@ internal sealed class SparseLinear : nn.Module<SparseBatch, Tensor>
         }
         var values = input.Values;
         if (InputDropout > 0 && training)
-            values = nn.functional.dropout(values, InputDropout, true);
+        {
+            // Inverted dropout written out (keep with probability 1 − p, scale by 1/(1 − p)), drawing from the seeded global
+            // generator like nn.functional.dropout: on a 1-D tensor TorchSharp's dropout corrupted native memory after a few
+            // hundred batches (crashes in unrelated Scalar operations), which this form does not.
+            var keep = rand_like(values).ge_(InputDropout);
+            values = values.mul(keep).mul_(1.0 / (1 - InputDropout));
+        }
         if (AverageValues)
         {
             // Each row's values over their absolute sum (an empty row stays all zeros).

@@ -19,6 +19,7 @@ public sealed class SparseFeaturesTests
     {
         [VectorType(Width)] public VBuffer<float> Features;
         public bool Label;
+        [VectorType(1)] public float[] TeacherLogits = [0];
     }
 
     /// <summary>
@@ -38,7 +39,7 @@ public sealed class SparseFeaturesTests
             var indices = slots.ToArray();
             var values = indices.Select(_ => (float)random.NextDouble()).ToArray();
             double score = indices.Select((s, k) => truth[s] * values[k]).Sum();
-            rows.Add(new SparseRow { Features = new VBuffer<float>(Width, indices.Length, values, indices), Label = score > 0 });
+            rows.Add(new SparseRow { Features = new VBuffer<float>(Width, indices.Length, values, indices), Label = score > 0, TeacherLogits = [(float)(3 * score)] });
         }
         return rows;
     }
@@ -156,6 +157,23 @@ public sealed class SparseFeaturesTests
         options.SparseFeatures = true;
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.BinaryClassification.Trainers.Distillation(options));
         Assert.Contains("SparseFeatures", error.Message);
+    }
+
+    [Theory]
+    [InlineData(new int[0])]
+    [InlineData(new[] { 8 })]
+    public void Linear_and_hidden_sparse_students_distil_twice_in_one_process(int[] hidden)
+    {
+        var ml = new MLContext(0);
+        var data = ml.Data.LoadFromEnumerable(Rows());
+        for (int run = 0; run < 2; run++)
+        {
+            var options = Options(true, 16);
+            options.TeacherColumnName = run == 0 ? null : "TeacherLogits";
+            options.Student = new MlpStudent { HiddenLayers = hidden, InputDropout = 0.1f, StandardizeInputs = true };
+            var student = ml.BinaryClassification.Trainers.Distillation(options).Fit(data);
+            Assert.True(ml.BinaryClassification.Evaluate(student.Transform(data)).AreaUnderRocCurve > 0.8);
+        }
     }
 
     [Fact]
