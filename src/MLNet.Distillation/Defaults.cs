@@ -27,6 +27,15 @@ internal static class Defaults
     /// </summary>
     public const int SparseFeaturesMinimumWidth = 4096;
 
+    /// <summary>Below this many training rows a sparse-feature Fit holds out validation rows on its own (<see cref="DistillationTrainerOptions.AutomaticEarlyStopping"/>).</summary>
+    public const int AutomaticEarlyStoppingRows = 100_000;
+
+    /// <summary>The share of labelled rows <see cref="DistillationTrainerOptions.AutomaticEarlyStopping"/> holds out.</summary>
+    public const float AutomaticValidationFraction = 0.1f;
+
+    /// <summary>Epochs without a better validation result before <see cref="DistillationTrainerOptions.AutomaticEarlyStopping"/> stops.</summary>
+    public const int AutomaticEarlyStoppingPatience = 5;
+
     /// <summary>The fewest passes over the training data when the options give no number of epochs.</summary>
     public const int MinimumEpochs = 20;
 

@@ -1,8 +1,9 @@
 // Distillation benchmarks on real data. Each suite trains teachers and students, measures them, and writes one JSON
 // file and one Markdown report. Not a test: figures from here go into the README, never into timed tests.
-//   dotnet run -c Release --project tests/MLNet.Distillation.Benchmarks -- [--suite fashion-mnist|tabular|speed] [--mode quick|full] [--data DIR] [--out DIR] [--only experiment,experiment]
+//   dotnet run -c Release --project tests/MLNet.Distillation.Benchmarks -- [--suite fashion-mnist|tabular|speed|text] [--mode quick|full] [--data DIR] [--out DIR] [--only experiment,experiment]
 // Fashion-MNIST needs: sudo apt-get install dataset-fashion-mnist
 // The tabular suite needs R's modeldata, from which it exports its tables itself: sudo apt-get install r-cran-modeldata
+// The text suite needs modeldata and janeaustenr: sudo apt-get install r-cran-modeldata r-cran-janeaustenr
 using MLNet.Distillation.Benchmarks;
 
 // A Fit in a process of its own, started by the memory experiments.
@@ -31,7 +32,8 @@ IBenchmarkSuite suite = suiteName switch
     FashionMnistSuite.Name => new FashionMnistSuite(Argument("--data")),
     TabularSuite.Name => new TabularSuite(Argument("--data")),
     SpeedSuite.Name => new SpeedSuite(Argument("--data")),
-    _ => throw new ArgumentException($"--suite must be '{FashionMnistSuite.Name}', '{TabularSuite.Name}' or '{SpeedSuite.Name}', not '{suiteName}'."),
+    TextSuite.Name => new TextSuite(Argument("--data")),
+    _ => throw new ArgumentException($"--suite must be '{FashionMnistSuite.Name}', '{TabularSuite.Name}', '{SpeedSuite.Name}' or '{TextSuite.Name}', not '{suiteName}'."),
 };
 // --only runs some of the suite's experiments (for a quick look; a report for the README runs them all).
 var only = Argument("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();

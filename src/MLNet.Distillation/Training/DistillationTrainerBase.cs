@@ -107,6 +107,9 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
             channel.Info(MessageSensitivity.None, $"{train.UnlabelledRows} of {train.RowCount} rows have no label: they learn from the teacher's outputs only.");
 
         loading.Stop();
+        if (prepared.AutomaticEarlyStopping)
+            channel.Info(MessageSensitivity.None, $"Sparse features and {prepared.Train.RowCount + (validation?.Count ?? 0):N0} rows: holding out {Defaults.AutomaticValidationFraction:P0} " +
+                $"of them and stopping after {Defaults.AutomaticEarlyStoppingPatience} epochs without improvement (Options.AutomaticEarlyStopping; set it to false to train on every row).");
         if (_options.EarlyStoppingPatience is not null && validation is null)
             channel.Warning(MessageSensitivity.None, "EarlyStoppingPatience is set but there is no validation data (pass it to Fit or set ValidationFraction); training runs all epochs.");
         string architecture = _options.Student.Describe(featureCount, outputCount);
@@ -139,7 +142,8 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
                 Device = device,
                 InputScaling = inputScaling,
                 TargetScaling = targetScaling,
-                EarlyStoppingPatience = validation is null ? null : _options.EarlyStoppingPatience,
+                EarlyStoppingPatience = validation is null ? null
+                    : prepared.AutomaticEarlyStopping ? Defaults.AutomaticEarlyStoppingPatience : _options.EarlyStoppingPatience,
                 TimeBudget = _options.MaximumTrainingTime,
                 OnTimeBudgetReached = (done, planned) => channel.Info(MessageSensitivity.None,
                     $"Stopped after {done} of {planned} epochs: another epoch would end past Options.MaximumTrainingTime ({_options.MaximumTrainingTime})."),
@@ -184,6 +188,9 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
         /// <summary>With sparse features, the most non-zeros any training or validation row held.</summary>
         public int MaximumRowNonZeros { get; init; }
 
+        /// <summary>Whether the validation rows were held out by <see cref="DistillationTrainerOptions.AutomaticEarlyStopping"/>.</summary>
+        public bool AutomaticEarlyStopping { get; init; }
+
         public void Dispose() => Train.Dispose();
     }
 
@@ -203,8 +210,10 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
         }
         var train = TableRows.All(table);
         TableRows? validation = validationTable is null ? null : TableRows.All(validationTable);
-        if (validationTable is null && _options.ValidationFraction > 0)
-            (train, validation) = ValidationSplit.Split(table, _options.ValidationFraction, seed);
+        bool automatic = validationTable is null && AutomaticEarlyStopping(spec, table.RowCount);
+        float fraction = automatic ? Defaults.AutomaticValidationFraction : _options.ValidationFraction;
+        if (validationTable is null && fraction > 0)
+            (train, validation) = ValidationSplit.Split(table, fraction, seed);
 
         // Standardisation statistics come from the training rows only (after the validation split) and are applied in place
         // to the tables this Fit owns; the exported student undoes them (LayerFolding).
@@ -216,7 +225,7 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
         if (validationTable is not null)
             TrainingScaling.Apply(validationTable, inputs, target);
         return new PreparedData(new InMemoryTrainingData(train, _task, device), validation, inputs, target,
-            hash ? DataHash.Of(table, validationTable) : null, table.SkippedRows) { MaximumRowNonZeros = maximumNonZeros };
+            hash ? DataHash.Of(table, validationTable) : null, table.SkippedRows) { MaximumRowNonZeros = maximumNonZeros, AutomaticEarlyStopping = automatic };
     }
 
     /// <summary>One pass over the data before training (see <see cref="StreamingTrainingData"/>); the epochs read it again.</summary>
@@ -253,6 +262,11 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
     /// <summary>The streamed rows' digest followed by a separately given validation table's.</summary>
     private static byte[] Combine(byte[] streamed, TrainingTable? validation)
         => validation is null ? streamed : System.Security.Cryptography.SHA256.HashData([.. streamed, .. DataHash.Of(validation, null)]);
+
+    /// <summary>Whether <see cref="DistillationTrainerOptions.AutomaticEarlyStopping"/> applies to a Fit of <paramref name="rows"/> rows held in memory.</summary>
+    private bool AutomaticEarlyStopping(TrainingReadSpec spec, int rows)
+        => _options.AutomaticEarlyStopping && spec.SparseFeatures && rows < Defaults.AutomaticEarlyStoppingRows
+           && _options.ValidationFraction == 0 && _options.EarlyStoppingPatience is null;
 
     private void RequireTrainingRows(long rows, long unlabelled, string labelColumn)
     {

@@ -101,6 +101,18 @@ public abstract class DistillationTrainerOptions
     /// </summary>
     public int? MaximumNonZerosPerRow { get; set; }
 
+    /// <summary>
+    /// Early stopping where text students need it and users forget it: with sparse features (<see cref="SparseFeatures"/>),
+    /// fewer than <see cref="Defaults.AutomaticEarlyStoppingRows"/> training rows held in memory, no validation data passed
+    /// to Fit and neither <see cref="ValidationFraction"/> nor <see cref="EarlyStoppingPatience"/> set, the trainer holds out
+    /// <see cref="Defaults.AutomaticValidationFraction"/> of the labelled rows and stops after
+    /// <see cref="Defaults.AutomaticEarlyStoppingPatience"/> epochs without a better validation result, keeping its best
+    /// epoch (a first layer with one weight row per n-gram has more parameters than a small data set has rows, and
+    /// overfits within a few epochs). Written to the log when it applies. Default true; false trains on every row for
+    /// every epoch, as for dense features.
+    /// </summary>
+    public bool AutomaticEarlyStopping { get; set; } = true;
+
     /// <summary>TorchSharp device: <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>. Default <c>cpu</c>.</summary>
     public string Device { get; set; } = Defaults.Device;
 

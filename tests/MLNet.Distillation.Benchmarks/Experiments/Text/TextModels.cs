@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.Distillation.Benchmarks;
+
+/// <summary>
+/// Every model of one text task on the same test rows: ML.NET's own FeaturizeText + SDCA; the teachers (a pretrained
+/// transformer encoder with a linear head fitted on the training labels, FeaturizeText + L-BFGS logistic regression, and
+/// the mean of their probabilities); the students (a linear and a one-hidden-layer MLP over FeaturizeText's sparse
+/// vector, a fastText student over hashed n-grams), each from labels alone and distilled from the ensemble teacher, over
+/// seeds; the MLP also distilled on an augmented transfer set (Tang et al. 2019), and the 10 %-labels regime (labels
+/// for one training row in ten, the teacher fitted on those and labelling the rest). Latency is one row through
+/// PredictionEngine from raw text, featurisation included; a teacher's is its own single-row scoring (tokenising included).
+/// Fit time and the peak working set above the process's level before the Fit are the student trainer's alone (the
+/// featurisation and the teacher's scores are computed once, before); teachers' times include fitting their heads.
+/// </summary>
+internal sealed class TextModels(TextTask task, BenchmarkSettings settings, string encoderModel, string encoderVocabulary, int augmentationMultiplier) : IExperiment
+{
+    public string Name => $"{task.Name}.models";
+
+    public ExperimentResult Run()
+    {
+        var ml = new MLContext(0);
+        var rows = new List<TextModelRow>();
+        var evaluation = new EvaluationOptions { LatencyCalls = settings.Mode == "quick" ? 300 : 1000, ThroughputRows = 1000 };
+        var tfidf = ml.Transforms.Text.FeaturizeText("Features", "Text");
+        var hashed = ml.Transforms.HashedTextNgrams("Features", "Text");
+
+        // ML.NET's own text classifier, the baseline every student must beat.
+        IEstimator<ITransformer> sdcaTrainer = task.Binary ? ml.BinaryClassification.Trainers.SdcaLogisticRegression() : ml.MulticlassClassification.Trainers.SdcaMaximumEntropy();
+        var (sdca, sdcaFit) = Measured(() => tfidf.Append(sdcaTrainer).Fit(task.Train));
+        rows.Add(Row("ML.NET FeaturizeText + SDCA", null, ml.Distillation.EvaluateModel(sdca, task.Test, "sdca", evaluation), sdcaFit, null));
+
+        using var encoder = TextEncoder.FromOnnx(encoderModel, encoderVocabulary);
+        var teachers = Teachers(ml, task.Train, encoder, tfidf);
+        var probe = ml.Distillation.Evaluate(teachers.Ensemble, sdca, task.Test, evaluation);
+        rows.Add(Row("teacher: MiniLM + linear head", null, ml.Distillation.Evaluate(teachers.Encoder, sdca, task.Test, evaluation).Teacher, teachers.EncoderFit, null));
+        rows.Add(Row("teacher: FeaturizeText + L-BFGS", null, ml.Distillation.Evaluate(teachers.Tfidf, sdca, task.Test, evaluation).Teacher, teachers.TfidfFit, null));
+        rows.Add(Row("teacher: ensemble (mean probability)", null, probe.Teacher, teachers.EncoderFit + teachers.TfidfFit, null));
+
+        // The teacher scores the training rows once (timed: rows/s of the whole ensemble); every student reads those scores.
+        var scoring = Stopwatch.StartNew();
+        var scored = ml.Data.Cache(ml.Transforms.TeacherScore(teachers.Ensemble).Fit(task.Train).Transform(task.Train));
+        long scoredRows = scored.GetColumn<VBuffer<float>>(DefaultColumnNames.TeacherLogits).LongCount();
+        double teacherRowsPerSecond = scoredRows / scoring.Elapsed.TotalSeconds;
+
+        var students = new (string Name, IEstimator<ITransformer> Featurizer, Func<StudentArchitecture> Student)[]
+        {
+            ("linear (FeaturizeText, sparse)", tfidf, () => new MlpStudent { HiddenLayers = [], InputDropout = 0.1f }),
+            ("MLP 64 (FeaturizeText, sparse)", tfidf, () => new MlpStudent { InputDropout = 0.1f }),
+            ("fastText 64 (hashed n-grams)", hashed, () => new FastTextStudent { InputDropout = 0.1f }),
+        };
+        foreach (var (name, featurizer, student) in students)
+        {
+            var features = featurizer.Fit(task.Train);
+            var table = ml.Data.Cache(features.Transform(scored));
+            foreach (bool distilled in new[] { false, true })
+                rows.Add(Seeds(ml, $"{name}, {(distilled ? "distilled" : "from labels")}", distilled ? "ensemble" : null, features, table, student, distilled, teachers.Ensemble, evaluation));
+        }
+
+        // Tang et al.'s transfer set: augmented copies of the training reviews, labelled by the teacher.
+        {
+            var features = tfidf.Fit(task.Train);
+            var augmented = ml.Distillation.AugmentText(task.Train, new TextAugmentationOptions { Multiplier = augmentationMultiplier, Seed = 1 });
+            var augmentedScored = ml.Data.Cache(features.Transform(ml.Transforms.TeacherScore(teachers.Ensemble).Fit(augmented).Transform(augmented)));
+            rows.Add(Seeds(ml, $"MLP 64 (FeaturizeText, sparse), distilled, +{augmentationMultiplier}× augmented", "ensemble", features, augmentedScored,
+                () => new MlpStudent { InputDropout = 0.1f }, true, teachers.Ensemble, evaluation));
+        }
+
+        // One training row in ten keeps its label; the teachers' heads are fitted on those, and the ensemble labels the rest.
+        {
+            var shuffled = ml.Data.ShuffleRows(task.Train, seed: 11);
+            int labelled = Math.Max(20, task.TrainRows / 10);
+            var few = ml.Data.Cache(ml.Data.TakeRows(shuffled, labelled));
+            var rest = ml.Data.SkipRows(shuffled, labelled).GetColumn<string>("Text").ToArray();
+            var fewTeachers = Teachers(ml, few, encoder, tfidf);
+            var probeFew = ml.Distillation.Evaluate(fewTeachers.Ensemble, sdca, task.Test, evaluation);
+            rows.Add(Row($"10 % labels: teacher ensemble ({labelled} labels)", null, probeFew.Teacher, fewTeachers.EncoderFit + fewTeachers.TfidfFit, null));
+            var features = tfidf.Fit(task.Train); // featurisation is unsupervised: every review's text may shape it
+            var fewTable = ml.Data.Cache(features.Transform(ml.Transforms.TeacherScore(fewTeachers.Ensemble).Fit(few).Transform(few)));
+            rows.Add(Seeds(ml, "10 % labels: MLP 64 from labels", null, features, fewTable, () => new MlpStudent { InputDropout = 0.1f }, false, fewTeachers.Ensemble, evaluation));
+            var transfer = ml.Distillation.AppendUnlabelledText(few, rest);
+            var transferTable = ml.Data.Cache(features.Transform(ml.Transforms.TeacherScore(fewTeachers.Ensemble).Fit(transfer).Transform(transfer)));
+            rows.Add(Seeds(ml, "10 % labels: MLP 64 distilled (teacher labels the rest)", "10 % ensemble", features, transferTable,
+                () => new MlpStudent { InputDropout = 0.1f }, true, fewTeachers.Ensemble, evaluation));
+            fewTeachers.Dispose();
+        }
+        teachers.Dispose();
+        return new TextModelsResult(task.Name, task.Description, task.TrainRows, task.TestRows, task.Binary ? "AUC" : "accuracy", settings.Seeds, teacherRowsPerSecond, rows);
+    }
+
+    private sealed record TeacherSet(Teacher Encoder, Teacher Tfidf, Teacher Ensemble, double EncoderFit, double TfidfFit) : IDisposable
+    {
+        public void Dispose()
+        {
+            Ensemble.Dispose();
+            Encoder.Dispose();
+            Tfidf.Dispose();
+        }
+    }
+
+    private TeacherSet Teachers(MLContext ml, IDataView train, TextEncoder encoder, IEstimator<ITransformer> tfidf)
+    {
+        var (head, headFit) = Measured(() => Teacher.FromTextEncoder(ml, train, encoder));
+        IEstimator<ITransformer> lbfgs = task.Binary ? ml.BinaryClassification.Trainers.LbfgsLogisticRegression() : ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy();
+        var (tfidfModel, tfidfFit) = Measured(() => tfidf.Append(lbfgs).Fit(train));
+        var tfidfTeacher = Teacher.FromTransformer(tfidfModel);
+        return new TeacherSet(head, tfidfTeacher, Teacher.Ensemble([(head, 1f), (tfidfTeacher, 1f)], EnsembleCombination.MeanProbabilities), headFit.Seconds, tfidfFit.Seconds);
+    }
+
+    /// <summary>One student configuration over every seed: the mean and spread of its figures.</summary>
+    private TextModelRow Seeds(MLContext ml, string name, string? teacherName, ITransformer featurizer, IDataView table, Func<StudentArchitecture> student,
+        bool distilled, Teacher teacher, EvaluationOptions evaluation)
+    {
+        var runs = new List<(ModelEvaluation Student, double? Agreement, FitCost Cost)>();
+        var teacherPredictions = distilled ? TeacherPredictions(ml, teacher) : null;
+        foreach (int seed in settings.Seeds)
+        {
+            IEstimator<StudentTransformer> trainer = task.Binary
+                ? ml.BinaryClassification.Trainers.Distillation(Options<DistillationBinaryTrainer.Options>(student(), seed, distilled))
+                : ml.MulticlassClassification.Trainers.Distillation(Options<DistillationMulticlassTrainer.Options>(student(), seed, distilled));
+            var (fitted, cost) = Measured(() => trainer.Fit(table));
+            var model = new TransformerChain<ITransformer>(featurizer, fitted);
+            var measured = ml.Distillation.EvaluateModel(model, task.Test, name, evaluation);
+            runs.Add((measured, teacherPredictions is null ? null : Agreement(teacherPredictions, model.Transform(task.Test)), cost));
+            Console.WriteLine($"  {task.Name} | {name} | seed {seed}: {Primary(measured):F4}, fit {cost.Seconds:F1} s, {fitted.TrainingHistory.Count} epochs");
+        }
+        var first = runs[0].Student;
+        return new TextModelRow(name, teacherName, MeanStd.Of(runs.Select(r => Primary(r.Student))), MeanStd.Of(runs.Select(r => Accuracy(r.Student))),
+            MeanStd.Of(runs.Select(r => MacroF1(r.Student))), runs[0].Agreement is null ? null : MeanStd.Of(runs.Select(r => r.Agreement ?? 0)),
+            first.ParameterCount, first.SerializedBytes, runs.Average(r => r.Student.Latency?.P50Microseconds ?? double.NaN),
+            runs.Average(r => r.Cost.Seconds), runs.Max(r => r.Cost.PeakMegabytes));
+    }
+
+    /// <summary>The teacher's predicted class per test row (binary: its logit is positive), from its logits through TeacherScore.</summary>
+    private int[] TeacherPredictions(MLContext ml, Teacher teacher)
+    {
+        var scored = ml.Transforms.TeacherScore(teacher).Fit(task.Test).Transform(task.Test);
+        return scored.GetColumn<VBuffer<float>>(DefaultColumnNames.TeacherLogits).Select(v =>
+        {
+            var logits = v.DenseValues().ToArray();
+            return logits.Length == 1 ? (logits[0] > 0 ? 1 : 0) : Array.IndexOf(logits, logits.Max());
+        }).ToArray();
+    }
+
+    /// <summary>The share of test rows on which the model predicts the teacher's class.</summary>
+    private double Agreement(int[] teacher, IDataView scored)
+    {
+        var predicted = task.Binary
+            ? scored.GetColumn<bool>(DefaultColumnNames.PredictedLabel).Select(b => b ? 1 : 0).ToArray()
+            : scored.GetColumn<uint>(DefaultColumnNames.PredictedLabel).Select(k => (int)k - 1).ToArray();
+        return predicted.Zip(teacher).Count(p => p.First == p.Second) / (double)teacher.Length;
+    }
+
+    private TOptions Options<TOptions>(StudentArchitecture student, int seed, bool distilled) where TOptions : DistillationTrainerOptions, new() => new()
+    {
+        Student = student,
+        TeacherColumnName = distilled ? DefaultColumnNames.TeacherLogits : null,
+        Seed = seed,
+        NumberOfEpochs = 20,
+        BatchSize = 64,
+        LearningRate = 1e-3f,
+        WeightDecay = 1e-2f,
+        Temperature = 2,
+        Alpha = 0.5f,
+        ValidationFraction = 0.1f,
+        EarlyStoppingPatience = 5,
+    };
+
+    private TextModelRow Row(string name, string? teacher, ModelEvaluation evaluation, FitCost cost, double? agreement)
+        => new(name, teacher, MeanStd.Of([Primary(evaluation)]), MeanStd.Of([Accuracy(evaluation)]), MeanStd.Of([MacroF1(evaluation)]),
+            agreement is null ? null : MeanStd.Of([agreement.Value]), evaluation.ParameterCount, evaluation.SerializedBytes,
+            evaluation.Latency?.P50Microseconds ?? double.NaN, cost.Seconds, cost.PeakMegabytes);
+
+    private TextModelRow Row(string name, string? teacher, ModelEvaluation evaluation, double fitSeconds, double? agreement)
+        => Row(name, teacher, evaluation, new FitCost(fitSeconds, double.NaN), agreement);
+
+    private double Primary(ModelEvaluation e) => task.Binary ? e.BinaryMetrics!.AreaUnderRocCurve : e.MulticlassMetrics!.MicroAccuracy;
+
+    private double Accuracy(ModelEvaluation e) => task.Binary ? e.BinaryMetrics!.Accuracy : e.MulticlassMetrics!.MicroAccuracy;
+
+    private double MacroF1(ModelEvaluation e) => task.Binary ? DistillationMetrics.MacroF1(e.BinaryMetrics!.ConfusionMatrix) : DistillationMetrics.MacroF1(e.MulticlassMetrics!.ConfusionMatrix);
+
+    /// <summary>Wall time of a Fit and the highest working set above the level before it, sampled every 10 ms.</summary>
+    private sealed record FitCost(double Seconds, double PeakMegabytes);
+
+    private static (T Result, FitCost Cost) Measured<T>(Func<T> fit)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        long before = process.WorkingSet64, peak = before;
+        using var done = new ManualResetEventSlim();
+        var sampler = new Thread(() =>
+        {
+            using var p = Process.GetCurrentProcess();
+            while (!done.Wait(10))
+            {
+                p.Refresh();
+                peak = Math.Max(peak, p.WorkingSet64);
+            }
+        }) { IsBackground = true };
+        sampler.Start();
+        var clock = Stopwatch.StartNew();
+        var result = fit();
+        clock.Stop();
+        done.Set();
+        sampler.Join();
+        return (result, new FitCost(clock.Elapsed.TotalSeconds, (peak - before) / 1e6));
+    }
+}
+
+/// <summary>One row of the text table; student figures are mean ± std over seeds (teachers and the baseline: one run).</summary>
+internal sealed record TextModelRow(string Model, string? Teacher, MeanStd Primary, MeanStd Accuracy, MeanStd MacroF1, MeanStd? Agreement,
+    long? Parameters, long Bytes, double LatencyP50Microseconds, double FitSeconds, double FitPeakMegabytes);
+
+/// <summary>The text table of one task.</summary>
+internal sealed record TextModelsResult(string Task, string Description, int TrainRows, int TestRows, string PrimaryMetric, int[] Seeds,
+    double TeacherScoringRowsPerSecond, IReadOnlyList<TextModelRow> Rows) : ExperimentResult
+{
+    public override string ToMarkdown()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var md = new StringBuilder();
+        md.AppendLine(c, $"### {Task}: {Description}");
+        md.AppendLine(c, $"{TrainRows:N0} training and {TestRows:N0} test rows; students over seeds {string.Join(", ", Seeds)} (mean ± std). " +
+            $"The ensemble teacher scored the training rows at {TeacherScoringRowsPerSecond:F1} rows/s.");
+        md.AppendLine();
+        md.AppendLine(c, $"| model | {PrimaryMetric} | accuracy | macro-F1 | agreement with teacher | parameters | bytes | p50 µs, one row from text | Fit s | Fit peak MB |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in Rows)
+            md.AppendLine(c, $"| {r.Model} | {r.Primary.Format("0.0000")} | {r.Accuracy.Percent} | {r.MacroF1.Format("0.000")} | {(r.Agreement is null ? "–" : r.Agreement.Percent)} | " +
+                $"{(r.Parameters is long p ? p.ToString("N0", c) : "–")} | {r.Bytes.ToString("N0", c)} | {r.LatencyP50Microseconds.ToString("N0", c)} | " +
+                $"{r.FitSeconds.ToString("0.0", c)} | {(double.IsNaN(r.FitPeakMegabytes) ? "–" : r.FitPeakMegabytes.ToString("N0", c))} |");
+        return md.ToString();
+    }
+}

