@@ -70,12 +70,17 @@ public abstract class Teacher : IDisposable
 
     /// <summary>
     /// A student trained by this library (typically a large one trained from labels alone) as teacher for the next one:
-    /// its ONNX export runs in ONNX Runtime, reading the student's feature column and its <c>Logits</c> output.
+    /// its ONNX export runs in ONNX Runtime, reading the student's feature column and its <c>Logits</c> output. A student
+    /// over sparse features (text) scores through its own ML.NET chain instead, and offers no intermediate outputs.
     /// </summary>
     /// <param name="student">The trained network.</param>
     public static Teacher FromStudent(StudentTransformer student)
     {
         ArgumentNullException.ThrowIfNull(student);
+        // A student over sparse rows reads (slot, value) pairs in ONNX, which no data column holds: it teaches through its own
+        // ML.NET chain (which builds the pairs), reading its logit (binary), probabilities (multiclass) or prediction.
+        if (student.Model.SparsePairs is not null)
+            return new TransformerTeacher(student, student.Task == DistillationTask.BinaryClassification ? DefaultColumnNames.Score : null, null, student.Architecture);
         return new OnnxTeacher(student.ToOnnx(), student.Architecture, new OnnxTeacherOptions
         {
             InputColumnName = student.FeatureColumnName,

@@ -55,6 +55,7 @@ public sealed class SparseFeaturesTests
         WeightDecay = 1e-2f,
         Seed = 5,
         SparseFeatures = sparse,
+        AutomaticEarlyStopping = false,
     };
 
     [Fact]
@@ -174,6 +175,65 @@ public sealed class SparseFeaturesTests
             var student = ml.BinaryClassification.Trainers.Distillation(options).Fit(data);
             Assert.True(ml.BinaryClassification.Evaluate(student.Transform(data)).AreaUnderRocCurve > 0.8);
         }
+    }
+
+    [Fact]
+    public void Small_sparse_fits_hold_out_validation_rows_and_stop_early_unless_told_not_to()
+    {
+        var ml = new MLContext(0);
+        var data = ml.Data.LoadFromEnumerable(Rows());
+        var options = Options(true, 16);
+        options.NumberOfEpochs = 60;
+        options.AutomaticEarlyStopping = true;
+        var automatic = ml.BinaryClassification.Trainers.Distillation(options).Fit(data);
+        Assert.All(automatic.TrainingHistory, epoch => Assert.NotNull(epoch.ValidationLoss));
+        Assert.True(automatic.TrainingHistory.Count < 60, $"ran all {automatic.TrainingHistory.Count} epochs");
+        options.AutomaticEarlyStopping = false;
+        var every = ml.BinaryClassification.Trainers.Distillation(options).Fit(data);
+        Assert.All(every.TrainingHistory, epoch => Assert.Null(epoch.ValidationLoss));
+        Assert.Equal(60, every.TrainingHistory.Count);
+        // Dense features never get it.
+        options.AutomaticEarlyStopping = true;
+        options.SparseFeatures = false;
+        Assert.All(ml.BinaryClassification.Trainers.Distillation(options).Fit(data).TrainingHistory, epoch => Assert.Null(epoch.ValidationLoss));
+    }
+
+    [Fact]
+    public void FastText_student_on_hashed_ngrams_distils_saves_reloads_and_exports_its_mean_embedding()
+    {
+        var ml = new MLContext(0);
+        var texts = TextRows();
+        var data = ml.Data.LoadFromEnumerable(texts);
+        var hashed = ml.Transforms.HashedTextNgrams("Features", "Text", numberOfBits: 12);
+        var featurized = hashed.Fit(data).Transform(data);
+        Assert.Equal(2 << 12, ((VectorDataViewType)featurized.Schema["Features"].Type).Size);
+        var teacher = ml.BinaryClassification.Trainers.LbfgsLogisticRegression().Fit(featurized);
+        var model = hashed.Append(ml.Transforms.TeacherScore(Teacher.FromTransformer(teacher)))
+            .Append(ml.BinaryClassification.Trainers.Distillation(new DistillationBinaryTrainer.Options
+            {
+                Student = new FastTextStudent { EmbeddingSize = 8 }, NumberOfEpochs = 30, LearningRate = 1e-2f, Seed = 3,
+            })).Fit(data);
+        var student = model.LastTransformer;
+        Assert.Equal($"fastText {2 << 12}×8-1", student.Architecture);
+        Assert.Equal((2 << 12) * 8 + 8 + 1, student.ParameterCount);
+        var scored = model.Transform(data);
+        Assert.True(ml.BinaryClassification.Evaluate(scored).AreaUnderRocCurve > 0.9);
+        var path = Path.Combine(Path.GetTempPath(), $"fasttext-student-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(model, data.Schema, path);
+            var fresh = new MLContext(1);
+            var reloaded = StudentModelLoader.Load(fresh, path, out _);
+            Assert.Equal(TestData.Scalars(scored, "Score"), TestData.Scalars(reloaded.Transform(fresh.Data.LoadFromEnumerable(texts)), "Score"));
+        }
+        finally { File.Delete(path); }
+        // A sparse student teaches the next one through its own ML.NET chain: its logits are the TeacherLogits.
+        using var asTeacher = Teacher.FromStudent(student);
+        var taught = ml.Transforms.TeacherScore(asTeacher).Fit(featurized).Transform(featurized);
+        var logits = TestData.Column(taught, DefaultColumnNames.TeacherLogits).Select(v => v[0]).ToArray();
+        var own = TestData.Scalars(student.Transform(featurized), "Score");
+        for (int i = 0; i < own.Length; i++)
+            Assert.Equal(own[i], logits[i], 1e-4f);
     }
 
     [Fact]
