@@ -30,6 +30,13 @@ internal static class Defaults
     /// <summary>Below this many training rows a sparse-feature Fit holds out validation rows on its own (<see cref="DistillationTrainerOptions.AutomaticEarlyStopping"/>).</summary>
     public const int AutomaticEarlyStoppingRows = 100_000;
 
+    /// <summary>
+    /// The fewest labelled rows for which <see cref="DistillationTrainerOptions.AutomaticEarlyStopping"/> holds some out:
+    /// a validation loss over fewer than a hundred rows is noise, and stops training at random (with a transfer set of
+    /// mostly unlabelled rows, 10 % of the labels are very few).
+    /// </summary>
+    public const int AutomaticEarlyStoppingMinimumLabelledRows = 1000;
+
     /// <summary>The share of labelled rows <see cref="DistillationTrainerOptions.AutomaticEarlyStopping"/> holds out.</summary>
     public const float AutomaticValidationFraction = 0.1f;
 

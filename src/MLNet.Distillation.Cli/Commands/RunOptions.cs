@@ -9,7 +9,8 @@ internal sealed class RunOptions
     public Option<string> Data { get; } = new("--data") { Description = "Training data: a comma-separated file (a header row is detected).", Required = true };
     public Option<string> Label { get; } = new("--label") { Description = "The label column (its header name; col0, col1, ... in a file without a header).", Required = true };
     public Option<string?> Task { get; } = new("--task") { Description = "binary, multiclass or regression; inferred from the label when left out." };
-    public Option<string> Teacher { get; } = new("--teacher") { Description = "lightgbm (trained here first), an ONNX model (.onnx, reading the featurised vector) or an ML.NET model (.zip, reading the CSV's columns).", Required = true };
+    public Option<string> Teacher { get; } = new("--teacher") { Description = "lightgbm (trained here first), minilm (a pretrained transformer over the free-text column, its head fitted here), an ONNX model (.onnx, reading the featurised vector; with --vocab, a text encoder like minilm) or an ML.NET model (.zip, reading the CSV's columns).", Required = true };
+    public Option<string?> Vocabulary { get; } = new("--vocab") { Description = "The WordPiece vocab.txt of a BERT-family encoder given as --teacher ENCODER.onnx." };
     public Option<string> Out { get; } = new("--out") { Description = "Output folder (created if missing).", Required = true };
     public Option<string?> Test { get; } = new("--test") { Description = "Evaluation data with the same columns; without it, 20 % of --data (seeded) is held out." };
     public Option<string?> Time { get; } = new("--time") { Description = "Time budget for the whole command, e.g. 90s, 5m, 1h: training stops at an epoch boundary and keeps the student." };
@@ -25,7 +26,7 @@ internal sealed class RunOptions
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Data, Label, Task, Teacher, Out, Test, Time, Epochs, Seed, Temperature, Alpha, Hidden, Header, Force, Name })
+        foreach (var option in new Option[] { Data, Label, Task, Teacher, Vocabulary, Out, Test, Time, Epochs, Seed, Temperature, Alpha, Hidden, Header, Force, Name })
             command.Options.Add(option);
     }
 
@@ -43,7 +44,7 @@ internal sealed class RunOptions
             Data = result.GetValue(Data)!,
             Label = result.GetValue(Label)!,
             Task = result.GetValue(Task) is string task ? TaskInference.Parse(task) : null,
-            Teacher = TeacherSource.Parse(result.GetValue(Teacher)!),
+            Teacher = TeacherSource.Parse(result.GetValue(Teacher)!, vocabulary: result.GetValue(Vocabulary)),
             Out = result.GetValue(Out)!,
             Test = result.GetValue(Test),
             Time = result.GetValue(Time) is string time ? TimeBudget.Parse(time) : null,

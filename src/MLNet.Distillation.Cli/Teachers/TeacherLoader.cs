@@ -29,6 +29,24 @@ internal static class TeacherLoader
         }
     }
 
+    /// <summary>
+    /// A text encoder teacher: the encoder (the shipped all-MiniLM-L6-v2, or the given .onnx and vocab.txt) over the
+    /// CSV's free-text column, with a linear head fitted on the featurised training rows' <c>Label</c>.
+    /// </summary>
+    public static Teacher FitTextEncoder(MLContext mlContext, TeacherSource source, IDataView train, string textColumn)
+    {
+        try
+        {
+            var (model, vocabulary) = source.Path is null ? ShippedMiniLM.Files() : (source.Path, source.Vocabulary!);
+            var encoder = TextEncoder.FromOnnx(model, vocabulary);
+            return Teacher.FromTextEncoder(mlContext, train, encoder, textColumn, Featurization.LabelColumn);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not CliException)
+        {
+            throw CliException.TrainingFailed($"--teacher {source.Path ?? TeacherSource.MiniLM}: {e.Message}", e);
+        }
+    }
+
     /// <summary>Trains ML.NET's LightGbm for <paramref name="task"/> on the featurised rows (<c>Features</c>, <c>Label</c>).</summary>
     public static ITransformer TrainLightGbm(MLContext mlContext, DistillationTask task, IDataView featurised)
     {

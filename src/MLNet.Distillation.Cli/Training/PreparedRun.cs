@@ -120,6 +120,17 @@ internal sealed class PreparedRun
             teacher = Teacher.FromTransformer(trainedTeacher);
             console.WriteLine($"Teacher: LightGbm trained on the training rows in {clock.Elapsed.TotalSeconds:0.0} s.");
         }
+        else if (args.Teacher.Kind == TeacherKind.TextEncoder)
+        {
+            var texts = plan.FeatureColumns.Where(c => c.Kind == ColumnKind.Text).ToArray();
+            if (texts.Length == 0)
+                throw CliException.BadInput($"--teacher {args.Teacher.Path ?? TeacherSource.MiniLM}: a text encoder reads a free-text column, and {schema.FileName} has none " +
+                    $"(its columns: {string.Join(", ", plan.FeatureColumns.Select(c => $"{c.Name} ({c.Kind})"))}).");
+            var clock = Stopwatch.StartNew();
+            teacher = TeacherLoader.FitTextEncoder(ml, args.Teacher, train, texts[0].Name);
+            console.WriteLine($"Teacher: {args.Teacher.Describe()} over column '{texts[0].Name}'" +
+                $"{(texts.Length > 1 ? $" (the first of {texts.Length} text columns)" : "")}, its head fitted on the training rows in {clock.Elapsed.TotalSeconds:0.0} s.");
+        }
         else
         {
             teacher = TeacherLoader.Load(ml, args.Teacher);

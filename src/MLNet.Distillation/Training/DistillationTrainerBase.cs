@@ -210,7 +210,7 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
         }
         var train = TableRows.All(table);
         TableRows? validation = validationTable is null ? null : TableRows.All(validationTable);
-        bool automatic = validationTable is null && AutomaticEarlyStopping(spec, table.RowCount);
+        bool automatic = validationTable is null && AutomaticEarlyStopping(spec, table.RowCount, table.RowCount - table.UnlabelledRows);
         float fraction = automatic ? Defaults.AutomaticValidationFraction : _options.ValidationFraction;
         if (validationTable is null && fraction > 0)
             (train, validation) = ValidationSplit.Split(table, fraction, seed);
@@ -263,9 +263,10 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
     private static byte[] Combine(byte[] streamed, TrainingTable? validation)
         => validation is null ? streamed : System.Security.Cryptography.SHA256.HashData([.. streamed, .. DataHash.Of(validation, null)]);
 
-    /// <summary>Whether <see cref="DistillationTrainerOptions.AutomaticEarlyStopping"/> applies to a Fit of <paramref name="rows"/> rows held in memory.</summary>
-    private bool AutomaticEarlyStopping(TrainingReadSpec spec, int rows)
+    /// <summary>Whether <see cref="DistillationTrainerOptions.AutomaticEarlyStopping"/> applies to a Fit of <paramref name="rows"/> rows held in memory, <paramref name="labelled"/> of them labelled.</summary>
+    private bool AutomaticEarlyStopping(TrainingReadSpec spec, long rows, long labelled)
         => _options.AutomaticEarlyStopping && spec.SparseFeatures && rows < Defaults.AutomaticEarlyStoppingRows
+           && labelled >= Defaults.AutomaticEarlyStoppingMinimumLabelledRows
            && _options.ValidationFraction == 0 && _options.EarlyStoppingPatience is null;
 
     private void RequireTrainingRows(long rows, long unlabelled, string labelColumn)

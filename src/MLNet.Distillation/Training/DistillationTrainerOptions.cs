@@ -103,7 +103,8 @@ public abstract class DistillationTrainerOptions
 
     /// <summary>
     /// Early stopping where text students need it and users forget it: with sparse features (<see cref="SparseFeatures"/>),
-    /// fewer than <see cref="Defaults.AutomaticEarlyStoppingRows"/> training rows held in memory, no validation data passed
+    /// fewer than <see cref="Defaults.AutomaticEarlyStoppingRows"/> training rows held in memory (at least
+    /// <see cref="Defaults.AutomaticEarlyStoppingMinimumLabelledRows"/> of them labelled), no validation data passed
     /// to Fit and neither <see cref="ValidationFraction"/> nor <see cref="EarlyStoppingPatience"/> set, the trainer holds out
     /// <see cref="Defaults.AutomaticValidationFraction"/> of the labelled rows and stops after
     /// <see cref="Defaults.AutomaticEarlyStoppingPatience"/> epochs without a better validation result, keeping its best

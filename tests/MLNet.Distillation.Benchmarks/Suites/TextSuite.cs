@@ -26,8 +26,9 @@ internal sealed class TextSuite(string? dataFolder) : IBenchmarkSuite
         log($"fine foods: {fineFoods.TrainRows} / {fineFoods.TestRows}; Austen: {austen.TrainRows} / {austen.TestRows}");
         return
         [
-            new TextModels(fineFoods, settings, model, vocabulary, quick ? 2 : 10),
-            new TextModels(austen, settings, model, vocabulary, quick ? 2 : 5),
+            new TextModels(fineFoods, settings, model, vocabulary, quick ? 2 : 4),
+            new TextScale(fineFoods, quick ? 5 : 25),
+            new TextModels(austen, settings, model, vocabulary, 2),
             new TextTeacherSpeed(model, vocabulary, fineFoods, quick ? 200 : 1000),
         ];
     }

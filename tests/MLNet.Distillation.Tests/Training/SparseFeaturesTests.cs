@@ -181,8 +181,8 @@ public sealed class SparseFeaturesTests
     public void Small_sparse_fits_hold_out_validation_rows_and_stop_early_unless_told_not_to()
     {
         var ml = new MLContext(0);
-        var data = ml.Data.LoadFromEnumerable(Rows());
-        var options = Options(true, 16);
+        var data = ml.Data.LoadFromEnumerable(Rows(1200));
+        var options = Options(true, 64);
         options.NumberOfEpochs = 60;
         options.AutomaticEarlyStopping = true;
         var automatic = ml.BinaryClassification.Trainers.Distillation(options).Fit(data);
@@ -196,6 +196,10 @@ public sealed class SparseFeaturesTests
         options.AutomaticEarlyStopping = true;
         options.SparseFeatures = false;
         Assert.All(ml.BinaryClassification.Trainers.Distillation(options).Fit(data).TrainingHistory, epoch => Assert.Null(epoch.ValidationLoss));
+        // Nor do fits with fewer labelled rows than make a validation loss worth reading.
+        options.SparseFeatures = true;
+        options.NumberOfEpochs = 3;
+        Assert.All(ml.BinaryClassification.Trainers.Distillation(options).Fit(ml.Data.LoadFromEnumerable(Rows(900))).TrainingHistory, epoch => Assert.Null(epoch.ValidationLoss));
     }
 
     [Fact]
