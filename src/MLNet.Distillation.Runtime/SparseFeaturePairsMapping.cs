@@ -8,7 +8,8 @@ namespace MLNet.Distillation.Runtime;
 /// ML.NET's ONNX stage would densify a 235,000-wide bag of n-grams for every row it scores. The pairs go in fixed-size
 /// columns (ML.NET's ONNX stage reads fixed-size vectors only) with room for <c>Capacity</c> pairs and a count; the
 /// student's graph reads the first <c>count</c>. A row with more non-zeros than the capacity is refused, naming the
-/// column, never truncated. One factory per capacity (powers of four), because a column's size is part of its type.
+/// column, never truncated. One factory per capacity (powers of two), because a column's size is part of its type; every pair
+/// of room costs two copies per scored row, so the capacity is kept close to the longest training row.
 /// </summary>
 public static class SparseFeaturePairs
 {
@@ -25,7 +26,7 @@ public static class SparseFeaturePairs
     public const string CountColumn = "MLNet.Distillation.SparseCount";
 
     /// <summary>The capacities a saved student can have, smallest first.</summary>
-    public static IReadOnlyList<int> Capacities { get; } = [256, 1024, 4096, 16384, 65536, 262144];
+    public static IReadOnlyList<int> Capacities { get; } = [256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144];
 
     /// <summary>The contract name of the mapping with room for <paramref name="capacity"/> pairs.</summary>
     /// <param name="capacity">One of <see cref="Capacities"/>.</param>
@@ -54,7 +55,7 @@ public static class SparseFeaturePairs
                 continue;
             if (n == capacity)
                 throw new InvalidOperationException($"A row of the student's feature column holds more than {capacity:N0} non-zero values, the most this saved student " +
-                    "reads per row (four times its longest training row, or the trainer's MaximumNonZerosPerRow). It is refused rather than truncated: " +
+                    "reads per row (twice its longest training row rounded up to a power of two, or the trainer's MaximumNonZerosPerRow). It is refused rather than truncated: " +
                     "retrain with a larger MaximumNonZerosPerRow, or shorten the input.");
             slots[n] = features.IsDense ? i : indices[i];
             values[n++] = source[i];
@@ -82,6 +83,25 @@ public sealed class SparseFeaturePairs256Mapping : CustomMappingFactory<SparseFe
     public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 256);
 }
 
+/// <summary>The (slot, value) pairs of a row, room for 512 (see <see cref="SparseFeaturePairs"/>).</summary>
+[CustomMappingFactoryAttribute("MLNet.Distillation.SparseFeaturePairs512.v1")]
+public sealed class SparseFeaturePairs512Mapping : CustomMappingFactory<SparseFeaturePairs.FeatureRow, SparseFeaturePairs512Mapping.Pairs>
+{
+    /// <summary>The pairs.</summary>
+    public sealed class Pairs
+    {
+        /// <summary>Slots.</summary>
+        [ColumnName(SparseFeaturePairs.SlotsColumn), VectorType(512)] public long[] Slots = [];
+        /// <summary>Values.</summary>
+        [ColumnName(SparseFeaturePairs.ValuesColumn), VectorType(512)] public float[] Values = [];
+        /// <summary>Count.</summary>
+        [ColumnName(SparseFeaturePairs.CountColumn), VectorType(1)] public long[] Count = [];
+    }
+
+    /// <summary>The mapping.</summary>
+    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 512);
+}
+
 /// <summary>The (slot, value) pairs of a row, room for 1024 (see <see cref="SparseFeaturePairs"/>).</summary>
 [CustomMappingFactoryAttribute("MLNet.Distillation.SparseFeaturePairs1024.v1")]
 public sealed class SparseFeaturePairs1024Mapping : CustomMappingFactory<SparseFeaturePairs.FeatureRow, SparseFeaturePairs1024Mapping.Pairs>
@@ -99,6 +119,25 @@ public sealed class SparseFeaturePairs1024Mapping : CustomMappingFactory<SparseF
 
     /// <summary>The mapping.</summary>
     public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 1024);
+}
+
+/// <summary>The (slot, value) pairs of a row, room for 2048 (see <see cref="SparseFeaturePairs"/>).</summary>
+[CustomMappingFactoryAttribute("MLNet.Distillation.SparseFeaturePairs2048.v1")]
+public sealed class SparseFeaturePairs2048Mapping : CustomMappingFactory<SparseFeaturePairs.FeatureRow, SparseFeaturePairs2048Mapping.Pairs>
+{
+    /// <summary>The pairs.</summary>
+    public sealed class Pairs
+    {
+        /// <summary>Slots.</summary>
+        [ColumnName(SparseFeaturePairs.SlotsColumn), VectorType(2048)] public long[] Slots = [];
+        /// <summary>Values.</summary>
+        [ColumnName(SparseFeaturePairs.ValuesColumn), VectorType(2048)] public float[] Values = [];
+        /// <summary>Count.</summary>
+        [ColumnName(SparseFeaturePairs.CountColumn), VectorType(1)] public long[] Count = [];
+    }
+
+    /// <summary>The mapping.</summary>
+    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 2048);
 }
 
 /// <summary>The (slot, value) pairs of a row, room for 4096 (see <see cref="SparseFeaturePairs"/>).</summary>
@@ -120,6 +159,25 @@ public sealed class SparseFeaturePairs4096Mapping : CustomMappingFactory<SparseF
     public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 4096);
 }
 
+/// <summary>The (slot, value) pairs of a row, room for 8192 (see <see cref="SparseFeaturePairs"/>).</summary>
+[CustomMappingFactoryAttribute("MLNet.Distillation.SparseFeaturePairs8192.v1")]
+public sealed class SparseFeaturePairs8192Mapping : CustomMappingFactory<SparseFeaturePairs.FeatureRow, SparseFeaturePairs8192Mapping.Pairs>
+{
+    /// <summary>The pairs.</summary>
+    public sealed class Pairs
+    {
+        /// <summary>Slots.</summary>
+        [ColumnName(SparseFeaturePairs.SlotsColumn), VectorType(8192)] public long[] Slots = [];
+        /// <summary>Values.</summary>
+        [ColumnName(SparseFeaturePairs.ValuesColumn), VectorType(8192)] public float[] Values = [];
+        /// <summary>Count.</summary>
+        [ColumnName(SparseFeaturePairs.CountColumn), VectorType(1)] public long[] Count = [];
+    }
+
+    /// <summary>The mapping.</summary>
+    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 8192);
+}
+
 /// <summary>The (slot, value) pairs of a row, room for 16384 (see <see cref="SparseFeaturePairs"/>).</summary>
 [CustomMappingFactoryAttribute("MLNet.Distillation.SparseFeaturePairs16384.v1")]
 public sealed class SparseFeaturePairs16384Mapping : CustomMappingFactory<SparseFeaturePairs.FeatureRow, SparseFeaturePairs16384Mapping.Pairs>
@@ -139,6 +197,25 @@ public sealed class SparseFeaturePairs16384Mapping : CustomMappingFactory<Sparse
     public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 16384);
 }
 
+/// <summary>The (slot, value) pairs of a row, room for 32768 (see <see cref="SparseFeaturePairs"/>).</summary>
+[CustomMappingFactoryAttribute("MLNet.Distillation.SparseFeaturePairs32768.v1")]
+public sealed class SparseFeaturePairs32768Mapping : CustomMappingFactory<SparseFeaturePairs.FeatureRow, SparseFeaturePairs32768Mapping.Pairs>
+{
+    /// <summary>The pairs.</summary>
+    public sealed class Pairs
+    {
+        /// <summary>Slots.</summary>
+        [ColumnName(SparseFeaturePairs.SlotsColumn), VectorType(32768)] public long[] Slots = [];
+        /// <summary>Values.</summary>
+        [ColumnName(SparseFeaturePairs.ValuesColumn), VectorType(32768)] public float[] Values = [];
+        /// <summary>Count.</summary>
+        [ColumnName(SparseFeaturePairs.CountColumn), VectorType(1)] public long[] Count = [];
+    }
+
+    /// <summary>The mapping.</summary>
+    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 32768);
+}
+
 /// <summary>The (slot, value) pairs of a row, room for 65536 (see <see cref="SparseFeaturePairs"/>).</summary>
 [CustomMappingFactoryAttribute("MLNet.Distillation.SparseFeaturePairs65536.v1")]
 public sealed class SparseFeaturePairs65536Mapping : CustomMappingFactory<SparseFeaturePairs.FeatureRow, SparseFeaturePairs65536Mapping.Pairs>
@@ -156,6 +233,25 @@ public sealed class SparseFeaturePairs65536Mapping : CustomMappingFactory<Sparse
 
     /// <summary>The mapping.</summary>
     public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 65536);
+}
+
+/// <summary>The (slot, value) pairs of a row, room for 131072 (see <see cref="SparseFeaturePairs"/>).</summary>
+[CustomMappingFactoryAttribute("MLNet.Distillation.SparseFeaturePairs131072.v1")]
+public sealed class SparseFeaturePairs131072Mapping : CustomMappingFactory<SparseFeaturePairs.FeatureRow, SparseFeaturePairs131072Mapping.Pairs>
+{
+    /// <summary>The pairs.</summary>
+    public sealed class Pairs
+    {
+        /// <summary>Slots.</summary>
+        [ColumnName(SparseFeaturePairs.SlotsColumn), VectorType(131072)] public long[] Slots = [];
+        /// <summary>Values.</summary>
+        [ColumnName(SparseFeaturePairs.ValuesColumn), VectorType(131072)] public float[] Values = [];
+        /// <summary>Count.</summary>
+        [ColumnName(SparseFeaturePairs.CountColumn), VectorType(1)] public long[] Count = [];
+    }
+
+    /// <summary>The mapping.</summary>
+    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 131072);
 }
 
 /// <summary>The (slot, value) pairs of a row, room for 262144 (see <see cref="SparseFeaturePairs"/>).</summary>

@@ -23,6 +23,9 @@ internal static class StudentPruning
             $"The model holds no distilled student (StudentTransformer) to prune; it is a {model.GetType().Name}.", nameof(model));
         if (original.Task != task)
             throw new ArgumentException($"The student was trained for {original.Task}, but these trainer options are for {task}: use the matching Prune overload.", nameof(options));
+        if (original.Model.SparsePairs is not null)
+            throw new ArgumentException($"The student ({original.Architecture}) reads sparse features; pruning handles students over dense rows only. " +
+                "Its size is its first layer's table (one row per input slot): train a narrower student (fewer hidden units, a smaller EmbeddingSize) or use fewer slots.", nameof(model));
 
         if (options.FeatureColumnName != original.FeatureColumnName)
             throw new ArgumentException($"Options.FeatureColumnName is '{options.FeatureColumnName}', but the student reads '{original.FeatureColumnName}'.", nameof(options));

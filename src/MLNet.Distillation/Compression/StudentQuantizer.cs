@@ -19,6 +19,8 @@ internal static class StudentQuantizer
         var floatModel = student.Model;
         if (floatModel.Layers.Any(l => l is QuantizedDenseLayer or QuantizedConv2dLayer or QuantizeDequantizeLayer))
             throw new ArgumentException($"The student ({student.Architecture}) is already quantized.", nameof(model));
+        if (floatModel.SparsePairs is not null)
+            throw new ArgumentException($"The student ({student.Architecture}) reads sparse features; int8 quantization handles students over dense rows only.", nameof(model));
 
         // The standardisation folded into the first layer comes out again and stays float, so the first layer's int8
         // inputs are standardised columns: folded, a raw column in the thousands would set the step for one in hundredths.

@@ -82,10 +82,15 @@ internal static class StudentPipelineFactory
     private static IEstimator<ITransformer> PairsStage(MLContext mlContext, int capacity) => capacity switch
     {
         256 => mlContext.Transforms.CustomMapping(new SparseFeaturePairs256Mapping().GetMapping(), SparseFeaturePairs.ContractName(capacity)),
+        512 => mlContext.Transforms.CustomMapping(new SparseFeaturePairs512Mapping().GetMapping(), SparseFeaturePairs.ContractName(capacity)),
         1024 => mlContext.Transforms.CustomMapping(new SparseFeaturePairs1024Mapping().GetMapping(), SparseFeaturePairs.ContractName(capacity)),
+        2048 => mlContext.Transforms.CustomMapping(new SparseFeaturePairs2048Mapping().GetMapping(), SparseFeaturePairs.ContractName(capacity)),
         4096 => mlContext.Transforms.CustomMapping(new SparseFeaturePairs4096Mapping().GetMapping(), SparseFeaturePairs.ContractName(capacity)),
+        8192 => mlContext.Transforms.CustomMapping(new SparseFeaturePairs8192Mapping().GetMapping(), SparseFeaturePairs.ContractName(capacity)),
         16384 => mlContext.Transforms.CustomMapping(new SparseFeaturePairs16384Mapping().GetMapping(), SparseFeaturePairs.ContractName(capacity)),
+        32768 => mlContext.Transforms.CustomMapping(new SparseFeaturePairs32768Mapping().GetMapping(), SparseFeaturePairs.ContractName(capacity)),
         65536 => mlContext.Transforms.CustomMapping(new SparseFeaturePairs65536Mapping().GetMapping(), SparseFeaturePairs.ContractName(capacity)),
+        131072 => mlContext.Transforms.CustomMapping(new SparseFeaturePairs131072Mapping().GetMapping(), SparseFeaturePairs.ContractName(capacity)),
         262144 => mlContext.Transforms.CustomMapping(new SparseFeaturePairs262144Mapping().GetMapping(), SparseFeaturePairs.ContractName(capacity)),
         _ => throw new ArgumentOutOfRangeException(nameof(capacity), $"No sparse pair mapping holds {capacity} pairs; the capacities are {string.Join(", ", SparseFeaturePairs.Capacities)}."),
     };

@@ -94,7 +94,7 @@ public abstract class DistillationTrainerOptions
 
     /// <summary>
     /// With sparse features: the most non-zero values a row may hold when the saved student scores it, or null (the
-    /// default) for four times the most any training row held, rounded up to a power of four (and at most the vector's
+    /// default) for twice the most any training row held, rounded up to a power of two (and at most the vector's
     /// width). ML.NET's ONNX stage reads fixed-size columns, so the saved model carries room for this many (slot, value)
     /// pairs per row and scores only the ones a row holds; a row with more is refused with an error naming the column,
     /// never truncated.

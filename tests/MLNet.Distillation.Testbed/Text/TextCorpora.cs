@@ -1,6 +1,4 @@
 using System.Text;
-using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace MLNet.Distillation.Testbed;
 
@@ -16,37 +14,42 @@ public static class TextCorpora
         Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "mlnet-distillation", "text");
 
     /// <summary>
-    /// modeldata's <c>small_fine_foods</c>: its own split of 4,000 training and 1,000 test reviews, as CSV files with the
-    /// columns <c>product</c>, <c>review</c> and <c>score</c> (<c>great</c> or <c>other</c>).
+    /// modeldata's <c>small_fine_foods</c>: its own split of 4,000 training and 1,000 test reviews, as tab-separated files
+    /// without quoting (tabs and line breaks in a review become spaces) with the columns <c>product</c>, <c>review</c> and
+    /// <c>score</c> (<c>great</c> or <c>other</c>). Not CSV: reviews quote, and ML.NET's loader mis-splits doubled quotes.
     /// </summary>
     public static (string Train, string Test) FineFoods(string? folder = null)
     {
         folder ??= DefaultFolder;
-        string Export(string name, string table) => ModelData.ExportWithR($"fine_foods_{name}.csv", folder, "r-cran-modeldata",
-            temp => $"library(modeldata); data(small_fine_foods); write.csv({table}, '{temp}', row.names = FALSE)");
+        string Export(string name, string table) => ModelData.ExportWithR($"fine_foods_{name}.tsv", folder, "r-cran-modeldata",
+            temp => $"library(modeldata); data(small_fine_foods); d <- {table}; d$review <- gsub('[\\t\\r\\n]', ' ', d$review); " +
+                $"write.table(d, '{temp}', sep = '\\t', quote = FALSE, row.names = FALSE)");
         return (Export("train", "training_data"), Export("test", "testing_data"));
     }
 
     /// <summary>
     /// Jane Austen's six novels cut into passages of <paramref name="linesPerPassage"/> consecutive non-empty lines (each
-    /// book on its own; a passage never spans two books), as a CSV with the columns <c>text</c> and <c>book</c>: which
-    /// book a passage comes from is a six-class task. Lines of chapter and volume headings are left out.
+    /// book on its own; a passage never spans two books), as a tab-separated file with the columns <c>text</c> and
+    /// <c>book</c> and no quoting (tabs in the text become spaces): which book a passage comes from is a six-class task.
+    /// Lines of chapter and volume headings are left out. Not CSV: Austen's dialogue is full of quotes, and ML.NET's loader
+    /// mis-split doubled quotes into a dozen phantom "books".
     /// </summary>
     public static string AustenPassages(int linesPerPassage = 10, string? folder = null)
     {
         folder ??= DefaultFolder;
-        string lines = ModelData.ExportWithR("austen_lines.csv", folder, "r-cran-janeaustenr",
-            temp => $"library(janeaustenr); b <- austen_books(); write.csv(data.frame(text = b$text, book = as.character(b$book)), '{temp}', row.names = FALSE)");
-        string path = Path.Combine(folder, $"austen_passages_{linesPerPassage}.csv");
+        string lines = ModelData.ExportWithR("austen_lines.tsv", folder, "r-cran-janeaustenr",
+            temp => "library(janeaustenr); b <- austen_books(); " +
+                $"write.table(data.frame(text = gsub('[\\t\\r\\n]', ' ', b$text), book = as.character(b$book)), '{temp}', sep = '\\t', quote = FALSE, row.names = FALSE)");
+        string path = Path.Combine(folder, $"austen_passages_{linesPerPassage}.tsv");
         if (File.Exists(path))
             return path;
-        var output = new StringBuilder("\"text\",\"book\"\n");
+        var output = new StringBuilder("text\tbook\n");
         string? currentBook = null;
         var passage = new List<string>();
         void Flush()
         {
             if (passage.Count == linesPerPassage)
-                output.Append(Quote(string.Join(" ", passage))).Append(',').Append(Quote(currentBook!)).Append('\n');
+                output.Append(string.Join(" ", passage).Replace('\t', ' ')).Append('\t').Append(currentBook!).Append('\n');
             passage.Clear();
         }
         foreach (var (text, book) in ReadTwoColumns(lines))
@@ -75,18 +78,7 @@ public static class TextCorpora
             || t.StartsWith("VOLUME", StringComparison.Ordinal) || t.StartsWith("THE END", StringComparison.Ordinal);
     }
 
-    private static string Quote(string value) => "\"" + value.Replace("\"", "\"\"") + "\"";
-
-    /// <summary>The rows of a two-column CSV written by R's write.csv, read by ML.NET's own loader (quoted fields, doubled quotes, a header).</summary>
+    /// <summary>The rows of a two-column tab-separated file without quoting, after its header.</summary>
     private static IEnumerable<(string, string)> ReadTwoColumns(string path)
-    {
-        var ml = new Microsoft.ML.MLContext(0);
-        var data = ml.Data.LoadFromTextFile(path, [
-            new Microsoft.ML.Data.TextLoader.Column("text", Microsoft.ML.Data.DataKind.String, 0),
-            new Microsoft.ML.Data.TextLoader.Column("book", Microsoft.ML.Data.DataKind.String, 1),
-        ], separatorChar: ',', hasHeader: true, allowQuoting: true);
-        var texts = data.GetColumn<string>("text").ToArray();
-        var books = data.GetColumn<string>("book").ToArray();
-        return texts.Zip(books);
-    }
+        => File.ReadLines(path, Encoding.UTF8).Skip(1).Select(line => line.Split('\t')).Where(f => f.Length == 2).Select(f => (f[0], f[1]));
 }

@@ -241,6 +241,31 @@ public sealed class SparseFeaturesTests
     }
 
     [Fact]
+    public void Regression_trains_on_sparse_rows_and_pruning_and_quantization_refuse_them_by_name()
+    {
+        var ml = new MLContext(0);
+        var rows = Rows();
+        var data = ml.Data.LoadFromEnumerable(rows.Select(r => new RegressionRow { Features = r.Features, Label = r.TeacherLogits[0] }).ToList());
+        var options = new DistillationRegressionTrainer.Options
+        {
+            TeacherColumnName = null, Student = new MlpStudent { HiddenLayers = [] }, SparseFeatures = true, NumberOfEpochs = 200, LearningRate = 2e-2f,
+            BatchSize = 96, Seed = 1, AutomaticEarlyStopping = false,
+        };
+        var student = ml.Regression.Trainers.Distillation(options).Fit(data);
+        Assert.NotNull(student.Model.SparsePairs);
+        // The label is a fixed sparse weighting of the features: a linear student learns it on the training rows.
+        Assert.True(ml.Regression.Evaluate(student.Transform(data)).RSquared > 0.9, $"R² {ml.Regression.Evaluate(student.Transform(data)).RSquared}");
+        Assert.Contains("sparse features", Assert.Throws<ArgumentException>(() => ml.Distillation.Quantize(student)).Message);
+        Assert.Contains("sparse features", Assert.Throws<ArgumentException>(() => ml.Distillation.Prune(student, data, options)).Message);
+    }
+
+    public sealed class RegressionRow
+    {
+        [VectorType(Width)] public VBuffer<float> Features;
+        public float Label;
+    }
+
+    [Fact]
     public void A_row_with_more_non_zeros_than_the_saved_student_reads_is_refused_naming_the_limit()
     {
         var ml = new MLContext(0);

@@ -7,7 +7,7 @@ namespace MLNet.Distillation.Benchmarks;
 
 /// <summary>
 /// A large text transfer set trains without densifying: the training reviews augmented <c>multiplier</c> times
-/// (about 100,000 rows at 25), labelled by FeaturizeText + L-BFGS (fast, so that the transformer's scoring time does not
+/// (about 100,000 rows at 25), labelled by FeaturizeText + SDCA (fast, so that the transformer's scoring time does not
 /// dominate), then the default MLP student over FeaturizeText's sparse vector. Reports the rows, the vector's width and
 /// non-zeros, what the dense table would take, the student's Fit time and its peak working set above the level before it.
 /// </summary>
@@ -20,8 +20,8 @@ internal sealed class TextScale(TextTask task, int multiplier) : IExperiment
         var ml = new MLContext(0);
         var tfidf = ml.Transforms.Text.FeaturizeText("Features", "Text");
         var features = tfidf.Fit(task.Train);
-        IEstimator<ITransformer> lbfgs = task.Binary ? ml.BinaryClassification.Trainers.LbfgsLogisticRegression() : ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy();
-        using var teacher = Teacher.FromTransformer(features.Append(lbfgs.Fit(features.Transform(task.Train))));
+        IEstimator<ITransformer> sdca = task.Binary ? ml.BinaryClassification.Trainers.SdcaLogisticRegression() : ml.MulticlassClassification.Trainers.SdcaMaximumEntropy();
+        using var teacher = Teacher.FromTransformer(features.Append(sdca.Fit(features.Transform(task.Train))));
         var augmented = ml.Distillation.AugmentText(task.Train, new TextAugmentationOptions { Multiplier = multiplier, Seed = 1, MaximumRows = 1_000_000 });
         var table = ml.Data.Cache(features.Transform(ml.Transforms.TeacherScore(teacher).Fit(augmented).Transform(augmented)));
         long rows = 0, nonZeros = 0;

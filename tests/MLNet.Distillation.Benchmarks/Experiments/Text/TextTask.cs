@@ -23,7 +23,7 @@ internal sealed record TextTask(string Name, string Description, bool Binary, ID
                 new TextLoader.Column("product", DataKind.String, 0),
                 new TextLoader.Column("Text", DataKind.String, 1),
                 new TextLoader.Column("score", DataKind.String, 2),
-            ], separatorChar: ',', hasHeader: true, allowQuoting: true);
+            ], separatorChar: '\t', hasHeader: true, allowQuoting: false);
             var labelled = ml.Transforms.Expression("Label", "s : s == \"great\"", "score").Fit(raw).Transform(raw);
             return ml.Data.Cache(ml.Data.TakeRows(ml.Transforms.SelectColumns("Text", "Label").Fit(labelled).Transform(labelled), rows));
         }
@@ -42,7 +42,7 @@ internal sealed record TextTask(string Name, string Description, bool Binary, ID
         var raw = ml.Data.LoadFromTextFile(TextCorpora.AustenPassages(10, folder), [
             new TextLoader.Column("Text", DataKind.String, 0),
             new TextLoader.Column("book", DataKind.String, 1),
-        ], separatorChar: ',', hasHeader: true, allowQuoting: true);
+        ], separatorChar: '\t', hasHeader: true, allowQuoting: false);
         var keyed = ml.Transforms.Conversion.MapValueToKey("Label", "book").Fit(raw).Transform(raw);
         var selected = ml.Transforms.SelectColumns("Text", "Label").Fit(keyed).Transform(keyed);
         var split = ml.Data.TrainTestSplit(ml.Data.ShuffleRows(selected, seed: 7), testFraction: 0.25, seed: 7);
