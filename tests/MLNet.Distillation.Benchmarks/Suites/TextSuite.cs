@@ -19,7 +19,7 @@ internal sealed class TextSuite(string? dataFolder) : IBenchmarkSuite
     {
         var ml = new MLContext(0);
         bool quick = settings.Mode == "quick";
-        var (model, vocabulary) = MiniLMFiles.Extract();
+        var (model, vocabulary) = (Testbed.MiniLMFiles.ModelPath, Testbed.MiniLMFiles.VocabularyPath);
         log($"Encoder: {model}");
         var fineFoods = TextTask.FineFoods(ml, dataFolder, quick ? 1000 : 4000, quick ? 500 : 1000);
         var austen = TextTask.Austen(ml, dataFolder, quick ? 600 : 3000, quick ? 300 : 1000);

@@ -31,7 +31,7 @@ internal sealed class TextModels(TextTask task, BenchmarkSettings settings, stri
 
         // ML.NET's own text classifier, the baseline every student must beat.
         IEstimator<ITransformer> sdcaTrainer = task.Binary ? ml.BinaryClassification.Trainers.SdcaLogisticRegression() : ml.MulticlassClassification.Trainers.SdcaMaximumEntropy();
-        var (sdca, sdcaFit) = Measured(() => tfidf.Append(sdcaTrainer).Fit(task.Train));
+        var (sdca, sdcaFit) = FitCost.Measure(() => tfidf.Append(sdcaTrainer).Fit(task.Train));
         rows.Add(Row("ML.NET FeaturizeText + SDCA", null, ml.Distillation.EvaluateModel(sdca, task.Test, "sdca", evaluation), sdcaFit, null));
 
         using var encoder = TextEncoder.FromOnnx(encoderModel, encoderVocabulary);
@@ -75,7 +75,7 @@ internal sealed class TextModels(TextTask task, BenchmarkSettings settings, stri
             int labelled = Math.Max(20, task.TrainRows / 10);
             var few = ml.Data.Cache(ml.Data.TakeRows(shuffled, labelled));
             var rest = ml.Data.SkipRows(shuffled, labelled).GetColumn<string>("Text").ToArray();
-            var (fewSdca, fewSdcaFit) = Measured(() => tfidf.Append(sdcaTrainer).Fit(few));
+            var (fewSdca, fewSdcaFit) = FitCost.Measure(() => tfidf.Append(sdcaTrainer).Fit(few));
             var fewTeachers = Teachers(ml, few, encoder, tfidf, fewSdca, fewSdcaFit.Seconds);
             var probeFew = ml.Distillation.Evaluate(fewTeachers.Ensemble, sdca, task.Test, evaluation);
             rows.Add(Row($"10 % labels: teacher ensemble ({labelled} labels)", null, probeFew.Teacher, fewTeachers.EncoderFit + fewTeachers.TfidfFit, null));
@@ -105,7 +105,7 @@ internal sealed class TextModels(TextTask task, BenchmarkSettings settings, stri
     /// <summary>The transformer with a head fitted on <paramref name="train"/>, ML.NET's FeaturizeText + SDCA model, and the mean of their probabilities.</summary>
     private static TeacherSet Teachers(MLContext ml, IDataView train, TextEncoder encoder, IEstimator<ITransformer> tfidf, ITransformer sdca, double sdcaSeconds)
     {
-        var (head, headFit) = Measured(() => Teacher.FromTextEncoder(ml, train, encoder));
+        var (head, headFit) = FitCost.Measure(() => Teacher.FromTextEncoder(ml, train, encoder));
         var tfidfTeacher = Teacher.FromTransformer(sdca);
         return new TeacherSet(head, tfidfTeacher, Teacher.Ensemble([(head, 1f), (tfidfTeacher, 1f)], EnsembleCombination.MeanProbabilities), headFit.Seconds, sdcaSeconds);
     }
@@ -121,7 +121,7 @@ internal sealed class TextModels(TextTask task, BenchmarkSettings settings, stri
             IEstimator<StudentTransformer> trainer = task.Binary
                 ? ml.BinaryClassification.Trainers.Distillation(Options<DistillationBinaryTrainer.Options>(student(), seed, distilled))
                 : ml.MulticlassClassification.Trainers.Distillation(Options<DistillationMulticlassTrainer.Options>(student(), seed, distilled));
-            var (fitted, cost) = Measured(() => trainer.Fit(table));
+            var (fitted, cost) = FitCost.Measure(() => trainer.Fit(table));
             var model = new TransformerChain<ITransformer>(featurizer, fitted);
             var measured = ml.Distillation.EvaluateModel(model, task.Test, name, evaluation);
             runs.Add((measured, teacherPredictions is null ? null : Agreement(teacherPredictions, model.Transform(task.Test)), cost));
@@ -183,35 +183,6 @@ internal sealed class TextModels(TextTask task, BenchmarkSettings settings, stri
     private double Accuracy(ModelEvaluation e) => task.Binary ? e.BinaryMetrics!.Accuracy : e.MulticlassMetrics!.MicroAccuracy;
 
     private double MacroF1(ModelEvaluation e) => task.Binary ? DistillationMetrics.MacroF1(e.BinaryMetrics!.ConfusionMatrix) : DistillationMetrics.MacroF1(e.MulticlassMetrics!.ConfusionMatrix);
-
-    /// <summary>Wall time of a Fit and the highest working set above the level before it, sampled every 10 ms.</summary>
-    private sealed record FitCost(double Seconds, double PeakMegabytes);
-
-    private static (T Result, FitCost Cost) Measured<T>(Func<T> fit)
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        using var process = Process.GetCurrentProcess();
-        process.Refresh();
-        long before = process.WorkingSet64, peak = before;
-        using var done = new ManualResetEventSlim();
-        var sampler = new Thread(() =>
-        {
-            using var p = Process.GetCurrentProcess();
-            while (!done.Wait(10))
-            {
-                p.Refresh();
-                peak = Math.Max(peak, p.WorkingSet64);
-            }
-        }) { IsBackground = true };
-        sampler.Start();
-        var clock = Stopwatch.StartNew();
-        var result = fit();
-        clock.Stop();
-        done.Set();
-        sampler.Join();
-        return (result, new FitCost(clock.Elapsed.TotalSeconds, (peak - before) / 1e6));
-    }
 }
 
 /// <summary>One row of the text table; student figures are mean ± std over seeds (teachers and the baseline: one run).</summary>

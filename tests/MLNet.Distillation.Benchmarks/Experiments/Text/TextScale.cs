@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -38,36 +37,15 @@ internal sealed class TextScale(TextTask task, int multiplier) : IExperiment
                 width = row.Length;
             }
         }
-        var options = new DistillationBinaryTrainer.Options { Student = new MlpStudent(), Seed = 1 };
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        using var process = Process.GetCurrentProcess();
-        process.Refresh();
-        long before = process.WorkingSet64, peak = before;
-        using var done = new ManualResetEventSlim();
-        var sampler = new Thread(() =>
-        {
-            using var p = Process.GetCurrentProcess();
-            while (!done.Wait(10))
-            {
-                p.Refresh();
-                peak = Math.Max(peak, p.WorkingSet64);
-            }
-        }) { IsBackground = true };
-        sampler.Start();
-        var clock = Stopwatch.StartNew();
-        StudentTransformer student = task.Binary
-            ? ml.BinaryClassification.Trainers.Distillation(options).Fit(table)
-            : ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options { Student = new MlpStudent(), Seed = 1 }).Fit(table);
-        clock.Stop();
-        done.Set();
-        sampler.Join();
+        var (student, cost) = FitCost.Measure<StudentTransformer>(() => task.Binary
+            ? ml.BinaryClassification.Trainers.Distillation(new DistillationBinaryTrainer.Options { Student = new MlpStudent(), Seed = 1 }).Fit(table)
+            : ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options { Student = new MlpStudent(), Seed = 1 }).Fit(table));
         var model = new TransformerChain<ITransformer>(features, student);
         double quality = task.Binary
             ? ml.BinaryClassification.Evaluate(model.Transform(task.Test)).AreaUnderRocCurve
             : ml.MulticlassClassification.Evaluate(model.Transform(task.Test)).MicroAccuracy;
         return new TextScaleResult(task.Name, multiplier, rows, width, nonZeros, rows * (double)width * sizeof(float) / 1e9,
-            clock.Elapsed.TotalSeconds, student.TrainingHistory.Count, (peak - before) / 1e6, student.ParameterCount, quality);
+            cost.Seconds, student.TrainingHistory.Count, cost.PeakMegabytes, student.ParameterCount, quality);
     }
 }
 
