@@ -266,6 +266,24 @@ public sealed class SparseFeaturesTests
     }
 
     [Fact]
+    public void Streaming_reads_sparse_rows_block_by_block_and_equals_memory_when_one_block_holds_them_all()
+    {
+        var ml = new MLContext(0);
+        var data = ml.Data.LoadFromEnumerable(Rows());
+        var inMemory = ml.BinaryClassification.Trainers.Distillation(Options(true, 32)).Fit(data);
+        var options = Options(true, 32);
+        options.Streaming = true;
+        options.StreamingBlockRows = 1000; // one block: the same rows, shuffled the same way, as in memory
+        options.NumberOfThreads = Environment.ProcessorCount; // streaming leaves a core to the reader; memory used all
+        var streamed = ml.BinaryClassification.Trainers.Distillation(options).Fit(data);
+        Assert.Equal(inMemory.Model.SparsePairs, streamed.Model.SparsePairs);
+        Assert.Equal(TestData.Scalars(inMemory.Transform(data), "Score"), TestData.Scalars(streamed.Transform(data), "Score"));
+        options.StreamingBlockRows = 40; // three blocks
+        var blocks = ml.BinaryClassification.Trainers.Distillation(options).Fit(data);
+        Assert.True(ml.BinaryClassification.Evaluate(blocks.Transform(data)).AreaUnderRocCurve > 0.8);
+    }
+
+    [Fact]
     public void A_row_with_more_non_zeros_than_the_saved_student_reads_is_refused_naming_the_limit()
     {
         var ml = new MLContext(0);
