@@ -28,7 +28,7 @@ public sealed class CommandLineTests
     [Theory]
     [InlineData("Unrecognized command or argument '--bogus'", "train", "--bogus")]
     [InlineData("Option '--data' is required", "train", "--label", "x", "--teacher", "lightgbm", "--out", "o")]
-    [InlineData("--teacher model.pkl: must be 'lightgbm', an ONNX model (.onnx) or an ML.NET model (.zip)", "train", "--data", "d.csv", "--label", "x", "--teacher", "model.pkl", "--out", "o")]
+    [InlineData("--teacher model.pkl: must be 'lightgbm', 'minilm', an ONNX model (.onnx; with --vocab, a text encoder) or an ML.NET model (.zip)", "train", "--data", "d.csv", "--label", "x", "--teacher", "model.pkl", "--out", "o")]
     [InlineData("--teacher absent.onnx: file not found", "train", "--data", "d.csv", "--label", "x", "--teacher", "absent.onnx", "--out", "o")]
     [InlineData("--time soon: not a duration", "train", "--data", "d.csv", "--label", "x", "--teacher", "lightgbm", "--out", "o", "--time", "soon")]
     [InlineData("--task ranking: must be binary, multiclass or regression", "train", "--data", "d.csv", "--label", "x", "--teacher", "lightgbm", "--out", "o", "--task", "ranking")]
