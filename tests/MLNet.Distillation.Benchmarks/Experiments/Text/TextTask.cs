@@ -45,7 +45,9 @@ internal sealed record TextTask(string Name, string Description, bool Binary, ID
         ], separatorChar: '\t', hasHeader: true, allowQuoting: false);
         var keyed = ml.Transforms.Conversion.MapValueToKey("Label", "book").Fit(raw).Transform(raw);
         var selected = ml.Transforms.SelectColumns("Text", "Label").Fit(keyed).Transform(keyed);
-        var split = ml.Data.TrainTestSplit(ml.Data.ShuffleRows(selected, seed: 7), testFraction: 0.25, seed: 7);
+        // A whole shuffle (a pool as large as the data): the passages come book after book, and ShuffleRows' default pool of
+        // 1,000 rows left the first 1,000 test passages to three of the six books.
+        var split = ml.Data.TrainTestSplit(ml.Data.ShuffleRows(ml.Data.Cache(selected), seed: 7, shufflePoolSize: 100_000), testFraction: 0.25, seed: 7);
         var train = ml.Data.Cache(ml.Data.TakeRows(split.TrainSet, trainRows));
         var test = ml.Data.Cache(ml.Data.TakeRows(split.TestSet, testRows));
         return new TextTask("austen", "Jane Austen's novels (janeaustenr), passages of ten lines: which of six books", false, train, test,
