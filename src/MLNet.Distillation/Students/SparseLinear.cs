@@ -86,6 +86,10 @@ internal sealed class SparseLinear : nn.Module<SparseBatch, Tensor>
 
     public override Tensor forward(SparseBatch input)
     {
+        // Every scalar is held in a variable disposed at the end: an implicit Scalar passed straight into a native call is
+        // unreachable once its handle is read, and a garbage collection during the call (another thread allocating) could
+        // finalise it while libtorch reads it. Long text runs crashed in index_add's alpha with a corrupted Scalar.
+        using var one = 1.ToScalar();
         Tensor rows;
         if (training && is_grad_enabled())
         {
@@ -103,19 +107,21 @@ internal sealed class SparseLinear : nn.Module<SparseBatch, Tensor>
         if (InputDropout > 0 && training)
         {
             // Inverted dropout written out (keep with probability 1 − p, scale by 1/(1 − p)), drawing from the seeded global
-            // generator like nn.functional.dropout: on a 1-D tensor TorchSharp's dropout corrupted native memory after a few
-            // hundred batches (crashes in unrelated Scalar operations), which this form does not.
-            var keep = rand_like(values).ge_(InputDropout);
-            values = values.mul(keep).mul_(1.0 / (1 - InputDropout));
+            // generator like nn.functional.dropout, with its scalars held (see above).
+            using var p = ((double)InputDropout).ToScalar();
+            using var scale = (1.0 / (1 - InputDropout)).ToScalar();
+            var keep = rand_like(values).ge_(p);
+            values = values.mul(keep).mul_(scale);
         }
         if (AverageValues)
         {
             // Each row's values over their absolute sum (an empty row stays all zeros).
-            var sums = zeros(input.Rows, device: values.device).index_add_(0, input.RowOf, values.abs(), 1);
-            values = values / sums.clamp_min(1e-12f).index_select(0, input.RowOf);
+            using var floor = 1e-12.ToScalar();
+            var sums = zeros(input.Rows, device: values.device).index_add_(0, input.RowOf, values.abs(), one);
+            values = values / sums.clamp_min(floor).index_select(0, input.RowOf);
         }
         var products = rows.index_select(0, input.Local).mul(values.unsqueeze(1));
-        var output = zeros(input.Rows, Outputs, device: products.device).index_add(0, input.RowOf, products, 1);
+        var output = zeros(input.Rows, Outputs, device: products.device).index_add(0, input.RowOf, products, one);
         return bias is null ? output : output.add(bias);
     }
 

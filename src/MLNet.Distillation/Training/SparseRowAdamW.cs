@@ -37,15 +37,21 @@ internal sealed class SparseRowAdamW : IDisposable
             return;
         using var scope = NewDisposeScope();
         using var _ = no_grad();
+        // Scalars held in variables until the step ends (see SparseLinear.forward: never finalised during a native call).
+        using var decay = (1 - _learningRate * _weightDecay).ToScalar();
+        using var beta2 = Beta2.ToScalar();
+        using var oneMinusBeta2 = (1 - Beta2).ToScalar();
+        using var epsilon = Epsilon.ToScalar();
+        double biasCorrection1 = 1 - Math.Pow(Beta1, _step);
+        using var correction2 = Math.Sqrt(1 - Math.Pow(Beta2, _step)).ToScalar();
+        using var stepSize = (-_learningRate / biasCorrection1).ToScalar();
         var weights = rows.detach().clone();
         if (_weightDecay != 0)
-            weights.mul_(1 - _learningRate * _weightDecay);
-        var mean = _mean.index_select(0, slots).lerp_(gradient, 1 - Beta1);
-        var variance = _variance.index_select(0, slots).mul_(Beta2).addcmul_(gradient, gradient, 1 - Beta2);
-        double biasCorrection1 = 1 - Math.Pow(Beta1, _step);
-        double biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, _step));
-        var denominator = (variance.sqrt() / biasCorrection2Sqrt).add_(Epsilon);
-        weights.addcdiv_(mean, denominator, -_learningRate / biasCorrection1);
+            weights.mul_(decay);
+        var mean = _mean.index_select(0, slots).lerp_(gradient, 1 - Beta1); // lerp_ takes its weight as a double
+        var variance = _variance.index_select(0, slots).mul_(beta2).addcmul_(gradient, gradient, oneMinusBeta2);
+        var denominator = variance.sqrt().div_(correction2).add_(epsilon);
+        weights.addcdiv_(mean, denominator, stepSize);
         _layer.Weight.index_copy_(0, slots, weights);
         _mean.index_copy_(0, slots, mean);
         _variance.index_copy_(0, slots, variance);
