@@ -88,7 +88,7 @@ internal sealed class SparseLinear : nn.Module<SparseBatch, Tensor>
     {
         // Every scalar is held in a variable disposed at the end: an implicit Scalar passed straight into a native call is
         // unreachable once its handle is read, and a garbage collection during the call (another thread allocating) could
-        // finalise it while libtorch reads it. Long text runs crashed in index_add's alpha with a corrupted Scalar.
+        // finalise it while libtorch reads it. (This did not cure the open crash of long linear sparse runs: see README.)
         using var one = 1.ToScalar();
         Tensor rows;
         if (training && is_grad_enabled())
