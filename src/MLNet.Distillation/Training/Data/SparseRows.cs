@@ -85,48 +85,33 @@ internal sealed class SparseRows
         if (NonZeros + values.Length > Array.MaxLength)
             throw new InvalidOperationException($"Column '{column}' holds more than {Array.MaxLength:N0} non-zero values over the training rows (at row {position}); " +
                 "train on fewer rows at once with Options.Streaming.");
+        // One pass checks every entry (a dense buffer's slot is its position); a second copies the non-zeros.
+        bool dense = row.IsDense;
+        var indices = dense ? default : row.GetIndices();
         int kept = 0;
-        if (row.IsDense)
+        for (int i = 0, previous = -1; i < values.Length; i++)
         {
-            TrainingTable.CheckFinite(values, column, position);
-            for (int i = 0; i < values.Length; i++)
-                if (values[i] != 0)
-                    kept++;
-            var slots = _slots.AddSpan(kept);
-            var keptValues = _values.AddSpan(kept);
-            for (int i = 0, k = 0; i < values.Length; i++)
-                if (values[i] != 0)
-                {
-                    slots[k] = i;
-                    keptValues[k++] = values[i];
-                }
+            int slot = dense ? i : indices[i];
+            // VBuffer's contract: indices strictly increasing and inside the vector. A buffer that breaks it would put
+            // values in the wrong slots without a word.
+            if (slot <= previous || slot >= Width)
+                throw new InvalidOperationException($"Column '{column}' hands out a sparse row {position} whose slot indices are not strictly increasing " +
+                    $"below {Width:N0} (index {slot} after {previous}). The data source does not keep to ML.NET's VBuffer contract.");
+            previous = slot;
+            if (!float.IsFinite(values[i]))
+                throw new InvalidOperationException($"Column '{column}' holds {values[i]} at row {position}, slot {slot}. " +
+                    "The student needs finite values: fill missing values first (e.g. mlContext.Transforms.ReplaceMissingValues).");
+            if (values[i] != 0)
+                kept++;
         }
-        else
-        {
-            var indices = row.GetIndices();
-            for (int i = 0; i < values.Length; i++)
-                if (values[i] != 0)
-                    kept++;
-            var slots = _slots.AddSpan(kept);
-            var keptValues = _values.AddSpan(kept);
-            for (int i = 0, k = 0, previous = -1; i < values.Length; i++)
+        var slots = _slots.AddSpan(kept);
+        var keptValues = _values.AddSpan(kept);
+        for (int i = 0, k = 0; i < values.Length; i++)
+            if (values[i] != 0)
             {
-                // VBuffer's contract: indices strictly increasing and inside the vector. A buffer that breaks it would put
-                // values in the wrong slots without a word.
-                if (indices[i] <= previous || indices[i] >= Width)
-                    throw new InvalidOperationException($"Column '{column}' hands out a sparse row {position} whose slot indices are not strictly increasing " +
-                        $"below {Width:N0} (index {indices[i]} after {previous}). The data source does not keep to ML.NET's VBuffer contract.");
-                previous = indices[i];
-                if (!float.IsFinite(values[i]))
-                    throw new InvalidOperationException($"Column '{column}' holds {values[i]} at row {position}, slot {indices[i]}. " +
-                        "The student needs finite values: fill missing values first (e.g. mlContext.Transforms.ReplaceMissingValues).");
-                if (values[i] != 0)
-                {
-                    slots[k] = indices[i];
-                    keptValues[k++] = values[i];
-                }
+                slots[k] = dense ? i : indices[i];
+                keptValues[k++] = values[i];
             }
-        }
         MaximumRowNonZeros = Math.Max(MaximumRowNonZeros, kept);
         _starts.Add(_slots.Count);
     }
