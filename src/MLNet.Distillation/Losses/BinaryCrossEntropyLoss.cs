@@ -22,6 +22,6 @@ internal sealed class BinaryCrossEntropyLoss : IDistillationLoss
         var logits = batch.StudentLogits.reshape(-1);
         var (targets, labelled) = MaskedLabels.Of(batch, Name, logits.dtype);
         var sum = nn.functional.binary_cross_entropy_with_logits(logits, targets, labelled, reduction: nn.Reduction.Sum);
-        return (sum / Math.Max(batch.LabelledRows, 1)).MoveToOuterDisposeScope();
+        return sum.DividedBy(Math.Max(batch.LabelledRows, 1)).MoveToOuterDisposeScope();
     }
 }

@@ -21,6 +21,6 @@ internal sealed class CrossEntropyLoss : IDistillationLoss
     {
         var labels = batch.RequireLabels(Name);
         using var sum = nn.functional.cross_entropy(batch.StudentLogits, labels, ignore_index: -1, reduction: nn.Reduction.Sum);
-        return sum / Math.Max(batch.LabelledRows, 1);
+        return sum.DividedBy(Math.Max(batch.LabelledRows, 1));
     }
 }

@@ -61,15 +61,15 @@ internal sealed class DecoupledKDLoss : IDistillationLoss
         // Per row, once per Fit: the target class as a one-hot mask (an unlabelled row's −1 stands in as class 0 and is
         // masked out below), the labelled-row mask, and the teacher's two distributions: [q_target, 1 − q_target] and the
         // softmax over the non-target classes (the target logit pushed down by 1000, as the reference code does).
-        var target = batch.PerRow("labels/one-hot", (labels, _) => nn.functional.one_hot(labels!.clamp_min(0), classes).to_type(ScalarType.Float32));
-        var labelled = batch.PerRow("labels/labelled-mask/class-index", (labels, _) => labels!.ge(0).to_type(ScalarType.Float32));
+        var target = batch.PerRow("labels/one-hot", (labels, _) => nn.functional.one_hot(labels!.clamp_min(HeldScalars.Zero), classes).to_type(ScalarType.Float32));
+        var labelled = batch.PerRow("labels/labelled-mask/class-index", (labels, _) => labels!.ge(HeldScalars.Zero).to_type(ScalarType.Float32));
         var teacherParts = batch.PerRow(_teacherKey, (labels, teacher) =>
         {
-            var oneHot = nn.functional.one_hot(labels!.clamp_min(0), classes).to_type(teacher!.dtype);
-            var q = nn.functional.softmax(teacher.detach() / T, 1);
+            var oneHot = nn.functional.one_hot(labels!.clamp_min(HeldScalars.Zero), classes).to_type(teacher!.dtype);
+            var q = nn.functional.softmax(teacher.detach().DividedBy(T), 1);
             var qTarget = (q * oneHot).sum(1, keepdim: true);
-            var qOther = (q * (1 - oneHot)).sum(1, keepdim: true);
-            var qNonTarget = nn.functional.softmax(teacher.detach() / T - 1000.0 * oneHot, 1);
+            var qOther = (q * HeldScalars.Subtracted(1, oneHot)).sum(1, keepdim: true);
+            var qNonTarget = nn.functional.softmax(teacher.detach().DividedBy(T) - oneHot.Times(1000.0), 1);
             return cat([qTarget, qOther, qNonTarget], 1);
         });
         var dtype = batch.StudentLogits.dtype;
@@ -79,18 +79,19 @@ internal sealed class DecoupledKDLoss : IDistillationLoss
 
         // The student's binary distribution in log space without taking the log of a sum that may underflow:
         // log p_target from log_softmax, log(1 − p_target) as the log-sum-exp of the other classes' log-probabilities.
-        var logP = nn.functional.log_softmax(batch.StudentLogits / T, 1);
+        var logP = nn.functional.log_softmax(batch.StudentLogits.DividedBy(T), 1);
         var logTarget = (logP * oneHotTarget).sum(1, keepdim: true);
-        var logOther = logP.masked_fill(oneHotTarget.to_type(ScalarType.Bool), double.NegativeInfinity).logsumexp(1, keepdim: true);
+        using var minusInfinity = double.NegativeInfinity.ToScalar(); // held (HeldScalars)
+        var logOther = logP.masked_fill(oneHotTarget.to_type(ScalarType.Bool), minusInfinity).logsumexp(1, keepdim: true);
         var tckd = nn.functional.kl_div(cat([logTarget, logOther], 1), teacherBinary, reduction: nn.Reduction.None, log_target: false).sum(1);
-        var logNonTarget = nn.functional.log_softmax(batch.StudentLogits / T - 1000.0 * oneHotTarget, 1);
+        var logNonTarget = nn.functional.log_softmax(batch.StudentLogits.DividedBy(T) - oneHotTarget.Times(1000.0), 1);
         // (TorchSharp's kl_div reads its target as log-probabilities unless told otherwise, unlike PyTorch's.)
         var nckd = nn.functional.kl_div(logNonTarget, teacherNonTarget, reduction: nn.Reduction.None, log_target: false).sum(1);
 
         double ramp = WarmupEpochs == 0 ? 1 : Math.Min((batch.Epoch + 1.0) / WarmupEpochs, 1.0);
-        var perRow = tckd * Alpha + nckd * Beta;
+        var perRow = tckd.Times(Alpha).Plus(nckd.Times(Beta));
         // An unlabelled row's terms are finite (its stand-in class is real), so multiplying by 0 leaves no gradient.
-        var total = (perRow * labelled.to_type(dtype)).sum() * (ramp * T * T / Math.Max(batch.LabelledRows, 1));
+        var total = (perRow * labelled.to_type(dtype)).sum().Times(ramp * T * T / Math.Max(batch.LabelledRows, 1));
         return total.MoveToOuterDisposeScope();
     }
 }

@@ -23,6 +23,6 @@ internal sealed class LogitMatchingLoss : IDistillationLoss
     {
         using var scope = NewDisposeScope();
         var difference = batch.StudentLogits - batch.RequireTeacher(Name).detach();
-        return (difference.square().sum(1).mean() * 0.5f).MoveToOuterDisposeScope();
+        return difference.Squared().sum(1).mean().Times(0.5).MoveToOuterDisposeScope();
     }
 }

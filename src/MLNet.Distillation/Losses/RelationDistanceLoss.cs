@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Distillation.Losses;
@@ -24,7 +25,7 @@ internal sealed class RelationDistanceLoss : IFeatureDistillationLoss
         var teacher = batch.RequireTeacher(Name);
         var student = batch.StudentLogits;
         if (student.shape[0] < 2)
-            return student.sum() * 0;
+            return student.sum().Times(0);
         using var scope = NewDisposeScope();
         Tensor t;
         using (no_grad())
@@ -36,11 +37,12 @@ internal sealed class RelationDistanceLoss : IFeatureDistillationLoss
     /// <summary>Distances between rows, from the squared norms and the Gram matrix, clamped at 1e-12 before the root, 0 on the diagonal.</summary>
     internal static Tensor PairwiseDistances(Tensor e)
     {
-        var squared = e.pow(2).sum(1);
-        var distances = (squared.unsqueeze(1) + squared.unsqueeze(0) - 2 * e.mm(e.t())).clamp_min(1e-12).sqrt();
-        return distances * (1 - eye(e.shape[0], dtype: e.dtype, device: e.device));
+        var squared = e.Squared().sum(1);
+        using var floor = 1e-12.ToScalar(); // held (HeldScalars)
+        var distances = (squared.unsqueeze(1).Plus(squared.unsqueeze(0)) - e.mm(e.t()).Times(2)).clamp_min(floor).sqrt();
+        return distances * HeldScalars.Subtracted(1, eye(e.shape[0], dtype: e.dtype, device: e.device));
     }
 
     /// <summary>Distances divided by their mean over the pairs with a positive distance.</summary>
-    private static Tensor Normalised(Tensor distances) => distances / (distances.sum() / distances.gt(0).sum().to_type(distances.dtype));
+    private static Tensor Normalised(Tensor distances) => distances / (distances.sum() / distances.gt(HeldScalars.Zero).sum().to_type(distances.dtype));
 }

@@ -32,6 +32,6 @@ internal sealed class SimilarityPreservingLoss : IFeatureDistillationLoss
         var s = student.view(rows, -1);
         var gs = nn.functional.normalize(s.mm(s.t()), p: 2, dim: 1);
         var difference = gt - gs;
-        return ((difference * difference).sum() / (double)(rows * rows)).MoveToOuterDisposeScope();
+        return (difference * difference).sum().DividedBy((double)(rows * rows)).MoveToOuterDisposeScope();
     }
 }

@@ -35,9 +35,9 @@ internal sealed class SoftTargetKLDivergenceLoss : IDistillationLoss
     {
         batch.RequireTeacher(Name);
         using var scope = NewDisposeScope();
-        var teacherLog = batch.PerRow(_teacherKey, (_, teacher) => nn.functional.log_softmax(teacher!.detach() / Temperature, 1));
-        var studentLog = nn.functional.log_softmax(batch.StudentLogits / Temperature, 1);
+        var teacherLog = batch.PerRow(_teacherKey, (_, teacher) => nn.functional.log_softmax(teacher!.detach().DividedBy(Temperature), 1));
+        var studentLog = nn.functional.log_softmax(batch.StudentLogits.DividedBy(Temperature), 1);
         var kl = nn.functional.kl_div(studentLog, teacherLog.to_type(studentLog.dtype), reduction: nn.Reduction.Sum, log_target: true);
-        return (kl * ((double)Temperature * Temperature / batch.StudentLogits.shape[0])).MoveToOuterDisposeScope();
+        return kl.Times((double)Temperature * Temperature / batch.StudentLogits.shape[0]).MoveToOuterDisposeScope();
     }
 }

@@ -86,10 +86,8 @@ internal sealed class SparseLinear : nn.Module<SparseBatch, Tensor>
 
     public override Tensor forward(SparseBatch input)
     {
-        // Every scalar is held in a variable disposed at the end: an implicit Scalar passed straight into a native call is
-        // unreachable once its handle is read, and a garbage collection during the call (another thread allocating) could
-        // finalise it while libtorch reads it. (This did not cure the open crash of long linear sparse runs: see README.)
-        using var one = 1.ToScalar();
+        // Every Scalar is held until the call ends (HeldScalars: a Scalar made on the fly can be finalised mid-call).
+        var one = HeldScalars.One;
         Tensor rows;
         if (training && is_grad_enabled())
         {
@@ -122,7 +120,7 @@ internal sealed class SparseLinear : nn.Module<SparseBatch, Tensor>
         }
         var products = rows.index_select(0, input.Local).mul(values.unsqueeze(1));
         var output = zeros(input.Rows, Outputs, device: products.device).index_add(0, input.RowOf, products, one);
-        return bias is null ? output : output.add(bias);
+        return bias is null ? output : output.Plus(bias);
     }
 
     /// <summary>The inference form, weights copied off the device.</summary>

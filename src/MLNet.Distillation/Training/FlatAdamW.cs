@@ -54,14 +54,19 @@ internal sealed class FlatAdamW : IDisposable
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         _step++;
+        // Every Scalar held until the step ends (HeldScalars: never finalised during a native call).
+        using var decay = (1 - _learningRate * _weightDecay).ToScalar();
+        using var beta2 = Beta2.ToScalar();
+        using var oneMinusBeta2 = (1 - Beta2).ToScalar();
+        using var epsilon = Epsilon.ToScalar();
+        using var correction2 = Math.Sqrt(1 - Math.Pow(Beta2, _step)).ToScalar();
+        using var stepSize = (-_learningRate / (1 - Math.Pow(Beta1, _step))).ToScalar();
         if (_weightDecay != 0)
-            _parameters.mul_(1 - _learningRate * _weightDecay);
-        _mean.lerp_(_gradients, 1 - Beta1);
-        _variance.mul_(Beta2).addcmul_(_gradients, _gradients, 1 - Beta2);
-        double biasCorrection1 = 1 - Math.Pow(Beta1, _step);
-        double biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, _step));
-        var denominator = (_variance.sqrt() / biasCorrection2Sqrt).add_(Epsilon);
-        _parameters.addcdiv_(_mean, denominator, -_learningRate / biasCorrection1);
+            _parameters.mul_(decay);
+        _mean.lerp_(_gradients, 1 - Beta1); // the weight is a tensor (made in this dispose scope, so never finalised early)
+        _variance.mul_(beta2).addcmul_(_gradients, _gradients, oneMinusBeta2);
+        var denominator = _variance.sqrt().div_(correction2).add_(epsilon, HeldScalars.One);
+        _parameters.addcdiv_(_mean, denominator, stepSize);
     }
 
     /// <summary>The moments and the step count, for a checkpoint.</summary>

@@ -37,7 +37,7 @@ internal sealed class SparseRowAdamW : IDisposable
             return;
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        // Scalars held in variables until the step ends (see SparseLinear.forward: never finalised during a native call).
+        // Scalars held in variables until the step ends (HeldScalars: never finalised during a native call).
         using var decay = (1 - _learningRate * _weightDecay).ToScalar();
         using var beta2 = Beta2.ToScalar();
         using var oneMinusBeta2 = (1 - Beta2).ToScalar();
@@ -50,7 +50,7 @@ internal sealed class SparseRowAdamW : IDisposable
             weights.mul_(decay);
         var mean = _mean.index_select(0, slots).lerp_(gradient, 1 - Beta1); // lerp_ takes its weight as a double
         var variance = _variance.index_select(0, slots).mul_(beta2).addcmul_(gradient, gradient, oneMinusBeta2);
-        var denominator = variance.sqrt().div_(correction2).add_(epsilon);
+        var denominator = variance.sqrt().div_(correction2).add_(epsilon, HeldScalars.One);
         weights.addcdiv_(mean, denominator, stepSize);
         _layer.Weight.index_copy_(0, slots, weights);
         _mean.index_copy_(0, slots, mean);

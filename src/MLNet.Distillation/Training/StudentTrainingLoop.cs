@@ -152,8 +152,8 @@ internal sealed class StudentTrainingLoop
                     for (int t = 0; t < Losses.Count; t++)
                     {
                         var value = Losses[t].Loss.Compute(views.For(t, batch, taps, block, index));
-                        termSums[t].add_(value.detach(), size);
-                        total = t == 0 ? value * Losses[t].Weight : total.add(value, Losses[t].Weight);
+                        termSums[t].PlusScaled_(value.detach(), size);
+                        total = t == 0 ? value.Times(Losses[t].Weight) : total.PlusScaled(value, Losses[t].Weight);
                     }
                     optimizer.ZeroGrad();
                     total.backward();

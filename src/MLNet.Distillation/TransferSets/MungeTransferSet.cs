@@ -1,3 +1,4 @@
+using TorchSharp;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using static TorchSharp.torch;
@@ -99,18 +100,22 @@ internal static class MungeTransferSet
             rows[r].CopyTo(all, (long)r * width);
         var x = tensor(all, [rows.Count, width]);
         var std = x.std(0, keepdim: true);
-        x = (x - x.mean([0], keepdim: true)) / std.where(std.gt(0), ones_like(std));
+        x = (x - x.mean([0], keepdim: true)) / std.where(std.gt(HeldScalars.Zero), ones_like(std));
         var squared = (x * x).sum(1);
         var result = new int[rows.Count];
+        using var infinity = float.PositiveInfinity.ToScalar(); // every Scalar held (HeldScalars)
         const int block = 1024;
         for (int start = 0; start < rows.Count; start += block)
         {
             int n = Math.Min(block, rows.Count - start);
             using var inner = NewDisposeScope();
             var q = x.narrow(0, start, n);
-            var distance = squared.narrow(0, start, n).unsqueeze(1) + squared.unsqueeze(0) - 2 * q.mm(x.t());
+            var distance = squared.narrow(0, start, n).unsqueeze(1).Plus(squared.unsqueeze(0)) - q.mm(x.t()).Times(2);
             // A row is not its own neighbour.
-            distance.index_put_(float.PositiveInfinity, arange(n), arange(start, start + n));
+            using var count = n.ToScalar();
+            using var first = start.ToScalar();
+            using var end = (start + n).ToScalar();
+            distance.index_put_(infinity, arange(HeldScalars.Zero, count, HeldScalars.One), arange(first, end, HeldScalars.One));
             distance.argmin(1).data<long>().ToArray().Select(i => (int)i).ToArray().CopyTo(result, start);
         }
         return result;

@@ -71,7 +71,7 @@ internal sealed class BinaryTask : TrainingTask
     // from_array shares the array (tensor() would copy it element by element).
     public override Tensor LabelTensor(ReadOnlySpan<float> labels, Device device) => from_array(labels.ToArray()).to(device);
 
-    public override Tensor? Predictions(Tensor outputs) => outputs.reshape(-1).gt(0).to_type(ScalarType.Float32);
+    public override Tensor? Predictions(Tensor outputs) => outputs.reshape(-1).gt(HeldScalars.Zero).to_type(ScalarType.Float32);
 
     // NaN labels (unlabelled rows) never equal 0 or 1.
     public override long CountCorrect(Tensor predictions, Tensor labels)
@@ -83,7 +83,7 @@ internal sealed class BinaryTask : TrainingTask
     public override (long? Correct, double LossSum) ValidationSums(Tensor outputs, Tensor labels)
     {
         var logits = outputs.reshape(-1).to_type(ScalarType.Float64);
-        long correct = logits.gt(0).to_type(labels.dtype).eq(labels).sum().item<long>();
+        long correct = logits.gt(HeldScalars.Zero).to_type(labels.dtype).eq(labels).sum().item<long>();
         double loss = nn.functional.binary_cross_entropy_with_logits(logits, labels.to_type(ScalarType.Float64), reduction: nn.Reduction.Sum).item<double>();
         return (correct, loss);
     }
