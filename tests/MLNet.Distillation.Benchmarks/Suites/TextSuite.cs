@@ -27,8 +27,10 @@ internal sealed class TextSuite(string? dataFolder) : IBenchmarkSuite
         return
         [
             new TextModels(fineFoods, settings, model, vocabulary, quick ? 2 : 4),
+            new TextModels(fineFoods, settings, model, vocabulary, quick ? 2 : 4, fewLabels: true),
             new TextScale(fineFoods, quick ? 5 : 25),
             new TextModels(austen, settings, model, vocabulary, 2),
+            new TextModels(austen, settings, model, vocabulary, 2, fewLabels: true),
             new TextTeacherSpeed(model, vocabulary, fineFoods, quick ? 200 : 1000),
         ];
     }

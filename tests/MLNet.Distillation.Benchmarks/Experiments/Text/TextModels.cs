@@ -11,15 +11,17 @@ namespace MLNet.Distillation.Benchmarks;
 /// transformer encoder with a linear head fitted on the training labels, and the mean of its probabilities and the SDCA
 /// baseline's); the students (a linear and a one-hidden-layer MLP over FeaturizeText's sparse
 /// vector, a fastText student over hashed n-grams), each from labels alone and distilled from the ensemble teacher, over
-/// seeds; the linear student also distilled on an augmented transfer set (Tang et al. 2019), and in the 10 %-labels regime (labels
-/// for one training row in ten, the teacher fitted on those and labelling the rest). Latency is one row through
+/// seeds; the linear student also distilled on an augmented transfer set (Tang et al. 2019). The 10 %-labels regime (labels
+/// for one training row in ten, the teacher fitted on those and labelling the rest) is a separate experiment,
+/// <c>{task}.fewlabels</c>, so that it can be re-run alone. Latency is one row through
 /// PredictionEngine from raw text, featurisation included; a teacher's is its own single-row scoring (tokenising included).
 /// Fit time and the peak working set above the process's level before the Fit are the student trainer's alone (the
 /// featurisation and the teacher's scores are computed once, before); teachers' times include fitting their heads.
 /// </summary>
-internal sealed class TextModels(TextTask task, BenchmarkSettings settings, string encoderModel, string encoderVocabulary, int augmentationMultiplier) : IExperiment
+internal sealed class TextModels(TextTask task, BenchmarkSettings settings, string encoderModel, string encoderVocabulary, int augmentationMultiplier,
+    bool fewLabels = false) : IExperiment
 {
-    public string Name => $"{task.Name}.models";
+    public string Name => fewLabels ? $"{task.Name}.fewlabels" : $"{task.Name}.models";
 
     public ExperimentResult Run()
     {
@@ -35,6 +37,11 @@ internal sealed class TextModels(TextTask task, BenchmarkSettings settings, stri
         rows.Add(Row("ML.NET FeaturizeText + SDCA", null, ml.Distillation.EvaluateModel(sdca, task.Test, "sdca", evaluation), sdcaFit, null));
 
         using var encoder = TextEncoder.FromOnnx(encoderModel, encoderVocabulary);
+        if (fewLabels)
+        {
+            FewLabels(ml, rows, encoder, tfidf, sdcaTrainer, sdca, evaluation);
+            return new TextModelsResult($"{task.Name}, 10 % labels", task.Description, task.TrainRows, task.TestRows, task.Binary ? "AUC" : "accuracy", settings.Seeds, null, rows);
+        }
         var teachers = Teachers(ml, task.Train, encoder, tfidf, sdca, sdcaFit.Seconds);
         var probe = ml.Distillation.Evaluate(teachers.Ensemble, sdca, task.Test, evaluation);
         rows.Add(Row("teacher: MiniLM + linear head", null, ml.Distillation.Evaluate(teachers.Encoder, sdca, task.Test, evaluation).Teacher, teachers.EncoderFit, null));
@@ -69,28 +76,32 @@ internal sealed class TextModels(TextTask task, BenchmarkSettings settings, stri
                 () => new MlpStudent { HiddenLayers = [] }, true, teachers.Ensemble, evaluation));
         }
 
-        // One training row in ten keeps its label; the teachers' heads are fitted on those, and the ensemble labels the rest.
-        {
-            // A whole shuffle: fine foods' training reviews come product after product.
-            var shuffled = ml.Data.ShuffleRows(task.Train, seed: 11, shufflePoolSize: 100_000);
-            int labelled = Math.Max(20, task.TrainRows / 10);
-            var few = ml.Data.Cache(ml.Data.TakeRows(shuffled, labelled));
-            var rest = ml.Data.SkipRows(shuffled, labelled).GetColumn<string>("Text").ToArray();
-            var (fewSdca, fewSdcaFit) = FitCost.Measure(() => tfidf.Append(sdcaTrainer).Fit(few));
-            var fewTeachers = Teachers(ml, few, encoder, tfidf, fewSdca, fewSdcaFit.Seconds);
-            var probeFew = ml.Distillation.Evaluate(fewTeachers.Ensemble, sdca, task.Test, evaluation);
-            rows.Add(Row($"10 % labels: teacher ensemble ({labelled} labels)", null, probeFew.Teacher, fewTeachers.EncoderFit + fewTeachers.TfidfFit, null));
-            var features = tfidf.Fit(task.Train); // featurisation is unsupervised: every review's text may shape it
-            var fewTable = Materialised(ml.Data.Cache(features.Transform(ml.Transforms.TeacherScore(fewTeachers.Ensemble).Fit(few).Transform(few))));
-            rows.Add(Seeds(ml, "10 % labels: linear from labels", null, features, fewTable, () => new MlpStudent { HiddenLayers = [] }, false, fewTeachers.Ensemble, evaluation));
-            var transfer = ml.Distillation.AppendUnlabelledText(few, rest);
-            var transferTable = Materialised(ml.Data.Cache(features.Transform(ml.Transforms.TeacherScore(fewTeachers.Ensemble).Fit(transfer).Transform(transfer))));
-            rows.Add(Seeds(ml, "10 % labels: linear distilled (teacher labels the rest)", "10 % ensemble", features, transferTable,
-                () => new MlpStudent { HiddenLayers = [] }, true, fewTeachers.Ensemble, evaluation));
-            fewTeachers.Dispose();
-        }
         teachers.Dispose();
         return new TextModelsResult(task.Name, task.Description, task.TrainRows, task.TestRows, task.Binary ? "AUC" : "accuracy", settings.Seeds, teacherRowsPerSecond, rows);
+    }
+
+    /// <summary>One training row in ten keeps its label; the teachers' heads are fitted on those, and the ensemble labels the rest.</summary>
+    private void FewLabels(MLContext ml, List<TextModelRow> rows, TextEncoder encoder, IEstimator<ITransformer> tfidf, IEstimator<ITransformer> sdcaTrainer,
+        ITransformer sdca, EvaluationOptions evaluation)
+    {
+        // A whole shuffle: fine foods' training reviews come product after product.
+        var shuffled = ml.Data.ShuffleRows(task.Train, seed: 11, shufflePoolSize: 100_000);
+        int labelled = Math.Max(20, task.TrainRows / 10);
+        var few = ml.Data.Cache(ml.Data.TakeRows(shuffled, labelled));
+        var rest = ml.Data.SkipRows(shuffled, labelled).GetColumn<string>("Text").ToArray();
+        var (fewSdca, fewSdcaFit) = FitCost.Measure(() => tfidf.Append(sdcaTrainer).Fit(few));
+        rows.Add(Row($"10 % labels: ML.NET FeaturizeText + SDCA ({labelled} labels)", null, ml.Distillation.EvaluateModel(fewSdca, task.Test, "sdca", evaluation), fewSdcaFit, null));
+        var fewTeachers = Teachers(ml, few, encoder, tfidf, fewSdca, fewSdcaFit.Seconds);
+        var probeFew = ml.Distillation.Evaluate(fewTeachers.Ensemble, sdca, task.Test, evaluation);
+        rows.Add(Row($"10 % labels: teacher ensemble ({labelled} labels)", null, probeFew.Teacher, fewTeachers.EncoderFit + fewTeachers.TfidfFit, null));
+        var features = tfidf.Fit(task.Train); // featurisation is unsupervised: every review's text may shape it
+        var fewTable = Materialised(ml.Data.Cache(features.Transform(ml.Transforms.TeacherScore(fewTeachers.Ensemble).Fit(few).Transform(few))));
+        rows.Add(Seeds(ml, "10 % labels: linear from labels", null, features, fewTable, () => new MlpStudent { HiddenLayers = [] }, false, fewTeachers.Ensemble, evaluation));
+        var transfer = ml.Distillation.AppendUnlabelledText(few, rest);
+        var transferTable = Materialised(ml.Data.Cache(features.Transform(ml.Transforms.TeacherScore(fewTeachers.Ensemble).Fit(transfer).Transform(transfer))));
+        rows.Add(Seeds(ml, "10 % labels: linear distilled (teacher labels the rest)", "10 % ensemble", features, transferTable,
+            () => new MlpStudent { HiddenLayers = [] }, true, fewTeachers.Ensemble, evaluation));
+        fewTeachers.Dispose();
     }
 
     private sealed record TeacherSet(Teacher Encoder, Teacher Tfidf, Teacher Ensemble, double EncoderFit, double TfidfFit) : IDisposable
@@ -192,15 +203,16 @@ internal sealed record TextModelRow(string Model, string? Teacher, MeanStd Prima
 
 /// <summary>The text table of one task.</summary>
 internal sealed record TextModelsResult(string Task, string Description, int TrainRows, int TestRows, string PrimaryMetric, int[] Seeds,
-    double TeacherScoringRowsPerSecond, IReadOnlyList<TextModelRow> Rows) : ExperimentResult
+    double? TeacherScoringRowsPerSecond, IReadOnlyList<TextModelRow> Rows) : ExperimentResult
 {
     public override string ToMarkdown()
     {
         var c = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
         md.AppendLine(c, $"### {Task}: {Description}");
-        md.AppendLine(c, $"{TrainRows:N0} training and {TestRows:N0} test rows; students over seeds {string.Join(", ", Seeds)} (mean ± std). " +
-            $"The ensemble teacher scored the training rows at {TeacherScoringRowsPerSecond:F1} rows/s.");
+        string scoring = TeacherScoringRowsPerSecond is double rate
+            ? string.Create(c, $" The ensemble teacher scored the training rows at {rate:F1} rows/s.") : "";
+        md.AppendLine(c, $"{TrainRows:N0} training and {TestRows:N0} test rows; students over seeds {string.Join(", ", Seeds)} (mean ± std).{scoring}");
         md.AppendLine();
         md.AppendLine(c, $"| model | {PrimaryMetric} | accuracy | macro-F1 | agreement with teacher | parameters | bytes | p50 µs, one row from text | Fit s | Fit peak MB |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
