@@ -29,7 +29,14 @@ internal static class MlpGraphReader
         if (graph.Initializer.FirstOrDefault(t => t.DataType is (int)TensorProto.Types.DataType.Int8 or (int)TensorProto.Types.DataType.Uint8) is { } integer)
             throw new InvalidDataException($"The constant '{integer.Name}' holds 8-bit integers (a quantized model): MlpStudentPredictor runs float MLP graphs only.");
         if (graph.Input.Count != 1)
-            throw new InvalidDataException($"An MLP student has one input; this model has {graph.Input.Count}.");
+        {
+            string names = string.Join(", ", graph.Input.Select(i => $"'{i.Name}'"));
+            // A sparse student's inputs are a row's (slot, value) pairs: int64 slots beside float values.
+            throw new InvalidDataException(graph.Input.Any(i => i.Type?.TensorType?.ElemType == (int)TensorProto.Types.DataType.Int64)
+                ? $"This student reads sparse rows (its inputs {names} are a row's slot and value pairs): MlpStudentPredictor runs MLP graphs " +
+                  "over dense [rows, features] inputs only. Score it with its ML.NET model (PredictionEngine) or with ONNX Runtime on the exported file."
+                : $"An MLP student has one input; this model has {graph.Input.Count} ({names}).");
+        }
         var input = graph.Input[0];
         var dims = input.Type?.TensorType?.Shape?.Dim;
         if (dims is null || dims.Count != 2 || dims[1].ValueCase != TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue)

@@ -141,8 +141,30 @@ public sealed class MlpStudentPredictorTests
         {
             File.Delete(path);
         }
+        // A student that reads sparse rows takes (slot, value) pairs, not a dense row: named as such, not as "3 inputs".
+        var sparseRows = Enumerable.Range(0, 40).Select(r => new SparseRow
+        {
+            Features = new Microsoft.ML.Data.VBuffer<float>(SparseRow.Width, 2, [1f, 0.5f], [r % 32, 32 + (r * 7) % 32]),
+            Label = r % 2 == 0,
+        });
+        var sparse = ml.BinaryClassification.Trainers.Distillation(new DistillationBinaryTrainer.Options
+        {
+            TeacherColumnName = null, NumberOfEpochs = 1, Seed = 1, SparseFeatures = true, AutomaticEarlyStopping = false,
+            Student = new MlpStudent { HiddenLayers = [] },
+        }).Fit(ml.Data.LoadFromEnumerable(sparseRows));
+        var sparseRefusal = Assert.Throws<InvalidDataException>(() => MlpStudentPredictor.FromOnnx(sparse.ToOnnx())).Message;
+        Assert.Contains("sparse rows", sparseRefusal);
+        Assert.Contains("PredictionEngine", sparseRefusal);
+
         var predictor = MlpStudentPredictor.FromOnnx(mlp.ToOnnx());
         Assert.Contains("63 features", Assert.Throws<ArgumentException>(() => predictor.PredictClass(new float[63])).Message);
         Assert.Contains("writes 10", Assert.Throws<ArgumentException>(() => predictor.Score(new float[64], new float[3])).Message);
+    }
+
+    private sealed class SparseRow
+    {
+        public const int Width = 64;
+        [Microsoft.ML.Data.VectorType(Width)] public Microsoft.ML.Data.VBuffer<float> Features;
+        public bool Label;
     }
 }
