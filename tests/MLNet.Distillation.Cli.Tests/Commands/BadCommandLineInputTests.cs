@@ -84,7 +84,7 @@ public sealed class BadCommandLineInputTests
 
         // The output folder, checked before any work.
         ["--out is a file"] = new(f => Train(f, Binary(f), "y", "--out", f.Write("taken", "")), ExitCodes.OutputFailed, "--out", "taken", "is a file"),
-        ["--out holds an output without --force"] = new(f => Train(f, Binary(f), "y", "--out", Holding(f, "full", "metrics.json"))),
+        ["--out holds an output without --force"] = new(f => Train(f, Binary(f), "y", "--out", Holding(f, "full", "metrics.json")),
             ExitCodes.OutputFailed, "--out", "metrics.json", "--force"),
         ["--out holds a folder named like an output"] = new(f => Train(f, Binary(f), "y", "--out", Directory.CreateDirectory(f["odd/metrics.json"]).Parent!.FullName, "--force"),
             ExitCodes.OutputFailed, "--out", "metrics.json", "is a folder"),
