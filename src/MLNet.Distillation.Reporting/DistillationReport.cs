@@ -69,6 +69,32 @@ public sealed class DistillationReport
         }
     } = [];
 
+    /// <summary>
+    /// Regression only: models' predictions on the evaluation rows beside the true values (typically the teacher's, the
+    /// student's and those of <see cref="OtherModels"/>), for the predicted-against-actual and residual charts, which are
+    /// drawn only when this is given. Empty by default.
+    /// </summary>
+    /// <exception cref="ArgumentException">The task is not regression, an entry is null, or its two lists differ in length.</exception>
+    public IReadOnlyList<PredictedValues> Predictions
+    {
+        get;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value, nameof(Predictions));
+            if (value.Count > 0 && Evaluation.Task != DistillationTask.Regression)
+                throw new ArgumentException($"Predictions are drawn for regression; this report is {Evaluation.Task}.", nameof(Predictions));
+            for (int i = 0; i < value.Count; i++)
+            {
+                if (value[i] is null)
+                    throw new ArgumentException($"Predictions[{i}] is null.", nameof(Predictions));
+                if (value[i].Actual.Count != value[i].Predicted.Count)
+                    throw new ArgumentException($"Predictions[{i}] ('{value[i].ModelName}') has {value[i].Actual.Count} actual values and {value[i].Predicted.Count} predictions; " +
+                        "each prediction needs its row's true value.", nameof(Predictions));
+            }
+            field = value.ToArray();
+        }
+    } = [];
+
     /// <summary>When the report was made, as the HTML states it. Default: when this object was created.</summary>
     public DateTimeOffset Date { get; init; } = DateTimeOffset.UtcNow;
 
@@ -127,6 +153,11 @@ public sealed class DistillationReport
         TrainingPlots.Accuracy(Evaluation.Task, History),
         ClassifierPlots.Reliability(Evaluation),
         ClassifierPlots.PerClassAccuracy(Evaluation),
+        .. Predictions.Count == 0 ? Array.Empty<PlotSpec>() :
+        [
+            RegressionPlots.PredictedAgainstActual(Evaluation, Predictions, OtherModels),
+            RegressionPlots.Residuals(Evaluation, Predictions, OtherModels),
+        ],
         TradeOffPlots.Latency(Evaluation, OtherModels),
         TradeOffPlots.Size(Evaluation, OtherModels),
     ];

@@ -67,7 +67,10 @@ internal static class EvaluateCommand
         var raw = CsvLoading.Load(ml, schema, columns, "--data", Path.GetFileName(studentPath));
         var teacher = TeacherLoader.Load(ml, teacherSource);
         console.WriteLine($"Evaluating {teacherSource.Describe()} and {Path.GetFileName(studentPath)} on {schema.FileName} ({schema.Rows:N0} rows)...");
-        var evaluation = TeacherEvaluation.Evaluate(ml, teacherSource, teacher, null, student, featurizer.Transform(raw), console);
+        var rows = featurizer.Transform(raw);
+        var evaluation = TeacherEvaluation.Evaluate(ml, teacherSource, teacher, null, student, rows, console);
+        if (label is not null && BinaryClassNames(rows, label) is { } classes)
+            evaluation = evaluation with { Teacher = Named(evaluation.Teacher, classes), Student = Named(evaluation.Student, classes) };
         console.WriteLine(evaluation.ToTable());
         if (output is not null)
         {
@@ -83,6 +86,39 @@ internal static class EvaluateCommand
         }
         return evaluation;
     }
+
+    /// <summary>
+    /// A binary label's classes as <paramref name="label"/> writes them, read off the rows (the saved model maps the
+    /// column to false and true); null for other tasks, or when a class has no row.
+    /// </summary>
+    private static (string False, string True)? BinaryClassNames(IDataView featurised, string label)
+    {
+        var mapped = featurised.Schema[Featurization.LabelColumn];
+        var original = featurised.Schema[label];
+        if (mapped.Type is not BooleanDataViewType || original.Type is not TextDataViewType)
+            return null;
+        string? negative = null, positive = null;
+        using var cursor = featurised.GetRowCursor([mapped, original]);
+        var getMapped = cursor.GetGetter<bool>(mapped);
+        var getOriginal = cursor.GetGetter<ReadOnlyMemory<char>>(original);
+        bool value = false;
+        ReadOnlyMemory<char> text = default;
+        while ((negative is null || positive is null) && cursor.MoveNext())
+        {
+            getMapped(ref value);
+            getOriginal(ref text);
+            if (value) positive ??= text.ToString();
+            else negative ??= text.ToString();
+        }
+        return negative is null || positive is null ? null : (negative, positive);
+    }
+
+    /// <summary>The model's per-class accuracy with the label's own class names in place of False and True.</summary>
+    private static ModelEvaluation Named(ModelEvaluation model, (string False, string True) classes)
+        => model with
+        {
+            PerClassAccuracy = model.PerClassAccuracy.Select(c => c with { ClassName = c.ClassName switch { "False" => classes.False, "True" => classes.True, _ => c.ClassName } }).ToArray(),
+        };
 
     /// <summary>How to load a column the saved model takes.</summary>
     private static DataKind KindOf(DataViewSchema.Column column, string studentPath)

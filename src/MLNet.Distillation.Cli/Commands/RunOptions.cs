@@ -9,7 +9,7 @@ internal sealed class RunOptions
     public Option<string> Data { get; } = new("--data") { Description = "Training data: a comma-separated file (a header row is detected).", Required = true };
     public Option<string> Label { get; } = new("--label") { Description = "The label column (its header name; col0, col1, ... in a file without a header).", Required = true };
     public Option<string?> Task { get; } = new("--task") { Description = "binary, multiclass or regression; inferred from the label when left out." };
-    public Option<string> Teacher { get; } = new("--teacher") { Description = "lightgbm (trained here first), minilm (a pretrained transformer over the free-text column, its head fitted here), an ONNX model (.onnx, reading the featurised vector; with --vocab, a text encoder like minilm) or an ML.NET model (.zip, reading the CSV's columns).", Required = true };
+    public Option<string> Teacher { get; } = new("--teacher") { Description = "lightgbm (the default: trained here first, on the featurised columns, text included), minilm (a pretrained transformer over the free-text column, its head fitted here), an ONNX model (.onnx, reading the featurised vector; with --vocab, a text encoder like minilm) or an ML.NET model (.zip, reading the CSV's columns).", DefaultValueFactory = _ => "lightgbm" };
     public Option<string?> Vocabulary { get; } = new("--vocab") { Description = "The WordPiece vocab.txt of a BERT-family encoder given as --teacher ENCODER.onnx." };
     public Option<string> Out { get; } = new("--out") { Description = "Output folder (created if missing).", Required = true };
     public Option<string?> Test { get; } = new("--test") { Description = "Evaluation data with the same columns; without it, 20 % of --data (seeded) is held out." };
@@ -19,6 +19,7 @@ internal sealed class RunOptions
     public Option<float?> Temperature { get; } = new("--temperature") { Description = "Softening temperature T (classifiers; default 4)." };
     public Option<float?> Alpha { get; } = new("--alpha") { Description = "Weight of the hard-label term; the teacher's term gets 1 - alpha (default 0.1)." };
     public Option<string?> Hidden { get; } = new("--hidden") { Description = "Hidden layer widths of the MLP student, e.g. 64 or 128,64 (default 64)." };
+    public Option<string?> Positive { get; } = new("--positive") { Description = "Binary tasks: the class that is positive (true), as the label column writes it; default true, 1, or the later of two text values in ordinal order." };
     public Option<string?> Header { get; } = new("--header") { Description = "true or false: whether the CSV files start with a header row (default: detected)." };
     public Option<bool> Force { get; } = new("--force") { Description = "Overwrite files already in --out." };
     public Option<string> Name { get; } = new("--name") { Description = "Name of the generated C# class (and of its file, NAME.consumption.cs).", DefaultValueFactory = _ => "StudentModel" };
@@ -26,7 +27,7 @@ internal sealed class RunOptions
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Data, Label, Task, Teacher, Vocabulary, Out, Test, Time, Epochs, Seed, Temperature, Alpha, Hidden, Header, Force, Name })
+        foreach (var option in new Option[] { Data, Label, Task, Teacher, Vocabulary, Out, Test, Time, Epochs, Seed, Temperature, Alpha, Hidden, Positive, Header, Force, Name })
             command.Options.Add(option);
     }
 
@@ -36,6 +37,12 @@ internal sealed class RunOptions
         int? epochs = result.GetValue(Epochs);
         if (epochs is <= 0)
             throw CliException.BadInput($"--epochs {epochs}: must be positive.");
+        // Checked here, as the user typed them, rather than by the trainer after the teacher has trained.
+        float? temperature = result.GetValue(Temperature), alpha = result.GetValue(Alpha);
+        if (temperature is float t)
+            CheckTemperature(t, "--temperature", Text(result, Temperature));
+        if (alpha is float a)
+            CheckAlpha(a, "--alpha", Text(result, Alpha));
         var name = result.GetValue(Name)!;
         if (Identifiers.From(name) != name)
             throw CliException.BadInput($"--name {name}: must be a C# identifier (e.g. {Identifiers.From(name).TrimStart('@')}).");
@@ -50,13 +57,32 @@ internal sealed class RunOptions
             Time = result.GetValue(Time) is string time ? TimeBudget.Parse(time) : null,
             Epochs = epochs,
             Seed = result.GetValue(Seed),
-            Temperature = result.GetValue(Temperature),
-            Alpha = result.GetValue(Alpha),
+            Temperature = temperature,
+            Alpha = alpha,
             Hidden = result.GetValue(Hidden) is string hidden ? ParseWidths(hidden) : null,
+            Positive = result.GetValue(Positive),
             Header = ParseHeader(result.GetValue(Header)),
             Force = result.GetValue(Force),
             Name = name,
         };
+    }
+
+    /// <summary>The value of <paramref name="option"/> as the user typed it (for messages).</summary>
+    public static string Text(ParseResult result, Option option)
+        => result.GetResult(option) is { Tokens.Count: > 0 } given ? given.Tokens[0].Value : "";
+
+    /// <summary>Refuses a softening temperature that is not positive and finite, naming <paramref name="option"/>.</summary>
+    public static void CheckTemperature(float value, string option, string typed)
+    {
+        if (!(value > 0) || !float.IsFinite(value))
+            throw CliException.BadInput($"{option} {typed}: a temperature must be positive (1 leaves the teacher's probabilities as they are; 2 to 8 soften them).");
+    }
+
+    /// <summary>Refuses an alpha outside [0, 1], naming <paramref name="option"/>.</summary>
+    public static void CheckAlpha(float value, string option, string typed)
+    {
+        if (!(value is >= 0 and <= 1))
+            throw CliException.BadInput($"{option} {typed}: alpha must be between 0 and 1 (the weight of the labels; the teacher's term gets 1 - alpha).");
     }
 
     /// <summary>Parses <c>--header</c>.</summary>

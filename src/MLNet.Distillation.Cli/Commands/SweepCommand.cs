@@ -33,8 +33,17 @@ internal static class SweepCommand
         command.Options.Add(alphas);
         command.SetAction(result => run((console, cancellation) =>
         {
-            Execute(options.Parse(result), RunOptions.ParseFloats(result.GetValue(temperatures)!, "--temperatures"),
-                RunOptions.ParseFloats(result.GetValue(alphas)!, "--alphas"), console, cancellation);
+            var args = options.Parse(result);
+            if (args.Temperature is not null || args.Alpha is not null)
+                throw CliException.BadInput($"{(args.Temperature is not null ? "--temperature" : "--alpha")}: sets one student, and sweep searches: give the values to try with --temperatures and --alphas.");
+            string temperatureList = result.GetValue(temperatures)!, alphaList = result.GetValue(alphas)!;
+            var temperatureValues = RunOptions.ParseFloats(temperatureList, "--temperatures");
+            var alphaValues = RunOptions.ParseFloats(alphaList, "--alphas");
+            foreach (var t in temperatureValues)
+                RunOptions.CheckTemperature(t, "--temperatures", temperatureList);
+            foreach (var a in alphaValues)
+                RunOptions.CheckAlpha(a, "--alphas", alphaList);
+            Execute(args, temperatureValues, alphaValues, console, cancellation);
             return ExitCodes.Success;
         }));
         return command;
@@ -59,8 +68,6 @@ internal static class SweepCommand
         var task = run.Plan.Task;
         if (task == DistillationTask.Regression)
             temperatures = [Defaults.Temperature];
-        if (args.Temperature is not null || args.Alpha is not null)
-            throw CliException.BadInput("--temperature and --alpha set one student; sweep searches them: use --temperatures and --alphas.");
 
         var scored = run.ScoredTrain(cache: true);
         var search = new DistillationSearchOptions { Temperatures = temperatures, Alphas = alphas, Seed = args.Seed };

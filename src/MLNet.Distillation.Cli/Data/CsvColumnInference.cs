@@ -43,6 +43,8 @@ internal static class CsvColumnInference
         int rows = 0;
         try
         {
+            if (Utf8Check.FirstInvalid(path) is { } invalid)
+                throw NotUtf8(path, option, invalid, hasHeader);
             foreach (var (line, fields) in CsvRecords.Read(path))
             {
                 if (first is null)
@@ -84,6 +86,19 @@ internal static class CsvColumnInference
         if (rows == 0)
             throw CliException.BadInput($"{option} {path}: no data rows{(header ? " below the header" : "")}.");
         return new CsvSchema(Path.GetFullPath(path), header, stats.Select((s, i) => s.ToColumn(names[i], i)).ToArray(), rows);
+    }
+
+    /// <summary>The refusal of a file that is not UTF-8, naming the line and (from the header row) the column.</summary>
+    private static CliException NotUtf8(string path, string option, Utf8Check.Failure invalid, bool? hasHeader)
+    {
+        string column = $"col{invalid.Field}";
+        if (hasHeader != false && invalid.Line > 1 && CsvRecords.Read(path).FirstOrDefault().Fields is { } header
+            && invalid.Field < header.Count && header.All(name => !IsMissing(name) && !IsNumber(name)))
+            column = header[invalid.Field];
+        string name = Path.GetFileName(path);
+        return CliException.BadInput($"{option} {path}, line {invalid.Line}, column '{column}': byte 0x{invalid.Byte:X2} is not UTF-8 " +
+            $"(the file looks Latin-1 or Windows-1252, where Ä, Ö and Ü would all read as the same character); " +
+            $"save it as UTF-8 (e.g. iconv -f latin1 -t utf-8 {name} > utf8-{name}).");
     }
 
     /// <summary>

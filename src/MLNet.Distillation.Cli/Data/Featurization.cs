@@ -24,7 +24,7 @@ internal sealed class Featurization
     private static readonly string[] Reserved = [FeaturesColumn, DefaultColumnNames.TeacherLogits, "Score", "Probability", "PredictedLabel"];
 
     private Featurization(CsvSchema schema, InferredColumn label, DistillationTask task, IReadOnlyList<InferredColumn> features,
-        IReadOnlyList<InferredColumn> leftOut, string? negativeClass, string? positiveClass)
+        IReadOnlyList<InferredColumn> leftOut, string? negativeClass, string? positiveClass, bool invertsLabel)
     {
         Schema = schema;
         Label = label;
@@ -33,6 +33,7 @@ internal sealed class Featurization
         LeftOut = leftOut;
         NegativeClass = negativeClass;
         PositiveClass = positiveClass;
+        InvertsLabel = invertsLabel;
     }
 
     /// <summary>The training file.</summary>
@@ -50,15 +51,29 @@ internal sealed class Featurization
     /// <summary>Columns left out because every value is missing.</summary>
     public IReadOnlyList<InferredColumn> LeftOut { get; }
 
-    /// <summary>For a binary label with two text values: the value read as false.</summary>
+    /// <summary>A binary task's negative class (read as false), as the label column writes it; null for other tasks.</summary>
     public string? NegativeClass { get; }
 
-    /// <summary>For a binary label with two text values: the value read as true (the later of the two in ordinal order).</summary>
+    /// <summary>
+    /// A binary task's positive class (read as true), as the label column writes it: <c>--positive</c>, or by default true,
+    /// 1, or the later of two text values in ordinal order; null for other tasks.
+    /// </summary>
     public string? PositiveClass { get; }
 
+    /// <summary>Whether a true/false or 0/1 label is read the other way round (<c>--positive false</c> or <c>--positive 0</c>).</summary>
+    public bool InvertsLabel { get; }
+
+    /// <summary>Whether the binary label is loaded as Boolean (true/false or 0/1 in the file) rather than mapped from two text values.</summary>
+    public bool BooleanLabel => Task == DistillationTask.BinaryClassification && (Label.Kind == ColumnKind.Boolean || TaskInference.IsZeroOne(Label));
+
     /// <summary>How the label column is loaded: Boolean for a true/false or 0/1 binary label, Single for numbers, otherwise text.</summary>
-    public DataKind LabelKind => Task == DistillationTask.BinaryClassification && PositiveClass is null ? DataKind.Boolean
+    public DataKind LabelKind => BooleanLabel ? DataKind.Boolean
         : Label.Kind == ColumnKind.Numeric ? DataKind.Single : DataKind.String;
+
+    /// <summary>The user's name of a class as the evaluation names it (binary: <c>False</c>, <c>True</c>); others unchanged.</summary>
+    public string ClassName(string evaluationName) => Task == DistillationTask.BinaryClassification
+        ? evaluationName switch { "False" => NegativeClass!, "True" => PositiveClass!, _ => evaluationName }
+        : evaluationName;
 
     /// <summary>Every loaded column (features and label) with its type, in file order.</summary>
     public IReadOnlyList<(string Name, DataKind Kind, int Index)> LoadedColumns
@@ -73,7 +88,11 @@ internal sealed class Featurization
     };
 
     /// <summary>Plans the featurisation of <paramref name="schema"/> for <paramref name="task"/> with label <paramref name="label"/>.</summary>
-    public static Featurization Plan(CsvSchema schema, InferredColumn label, DistillationTask task)
+    /// <param name="schema">The training file.</param>
+    /// <param name="label">Its label column.</param>
+    /// <param name="task">The task.</param>
+    /// <param name="positive"><c>--positive</c>: a binary task's positive class as the file writes it, or null for the default.</param>
+    public static Featurization Plan(CsvSchema schema, InferredColumn label, DistillationTask task, string? positive = null)
     {
         TaskInference.Check(task, label, schema.FileName);
         foreach (var column in schema.Columns)
@@ -85,13 +104,44 @@ internal sealed class Featurization
         var features = inputs.Where(c => !c.IsEmpty).ToArray();
         if (features.Length == 0)
             throw CliException.BadInput($"{schema.FileName} has no column to learn from besides the label '{label.Name}'.");
-        string? negative = null, positive = null;
-        if (task == DistillationTask.BinaryClassification && label.Kind is ColumnKind.Categorical or ColumnKind.Text)
+        if (positive is not null && task != DistillationTask.BinaryClassification)
+            throw CliException.BadInput($"--positive {positive}: only a binary task has a positive class, and label '{label.Name}' in {schema.FileName} is {TaskInference.Name(task)}.");
+        string? negativeClass = null, positiveClass = null;
+        bool inverts = false;
+        if (task == DistillationTask.BinaryClassification)
         {
-            var sorted = label.Distinct.Order(StringComparer.Ordinal).ToArray();
-            (negative, positive) = (sorted[0], sorted[1]);
+            (negativeClass, positiveClass) = BinaryClasses(label);
+            if (positive is not null)
+            {
+                // True/false and 0/1 in any spelling the file has; text classes exactly, or in another case when only one matches.
+                bool boolean = label.Kind == ColumnKind.Boolean;
+                bool Same(string a, string b) => boolean ? a.Equals(b, StringComparison.OrdinalIgnoreCase) : a == b;
+                string? chosen = new[] { negativeClass, positiveClass }.FirstOrDefault(c => Same(c, positive))
+                    ?? (new[] { negativeClass, positiveClass }.Where(c => c.Equals(positive, StringComparison.OrdinalIgnoreCase)).ToArray() is [var only] ? only : null)
+                    ?? throw CliException.BadInput($"--positive {positive}: label '{label.Name}' in {schema.FileName} has the classes '{negativeClass}' and '{positiveClass}'; name one of them.");
+                if (chosen == negativeClass)
+                {
+                    (negativeClass, positiveClass) = (positiveClass, negativeClass);
+                    inverts = label.Kind == ColumnKind.Boolean || TaskInference.IsZeroOne(label);
+                }
+            }
         }
-        return new Featurization(schema, label, task, features, inputs.Where(c => c.IsEmpty).ToArray(), negative, positive);
+        return new Featurization(schema, label, task, features, inputs.Where(c => c.IsEmpty).ToArray(), negativeClass, positiveClass, inverts);
+    }
+
+    /// <summary>
+    /// A binary label's classes as the file writes them, negative first: false and true (in the file's spelling), 0 and 1,
+    /// or two text values in ordinal order.
+    /// </summary>
+    private static (string Negative, string Positive) BinaryClasses(InferredColumn label)
+    {
+        if (label.Kind == ColumnKind.Boolean)
+            return (label.Distinct.FirstOrDefault(v => v.Equals("false", StringComparison.OrdinalIgnoreCase)) ?? "false",
+                label.Distinct.FirstOrDefault(v => v.Equals("true", StringComparison.OrdinalIgnoreCase)) ?? "true");
+        if (TaskInference.IsZeroOne(label))
+            return ("0", "1");
+        var sorted = label.Distinct.Order(StringComparer.Ordinal).ToArray();
+        return (sorted[0], sorted[1]);
     }
 
     /// <summary>Loads the training file with the planned columns.</summary>
@@ -100,14 +150,66 @@ internal sealed class Featurization
     /// <summary>Loads another file (the test file) with the same columns, checked to hold the same kinds of values.</summary>
     public IDataView Load(MLContext mlContext, CsvSchema file, string option)
     {
-        if (file != Schema && PositiveClass is not null)
+        var view = CsvLoading.Load(mlContext, file, LoadedColumns.Select(c => (c.Name, c.Kind)), option, file == Schema ? null : Schema.FileName);
+        if (file != Schema && Task != DistillationTask.Regression)
+            CheckClasses(file, option);
+        return view;
+    }
+
+    /// <summary>
+    /// Refuses evaluation rows whose class the training file lacks, or that have no label: the student cannot predict such
+    /// a class, and ML.NET's evaluators would leave those rows out without a word (a binary label would map it to false).
+    /// </summary>
+    private void CheckClasses(CsvSchema file, string option)
+    {
+        var known = new HashSet<string>(Label.Distinct.Select(ClassKey));
+        int index = file.Columns.First(c => c.Name == Label.Name).Index;
+        var unknown = new Dictionary<string, (int Rows, int FirstLine)>();
+        int missing = 0, firstMissing = 0;
+        bool header = file.HasHeader;
+        foreach (var (line, fields) in CsvRecords.Read(file.Path))
         {
-            var other = file.Columns.FirstOrDefault(c => c.Name == Label.Name);
-            var unknown = other?.Distinct.FirstOrDefault(v => v != PositiveClass && v != NegativeClass);
-            if (unknown is not null)
-                throw CliException.BadInput($"{option} {file.FileName}: label '{Label.Name}' holds '{unknown}', but {Schema.FileName} has only '{NegativeClass}' and '{PositiveClass}'.");
+            if (header)
+            {
+                header = false;
+                continue;
+            }
+            string value = fields[index];
+            if (CsvColumnInference.IsMissing(value))
+            {
+                if (missing++ == 0) firstMissing = line;
+            }
+            else if (!known.Contains(ClassKey(value)))
+                unknown[value] = unknown.TryGetValue(value, out var seen) ? (seen.Rows + 1, seen.FirstLine) : (1, line);
         }
-        return CsvLoading.Load(mlContext, file, LoadedColumns.Select(c => (c.Name, c.Kind)), option, file == Schema ? null : Schema.FileName);
+        string classes = string.Join(", ", Label.Distinct.Take(12).Select(v => $"'{v}'")) + (Label.Distinct.Count > 12 ? ", ..." : "");
+        if (unknown.Count > 0)
+        {
+            var (value, (rows, first)) = unknown.First();
+            int total = unknown.Values.Sum(u => u.Rows);
+            throw CliException.BadInput($"{option} {file.FileName}: label '{Label.Name}' holds '{value}' on {rows} rows (first on line {first})" +
+                (unknown.Count > 1 ? $" and {unknown.Count - 1} other classes on {total - rows} more" : "") +
+                $", a class {Schema.FileName} does not have (its classes: {classes}): the student cannot predict it, and those rows would be dropped from the evaluation. " +
+                "Remove them, or train on rows that have the class.");
+        }
+        if (missing > 0)
+            throw CliException.BadInput($"{option} {file.FileName}: label '{Label.Name}' is empty on {missing} rows (first on line {firstMissing}); " +
+                "evaluation needs a label on every row (fill or remove those rows).");
+    }
+
+    /// <summary>
+    /// A label value as the loader reads it, so that two spellings of one class compare equal: true, TRUE and 1 for a
+    /// Boolean label; 1, 1.0 and 1e0 for a numeric one; text as it is.
+    /// </summary>
+    private string ClassKey(string value)
+    {
+        if (BooleanLabel)
+            return value == "1" || value.Equals("true", StringComparison.OrdinalIgnoreCase) ? "true"
+                : value == "0" || value.Equals("false", StringComparison.OrdinalIgnoreCase) ? "false" : value;
+        if (Label.Kind == ColumnKind.Numeric
+            && double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double number))
+            return ((float)number).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        return value;
     }
 
     /// <summary>The featuriser and label mapping, to fit on the training rows.</summary>
@@ -132,8 +234,10 @@ internal sealed class Featurization
         {
             DistillationTask.MulticlassClassification => chain.Append(mlContext.Transforms.Conversion.MapValueToKey(LabelColumn, Label.Name,
                 keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue)),
-            DistillationTask.BinaryClassification when PositiveClass is not null => chain.Append(mlContext.Transforms.Conversion.MapValue(LabelColumn,
-                [new KeyValuePair<string, bool>(NegativeClass!, false), new KeyValuePair<string, bool>(PositiveClass, true)], Label.Name)),
+            DistillationTask.BinaryClassification when !BooleanLabel => chain.Append(mlContext.Transforms.Conversion.MapValue(LabelColumn,
+                [new KeyValuePair<string, bool>(NegativeClass!, false), new KeyValuePair<string, bool>(PositiveClass!, true)], Label.Name)),
+            DistillationTask.BinaryClassification when InvertsLabel => chain.Append(mlContext.Transforms.Conversion.MapValue(LabelColumn,
+                [new KeyValuePair<bool, bool>(false, true), new KeyValuePair<bool, bool>(true, false)], Label.Name)),
             _ => Label.Name == LabelColumn ? chain : chain.Append(mlContext.Transforms.CopyColumns(LabelColumn, Label.Name)),
         };
     }

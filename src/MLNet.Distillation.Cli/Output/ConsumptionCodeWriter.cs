@@ -72,7 +72,7 @@ internal static class ConsumptionCodeWriter
         switch (plan.Task)
         {
             case DistillationTask.BinaryClassification:
-                string positive = plan.PositiveClass is null ? "true" : $"'{Xml(plan.PositiveClass)}' (false: '{Xml(plan.NegativeClass!)}')";
+                string positive = plan.BooleanLabel && !plan.InvertsLabel ? "true" : $"'{Xml(plan.PositiveClass!)}' (false: '{Xml(plan.NegativeClass!)}')";
                 Line($"        /// <summary>The predicted class: true for {positive}.</summary>");
                 Line("        [ColumnName(\"PredictedLabel\")]");
                 Line("        public bool PredictedLabel { get; set; }");

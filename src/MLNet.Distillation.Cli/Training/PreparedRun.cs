@@ -63,13 +63,18 @@ internal sealed class PreparedRun
         var label = schema.Column(args.Label, "--label");
         var (inferredTask, reason) = TaskInference.Infer(label);
         var task = args.Task ?? inferredTask;
-        var plan = Featurization.Plan(schema, label, task);
+        var plan = Featurization.Plan(schema, label, task, args.Positive);
+        if (task == DistillationTask.Regression && args.Temperature is float temperature)
+            throw CliException.BadInput($"--temperature {temperature.ToString(System.Globalization.CultureInfo.InvariantCulture)}: regression has no softening temperature (the student matches the teacher's predictions); leave it out.");
+        if (args.Metric is string metric)
+            VerdictMetric.Check(metric, task);
         console.WriteLine($"Data: {schema.FileName}, {schema.Rows:N0} rows, {schema.Columns.Count} columns{(schema.HasHeader ? "" : " (no header row: columns named col0, col1, ...)")}.");
         console.WriteLine(args.Task is null
             ? $"Task: {TaskInference.Name(task)} (inferred from label '{label.Name}': {reason}; set --task to change it)."
             : $"Task: {TaskInference.Name(task)} (label '{label.Name}').");
-        if (plan.PositiveClass is not null)
-            console.WriteLine($"Label: '{plan.PositiveClass}' is the positive class (true), '{plan.NegativeClass}' the negative one.");
+        if (task == DistillationTask.BinaryClassification)
+            console.WriteLine($"Label: '{plan.PositiveClass}' is the positive class (true), '{plan.NegativeClass}' the negative one" +
+                (args.Positive is null ? " (--positive changes it)." : "."));
         foreach (var line in plan.Describe())
             console.WriteLine($"  {line}");
 
@@ -141,11 +146,14 @@ internal sealed class PreparedRun
     }
 
     /// <summary>The training rows with the teacher's outputs (<c>TeacherLogits</c>) appended.</summary>
-    public IDataView ScoredTrain(bool cache)
+    public IDataView ScoredTrain(bool cache) => Scored(Train, cache);
+
+    /// <summary><paramref name="rows"/> (featurised) with the teacher's outputs (<c>TeacherLogits</c>) appended.</summary>
+    public IDataView Scored(IDataView rows, bool cache)
     {
         try
         {
-            var scored = Ml.Transforms.TeacherScore(Teacher).Fit(Train).Transform(Train);
+            var scored = Ml.Transforms.TeacherScore(Teacher).Fit(rows).Transform(rows);
             return cache ? Ml.Data.Cache(scored) : scored;
         }
         catch (Exception e) when (e is not CliException and not OperationCanceledException)
@@ -174,7 +182,8 @@ internal sealed class PreparedRun
         return stream.ToArray();
     }
 
-    private static long Count(IDataView data)
+    /// <summary>The rows of <paramref name="data"/>, counted when the view does not know.</summary>
+    public static long Count(IDataView data)
     {
         if (data.GetRowCount() is long known)
             return known;

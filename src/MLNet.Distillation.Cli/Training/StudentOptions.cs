@@ -61,6 +61,15 @@ internal static class StudentOptions
         }
     }
 
+    /// <summary>Fits <paramref name="trainer"/> (from <see cref="Trainer"/>) on <paramref name="rows"/>, measuring every epoch on <paramref name="validation"/> when given.</summary>
+    public static StudentTransformer Fit(IEstimator<StudentTransformer> trainer, IDataView rows, IDataView? validation) => trainer switch
+    {
+        DistillationBinaryTrainer binary => binary.Fit(rows, validation),
+        DistillationMulticlassTrainer multiclass => multiclass.Fit(rows, validation),
+        DistillationRegressionTrainer regression => regression.Fit(rows, validation),
+        _ => trainer.Fit(rows),
+    };
+
     /// <summary>Runs the temperature and alpha search for <paramref name="options"/>' task.</summary>
     public static DistillationSearchResult Search(MLContext mlContext, IDataView scored, DistillationTrainerOptions options, DistillationSearchOptions search)
         => options switch

@@ -64,6 +64,12 @@ internal static class ReportHtml
         var header = new List<string> { "", evaluation.Teacher.Name, evaluation.Student.Name };
         header.AddRange(others.Select(o => o.Name));
         var otherFigures = otherTables.Select(t => t.Count > 0 ? MarkdownTables.ByLabel(t[0]) : []).ToList();
+        // A model without a size (SerializedBytes 0, e.g. a constant baseline) has no bytes, parameters or compression to show.
+        for (int i = 0; i < others.Count; i++)
+            if (others[i].SerializedBytes <= 0)
+                foreach (var label in new[] { "Bytes", "Parameters" })
+                    if (otherFigures[i].TryGetValue(label, out var cells) && cells.Length > 1)
+                        cells[1] = "–";
         Table(html, header, main[0].Skip(1).Select(row =>
             row.Take(3).Concat(otherFigures.Select(f => f.TryGetValue(row[0], out var cells) && cells.Length > 1 ? cells[1] : "–")).ToList()));
 
@@ -73,6 +79,11 @@ internal static class ReportHtml
         var ratioHeader = new List<string> { "", evaluation.Student.Name };
         ratioHeader.AddRange(others.Select(o => o.Name));
         var otherRatios = otherTables.Select(t => t.Count > 1 ? MarkdownTables.ByLabel(t[1]) : []).ToList();
+        for (int i = 0; i < others.Count; i++)
+            if (others[i].SerializedBytes <= 0)
+                foreach (var label in new[] { "Compression (bytes)", "Compression (parameters)" })
+                    if (otherRatios[i].TryGetValue(label, out var cells) && cells.Length > 0)
+                        cells[0] = "–";
         var labels = main[1].Skip(1).Select(r => r[0]).ToList();
         labels.AddRange(otherRatios.SelectMany(r => r.Keys).Where(l => !labels.Contains(l)).Distinct().ToList());
         var studentRatios = MarkdownTables.ByLabel(main[1]);

@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Distillation.Cli.Tests.Support;
+using MLNet.Distillation.Reporting;
 
 namespace MLNet.Distillation.Cli.Tests.Commands;
 
@@ -29,12 +30,61 @@ public sealed class TrainCommandTests(BinaryTrainFixture fixture) : IClassFixtur
         var baseline = fixture.Result.Baseline!;
         Assert.Equal(TrainCommand.BaselineName, baseline.Name);
         Assert.Equal(fixture.Result.Student.ParameterCount, baseline.ParameterCount);
-        Assert.Contains($"Student from labels alone: Accuracy {baseline.Metric("Accuracy"):0.0000}; distilled {fixture.Result.Evaluation.Student.Metric("Accuracy"):0.0000}", fixture.Console);
+        Assert.Contains($"Verdict on {fixture.Result.Run.TestRows} test rows, Accuracy, over 3 seeds (1, 2, 3)", fixture.Console);
         Assert.Contains(TrainCommand.BaselineName, html);
         var metrics = DistillationEvaluation.FromJson(File.ReadAllText(fixture.Folder["metrics.json"]));
         Assert.Equal(DistillationTask.BinaryClassification, metrics.Task);
         Assert.Equal(fixture.Result.Run.TestRows, metrics.Rows);
         Assert.True(metrics.Student.Metric("AreaUnderRocCurve") > 0.9, $"student AUC {metrics.Student.Metric("AreaUnderRocCurve")}");
+    }
+
+    [Fact]
+    public void Console_report_and_metrics_json_agree_with_each_other_and_with_MLNet_Evaluate_on_the_test_rows()
+    {
+        var result = fixture.Result;
+        var ml = new MLContext(0);
+        CalibratedBinaryClassificationMetrics Evaluate(ITransformer model) => ml.BinaryClassification.Evaluate(model.Transform(result.Run.Test), "Label");
+        var teacher = Evaluate(result.Run.TrainedTeacher!);
+        var student = Evaluate(result.Student);
+        var baseline = Evaluate(result.BaselineStudent!);
+        var labels = result.Run.Test.GetColumn<bool>("Label").ToArray();
+        double majority = labels.Count(l => !l) / (double)labels.Length;   // always answering 'false', the training rows' majority class
+
+        string F(double value) => value.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture);
+        var expected = new Dictionary<string, string[]>
+        {
+            ["Accuracy"] = [F(teacher.Accuracy), F(student.Accuracy), F(baseline.Accuracy), F(majority)],
+            ["AreaUnderRocCurve"] = [F(teacher.AreaUnderRocCurve), F(student.AreaUnderRocCurve), F(baseline.AreaUnderRocCurve), F(0.5)],
+            ["F1Score"] = [F(teacher.F1Score), F(student.F1Score), F(baseline.F1Score), F(0)],
+            ["LogLoss"] = [F(teacher.LogLoss), F(student.LogLoss), F(baseline.LogLoss)],
+        };
+
+        // The console's table: teacher, student, student from labels alone, always 'false'.
+        var console = fixture.Console.Split('\n');
+        Assert.Contains(console, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\s+teacher\s+student\s+student from labels alone\s+always 'false'\s*$"));
+        // The report's table, in the same order.
+        var html = File.ReadAllText(fixture.Folder["report.html"]);
+        Assert.DoesNotContain("Infinity", html);   // the majority-class model has no size to compress
+        // metrics.json: the evaluation, the baseline and the majority class.
+        using var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(fixture.Folder["metrics.json"]));
+        string Json(string model, string metric) => F(metrics.RootElement.GetProperty(model).GetProperty("metrics").EnumerateArray()
+            .Single(m => m.GetProperty("name").GetString() == metric).GetProperty("value").GetDouble());
+        foreach (var (metric, values) in expected)
+        {
+            var row = console.First(l => l.StartsWith(metric + " ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(values, row.Skip(1).Take(values.Length));
+            Assert.Contains($"<tr><td>{metric}</td>{string.Concat(values.Select(v => $"<td>{v}</td>"))}", html);
+            Assert.Equal(values, new[] { "teacher", "student", "baseline", "majorityClass" }.Take(values.Length).Select(m => Json(m, metric)));
+        }
+        // The verdict opens with the --seed students' figures, the ones in the tables.
+        var verdict = metrics.RootElement.GetProperty("verdict");
+        Assert.Equal(F(student.Accuracy), F(verdict.GetProperty("distilled")[0].GetDouble()));
+        Assert.Equal(F(baseline.Accuracy), F(verdict.GetProperty("fromLabelsAlone")[0].GetDouble()));
+
+        // The loss chart shows the soft-target term's KL part, and says so in its legend.
+        var loss = new DistillationReport(result.Evaluation) { History = result.History }.CreatePlots().Single(p => p.Name == "loss");
+        Assert.Contains("KL part", loss.Svg);
+        Assert.All(result.History, e => Assert.True(e.LossTerms[SoftTargetEntropy.KLPartName] > -1e-3, $"epoch {e.Epoch}: {e.LossTerms[SoftTargetEntropy.KLPartName]}"));
     }
 
     [Fact]

@@ -63,6 +63,26 @@ public sealed class DistillationReportPlotTests
     }
 
     [Fact]
+    public void Regression_predictions_add_the_predicted_against_actual_and_residual_charts()
+    {
+        var actual = Enumerable.Range(0, 40).Select(i => (float)i).ToArray();
+        var report = new DistillationReport(ReportSamples.Regression())
+        {
+            History = ReportSamples.RegressionHistory,
+            Predictions = [new("teacher", actual, actual.Select(a => a + 0.5f).ToArray()), new("student", actual, actual.Select(a => a * 1.1f - 1).ToArray())],
+        };
+        var plots = report.CreatePlots();
+        Assert.Equal(["loss", "predicted-vs-actual", "residuals", "quality-vs-latency", "quality-vs-size"], plots.Select(p => p.Name));
+        Assert.All(plots, AssertDrawn);
+        Assert.All(["teacher", "student", "predicted = actual"], label => Assert.Contains(label, plots[1].Svg));
+        Assert.Contains("Residual (actual − predicted)", plots[2].Svg);
+
+        // Predictions are regression's, and each needs its row's true value.
+        Assert.Throws<ArgumentException>(() => new DistillationReport(ReportSamples.Binary()) { Predictions = [new("student", actual, actual)] });
+        Assert.Throws<ArgumentException>(() => new DistillationReport(ReportSamples.Regression()) { Predictions = [new("student", actual, actual[1..])] });
+    }
+
+    [Fact]
     public void Without_history_or_speed_those_plots_are_left_out_not_drawn_empty()
     {
         var report = new DistillationReport(ReportSamples.Multiclass(speed: false));
