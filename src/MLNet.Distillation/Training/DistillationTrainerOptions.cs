@@ -58,7 +58,9 @@ public abstract class DistillationTrainerOptions
 
     /// <summary>
     /// Stop after this many epochs without a better validation result (needs validation data); null never stops early.
-    /// With validation data the student keeps the weights of its best epoch.
+    /// An epoch counts as better when it raises the validation accuracy (regression: lowers the loss) or lowers the
+    /// validation loss below every earlier epoch's: a classifier's accuracy can stall for several epochs while its loss still
+    /// falls. With validation data the student keeps the weights of its best epoch (by accuracy, ties by loss).
     /// </summary>
     public int? EarlyStoppingPatience { get; set; }
 
