@@ -75,7 +75,9 @@ public abstract class DistillationTrainerOptions
     /// blocks' labels look sorted or drifting. A teacher column computed by <c>TeacherScore</c> is scored again on every
     /// epoch unless TeacherScore keeps a cache (<c>CacheDirectory</c>) or the teacher's outputs were saved with the data.
     /// With <see cref="ValidationFraction"/>, each labelled row is held out with that probability (a seeded hash of its row
-    /// id) and the held-out rows are kept in memory. Unless <see cref="NumberOfThreads"/> is set, libtorch trains on one
+    /// id) and the held-out rows are kept in memory. Every epoch must read the rows the pass before training read, in any
+    /// order: a source whose rows change (count, or features and labels by fingerprint) stops the Fit at the end of that
+    /// epoch with an error naming it. Unless <see cref="NumberOfThreads"/> is set, libtorch trains on one
     /// core fewer than the machine has, leaving one to the reading thread.
     /// </summary>
     public bool Streaming { get; set; }
