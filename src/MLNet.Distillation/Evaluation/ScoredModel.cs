@@ -49,6 +49,10 @@ internal sealed class ScoredModel
         => (_teacherLogits ? [DefaultColumnNames.TeacherLogits] : new[] { DefaultColumnNames.Score, DefaultColumnNames.Probability, DefaultColumnNames.PredictedLabel })
             .Select(output.GetColumnOrNull).Where(c => c is not null).Select(c => c!.Value).ToArray();
 
+    /// <summary>Throws, naming <paramref name="name"/> and both orders, when the model's classes are in another order than the evaluation label's keys.</summary>
+    public void CheckClassOrder(IDataView scored, EvaluationLabels labels, string name)
+        => labels.CheckClassOrder(scored.Schema, _teacherLogits ? DefaultColumnNames.TeacherLogits : DefaultColumnNames.Score, name);
+
     /// <summary>Reads the predictions of <paramref name="name"/> from its scored rows, checked against the labels' task and class count.</summary>
     public ModelOutputs Read(IDataView scored, EvaluationLabels labels, string name)
         => _teacherLogits ? ReadLogits(scored, labels, name) : ReadStandardColumns(scored, labels, name);
