@@ -79,6 +79,15 @@ internal sealed class ScoredModel
             }
             CheckCount(i, labels, name);
         }
+        // Probabilities from a teacher that did not say what its output holds would be read as logits: the figures of another model.
+        if (labels.IsClassification && TeacherScoredDataView.OutputKindUnstated(column))
+        {
+            var check = new ProbabilityOutputsCheck(column.Name, labels.ColumnName, width, unstated: true, fromTeacherScore: true);
+            for (int r = 0; r < labels.Rows; r++)
+                check.Add(logits.AsSpan(r * width, width), labels.Values[r]);
+            try { check.Verify(_ => { }); }
+            catch (ArgumentOutOfRangeException e) { throw new ArgumentException($"The {name}'s outputs cannot be evaluated: {e.Message}", e); }
+        }
         switch (labels.Task)
         {
             case DistillationTask.MulticlassClassification:

@@ -28,7 +28,7 @@ internal sealed class ClassOrderCheck(string teacherColumn, string labelColumn, 
         }
     }
 
-    public override void Verify()
+    public override void Verify(Action<string> warn)
     {
         if (_counts is null)
             return;
