@@ -119,6 +119,12 @@ public sealed class BadTrainingInputTests
             Keyed(ml, [1, 0, 2, 3, 4, 5, 6, 7, 8, 9])), "2 of its 10 classes", "another class order"),
         ["binary teacher with the other positive class"] = ml => BadInputCase.Of<ArgumentException>(() => FlippedBinaryTeacher(ml), "'TeacherLogits'", "positive class", "negative class"),
         ["regression teacher predicting something else"] = ml => BadInputCase.Of<ArgumentException>(() => NegatedRegressionTeacher(ml), "correlates negatively", "'Label'"),
+        ["regression teacher trained on the label × 10"] = ml => BadInputCase.Of<ArgumentException>(() => RegressionTeacherOf(ml, "x : x * 10"),
+            "'TeacherLogits'", "'Label'", "another scale", "label ≈ 0.1", "spread is 9.", "label's units"),
+        ["regression teacher trained on the log of the label"] = ml => BadInputCase.Of<ArgumentException>(() => RegressionTeacherOf(ml, "x : ln(x)"),
+            "'TeacherLogits'", "another scale", "rank correlation 0.9"),
+        ["regression teacher trained on the standardised label"] = ml => BadInputCase.Of<ArgumentException>(() => RegressionTeacherOf(ml, "x : (x - 35.8) / 16.7"),
+            "'TeacherLogits'", "another scale", "label standard deviations off"),
 
         // Divergence stops the Fit instead of returning a student with NaN weights.
         ["learning rate 1e30"] = ml => BadInputCase.Of<InvalidOperationException>(() => FitMulticlass(ml, new DistillationMulticlassTrainer.Options { TeacherColumnName = null, LearningRate = 1e30f, NumberOfEpochs = 5, Seed = 1 }, TestData.KeyedDigits(ml, 200)), "diverged in epoch", "LearningRate"),
@@ -143,6 +149,33 @@ public sealed class BadTrainingInputTests
 
     [Fact]
     public void The_catalogue_covers_every_area_of_training_input() => Assert.True(Cases.Count >= 40, $"{Cases.Count} cases");
+
+    [Fact]
+    public void A_regression_teacher_in_the_label_units_trains_without_a_word_and_one_off_by_a_label_deviation_is_reported()
+    {
+        Assert.DoesNotContain(RegressionWarnings(ml => RegressionTeacherOf(ml, "x : x")), w => w.Contains("scale"));
+        // 20 MPa more than the label (whose standard deviation is 16.7 MPa): could be a teacher of another population, so trained with a warning.
+        Assert.Contains(RegressionWarnings(ml => RegressionTeacherOf(ml, "x : x + 20")), w => w.Contains("'TeacherLogits' may predict label 'Label' on another scale or offset")
+            && w.Contains("label standard deviations off"));
+    }
+
+    private static List<string> RegressionWarnings(Action<MLContext> fit)
+    {
+        var ml = new MLContext(0);
+        var warnings = new List<string>();
+        ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) warnings.Add(e.Message); };
+        fit(ml);
+        return warnings;
+    }
+
+    /// <summary>A FastTree teacher trained on the concrete strengths transformed by <paramref name="target"/>, distilled into a student of the strengths themselves.</summary>
+    private static void RegressionTeacherOf(MLContext ml, string target)
+    {
+        var data = TestData.Concrete(ml);
+        var transformed = ml.Transforms.Expression("Label", target, "Label").Fit(data).Transform(data);
+        var teacher = ml.Regression.Trainers.FastTree(numberOfTrees: 20).Fit(transformed);
+        ml.Transforms.TeacherScore(Teacher.FromTransformer(teacher)).Append(ml.Regression.Trainers.Distillation(numberOfEpochs: 1)).Fit(data);
+    }
 
     private static void FlippedBinaryTeacher(MLContext ml)
     {
