@@ -125,6 +125,8 @@ public sealed class BadTrainingInputTests
             "'TeacherLogits'", "another scale", "rank correlation 0.9"),
         ["regression teacher trained on the standardised label"] = ml => BadInputCase.Of<ArgumentException>(() => RegressionTeacherOf(ml, "x : (x - 35.8) / 16.7"),
             "'TeacherLogits'", "another scale", "label standard deviations off"),
+        ["labels shifted by one against a teacher that names its classes"] = ml => BadInputCase.Of<ArgumentException>(() => Distil(ml, NamedDigitsTeacher(), ShiftedLabels(ml)),
+            "'TeacherLogits'", "names its classes as label 'Label' does", "the labels look permuted", "rows labelled '0' → the teacher's '9', '1' → the teacher's '0'", "Alpha = 0"),
 
         // Divergence stops the Fit instead of returning a student with NaN weights.
         ["learning rate 1e30"] = ml => BadInputCase.Of<InvalidOperationException>(() => FitMulticlass(ml, new DistillationMulticlassTrainer.Options { TeacherColumnName = null, LearningRate = 1e30f, NumberOfEpochs = 5, Seed = 1 }, TestData.KeyedDigits(ml, 200)), "diverged in epoch", "LearningRate"),
@@ -159,6 +161,18 @@ public sealed class BadTrainingInputTests
             && w.Contains("label standard deviations off"));
     }
 
+    [Fact]
+    public void Shifted_labels_beside_a_named_teacher_are_a_warning_when_they_carry_no_weight()
+    {
+        var ml = new MLContext(0);
+        var warnings = new List<string>();
+        ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) warnings.Add(e.Message); };
+        var options = Quick();
+        options.Alpha = 0;
+        Distil(ml, NamedDigitsTeacher(), ShiftedLabels(ml), options);
+        Assert.Contains(warnings, w => w.Contains("the labels look permuted") && w.Contains("carry no weight"));
+    }
+
     private static List<string> RegressionWarnings(Action<MLContext> fit)
     {
         var ml = new MLContext(0);
@@ -175,6 +189,20 @@ public sealed class BadTrainingInputTests
         var transformed = ml.Transforms.Expression("Label", target, "Label").Fit(data).Transform(data);
         var teacher = ml.Regression.Trainers.FastTree(numberOfTrees: 20).Fit(transformed);
         ml.Transforms.TeacherScore(Teacher.FromTransformer(teacher)).Append(ml.Regression.Trainers.Distillation(numberOfEpochs: 1)).Fit(data);
+    }
+
+    /// <summary>The digits teacher of <see cref="TrainedDigitsTeacher"/>, naming its classes "0".."9" as the label's keys.</summary>
+    private static Teacher NamedDigitsTeacher() => Teacher.FromOnnx(new MemoryStream(TrainedDigitsTeacher.Value),
+        new OnnxTeacherOptions { OnnxOutputName = "Logits", ClassNames = Enumerable.Range(0, 10).Select(d => d.ToString()).ToArray() });
+
+    /// <summary>The digits with every label shifted by one class (a 0 labelled '1', ..., a 9 labelled '0'), keys in the order 0..9.</summary>
+    private static IDataView ShiftedLabels(MLContext ml)
+    {
+        var digits = TestData.Digits(ml, 1797);
+        var shift = Enumerable.Range(0, 10).Select(d => new KeyValuePair<string, string>(d.ToString(), ((d + 1) % 10).ToString()));
+        var keys = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 10).Select(d => new KeyValue { Value = d.ToString() }));
+        return ml.Data.Cache(ml.Transforms.Conversion.MapValue("Label", shift, "Label")
+            .Append(ml.Transforms.Conversion.MapValueToKey("Label", keyData: keys)).Fit(digits).Transform(digits));
     }
 
     private static void FlippedBinaryTeacher(MLContext ml)

@@ -51,7 +51,7 @@ internal sealed class MulticlassTask : TrainingTask
 
     public override TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount, bool labelsWeigh)
         => TeacherLabelCheck.Combine(ProbabilityOutputsCheck.For(teacher, label.Name, outputCount),
-            new ClassOrderCheck(teacher.Name, label.Name, outputCount, ColumnAnnotations.TextKeyValues(label)));
+            new ClassOrderCheck(teacher.Name, label.Name, outputCount, ColumnAnnotations.TextKeyValues(label), ColumnAnnotations.SlotNames(teacher), labelsWeigh));
 
     public override void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs)
     {
