@@ -167,6 +167,7 @@ public sealed class StreamingTests
         var digits = TestData.KeyedDigits(ml, 400);
         var forwards = TestData.Rows(ml, digits, Enumerable.Range(0, 400).ToArray());
         var backwards = TestData.Rows(ml, digits, Enumerable.Range(0, 400).Reverse().ToArray());
+        Assert.Equal(TestData.Keys(digits, "Label"), TestData.Keys(forwards, "Label")); // the helper keeps every label
         var error = Assert.Throws<InvalidOperationException>(() =>
             ml.MulticlassClassification.Trainers.Distillation(options).Fit(new SwitchingDataView(forwards, backwards)));
         Assert.Contains("held out for validation", error.Message);
