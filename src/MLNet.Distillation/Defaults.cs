@@ -9,6 +9,20 @@ internal static class Defaults
     /// <summary>Softening temperature T of the soft-target terms.</summary>
     public const float Temperature = 4f;
 
+    /// <summary>
+    /// The highest softening temperature accepted (trainer option, recipe term or search grid). Softened targets are flat
+    /// long before this (Hinton et al. used at most 20); far above it the soft term's gradients, which shrink as 1/T², are
+    /// lost to float rounding while the T² factor and the losses' T²/B scaling overflow float (T = 1e20 trained a student
+    /// whose soft term was zero or infinite).
+    /// </summary>
+    public const float MaximumTemperature = 100f;
+
+    /// <summary>Whether <paramref name="temperature"/> is in (0, <see cref="MaximumTemperature"/>] (false for NaN).</summary>
+    public static bool IsValidTemperature(double temperature) => temperature > 0 && temperature <= MaximumTemperature;
+
+    /// <summary>The valid temperatures as written in messages: <c>(0, 100]</c>.</summary>
+    public static string TemperatureRange => $"(0, {MaximumTemperature:0}]";
+
     /// <summary>Weight of the hard-label term; the soft-target term gets 1 − alpha.</summary>
     public const float Alpha = 0.1f;
 

@@ -15,7 +15,7 @@ public static class TrainerExtensions
         /// <param name="labelColumnName">The UInt32 key label column.</param>
         /// <param name="featureColumnName">The float-vector feature column.</param>
         /// <param name="teacherColumnName">The teacher's logits, written by <c>TeacherScore</c>; null trains from labels alone.</param>
-        /// <param name="temperature">Softening temperature T.</param>
+        /// <param name="temperature">Softening temperature T, in (0, 100].</param>
         /// <param name="alpha">Weight of the hard-label term; the soft-target term gets 1 − alpha.</param>
         /// <param name="hiddenLayers">Hidden-layer widths of the MLP student; null for one layer of 64.</param>
         /// <param name="numberOfEpochs">Passes over the data; null sizes training by rows seen (see <see cref="DistillationTrainerOptions.NumberOfEpochs"/>).</param>
@@ -40,7 +40,7 @@ public static class TrainerExtensions
         /// <param name="labelColumnName">The Boolean label column (or Single: 0, 1, NaN for a row without label).</param>
         /// <param name="featureColumnName">The float-vector feature column.</param>
         /// <param name="teacherColumnName">The teacher's logit, written by <c>TeacherScore</c>; null trains from labels alone.</param>
-        /// <param name="temperature">Softening temperature T.</param>
+        /// <param name="temperature">Softening temperature T, in (0, 100].</param>
         /// <param name="alpha">Weight of the hard-label term; the soft-target term gets 1 − alpha.</param>
         /// <param name="hiddenLayers">Hidden-layer widths of the MLP student; null for one layer of 64.</param>
         /// <param name="numberOfEpochs">Passes over the data; null sizes training by rows seen (see <see cref="DistillationTrainerOptions.NumberOfEpochs"/>).</param>

@@ -46,7 +46,10 @@ internal sealed class DistillationEvaluator
         string teacherName = $"teacher '{_options.TeacherName}'", studentName = $"student '{_options.StudentName}'";
         var studentScored = Score(student, studentName);
         var labels = ReadLabels(studentScored);
-        var teacherOutputs = teacher.Read(Score(teacher, teacherName), labels, teacherName);
+        var teacherScored = Score(teacher, teacherName);
+        student.CheckClassOrder(studentScored, labels, studentName);
+        teacher.CheckClassOrder(teacherScored, labels, teacherName);
+        var teacherOutputs = teacher.Read(teacherScored, labels, teacherName);
         var studentOutputs = student.Read(studentScored, labels, studentName);
         var speed = Speed(labels, [teacher, student]);
         return new DistillationEvaluation(labels.Task, labels.Rows,
@@ -59,6 +62,7 @@ internal sealed class DistillationEvaluator
     {
         var scored = Score(model, $"model '{name}'");
         var labels = ReadLabels(scored);
+        model.CheckClassOrder(scored, labels, $"model '{name}'");
         var outputs = model.Read(scored, labels, $"model '{name}'");
         return Figures(model, name, labels, outputs, Speed(labels, [model])?[0]);
     }

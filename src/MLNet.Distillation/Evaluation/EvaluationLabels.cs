@@ -10,13 +10,21 @@ namespace MLNet.Distillation;
 /// </summary>
 internal sealed class EvaluationLabels
 {
-    private EvaluationLabels(DistillationTask task, int classCount, float[] values, IReadOnlyList<string> classNames)
+    private EvaluationLabels(DistillationTask task, int classCount, float[] values, IReadOnlyList<string> classNames, string column, bool hasKeyValues = false)
     {
         Task = task;
         ClassCount = classCount;
         Values = values;
         ClassNames = classNames;
+        ColumnName = column;
+        HasKeyValues = hasKeyValues;
     }
+
+    /// <summary>The label column's name.</summary>
+    public string ColumnName { get; }
+
+    /// <summary>Whether <see cref="ClassNames"/> are the label's own key values (multiclass), not numbers made up for it.</summary>
+    public bool HasKeyValues { get; }
 
     public DistillationTask Task { get; }
 
@@ -47,7 +55,7 @@ internal sealed class EvaluationLabels
                 var getter = cursor.GetGetter<bool>(column);
                 bool value = false;
                 while (cursor.MoveNext()) { getter(ref value); values.Add(value ? 1 : 0); }
-                return new EvaluationLabels(DistillationTask.BinaryClassification, 2, values.ToArray(), ["False", "True"]);
+                return new EvaluationLabels(DistillationTask.BinaryClassification, 2, values.ToArray(), ["False", "True"], column.Name);
             }
             case KeyDataViewType key when key.RawType == typeof(uint) && key.Count is > 0 and <= int.MaxValue:
             {
@@ -55,14 +63,17 @@ internal sealed class EvaluationLabels
                 uint value = 0;
                 while (cursor.MoveNext()) { getter(ref value); values.Add(value == 0 ? float.NaN : value - 1); }
                 int count = (int)key.Count;
-                return new EvaluationLabels(DistillationTask.MulticlassClassification, count, values.ToArray(), KeyNames(column, count));
+                var names = KeyValueNames(column);
+                return new EvaluationLabels(DistillationTask.MulticlassClassification, count, values.ToArray(),
+                    names?.Length == count ? names : Enumerable.Range(1, count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+                    column.Name, hasKeyValues: names?.Length == count);
             }
             case NumberDataViewType when column.Type == NumberDataViewType.Single:
             {
                 var getter = cursor.GetGetter<float>(column);
                 float value = 0;
                 while (cursor.MoveNext()) { getter(ref value); values.Add(value); }
-                return new EvaluationLabels(DistillationTask.Regression, 0, values.ToArray(), []);
+                return new EvaluationLabels(DistillationTask.Regression, 0, values.ToArray(), [], column.Name);
             }
             default:
                 throw new ArgumentException($"Label column '{labelColumnName}' is {column.Type}; evaluation needs a Boolean (binary), a UInt32 key " +
@@ -70,22 +81,50 @@ internal sealed class EvaluationLabels
         }
     }
 
-    private static string[] KeyNames(DataViewSchema.Column column, int count)
+    /// <summary>A key column's key values as text (whatever their type), or null when it has none.</summary>
+    public static string[]? KeyValueNames(DataViewSchema.Column column) => AnnotationNames(column, ColumnView.KeyValuesAnnotation);
+
+    /// <summary>
+    /// The class order a multiclass model's output declares, as text: the key values of a key-typed <c>PredictedLabel</c>
+    /// (an ML.NET trainer's, or a student's: the training label's key values, kept in the model), else the slot names of its
+    /// score column (<c>Score</c>, or a teacher's <c>TeacherLogits</c>, named when the teacher names its classes); null
+    /// when the output tells none.
+    /// </summary>
+    public static string[]? ModelClassNames(DataViewSchema scored, string scoreColumn)
     {
-        if (column.Annotations.Schema.GetColumnOrNull(ColumnView.KeyValuesAnnotation) is { Type: VectorDataViewType type })
-        {
-            var names = (string[])typeof(EvaluationLabels).GetMethod(nameof(KeyNamesOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-                .MakeGenericMethod(type.ItemType.RawType).Invoke(null, [column])!;
-            if (names.Length == count)
-                return names;
-        }
-        return Enumerable.Range(1, count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        if (scored.GetColumnOrNull(DefaultColumnNames.PredictedLabel) is { Type: KeyDataViewType } predicted && KeyValueNames(predicted) is { } keys)
+            return keys;
+        return scored.GetColumnOrNull(scoreColumn) is { } score && ColumnAnnotations.SlotNames(score) is { } slots ? slots : null;
     }
 
-    private static string[] KeyNamesOf<T>(DataViewSchema.Column column)
+    private static string[]? AnnotationNames(DataViewSchema.Column column, string annotation)
+    {
+        if (column.Annotations.Schema.GetColumnOrNull(annotation) is not { Type: VectorDataViewType type })
+            return null;
+        return (string[])typeof(EvaluationLabels).GetMethod(nameof(NamesOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(type.ItemType.RawType).Invoke(null, [column, annotation])!;
+    }
+
+    private static string[] NamesOf<T>(DataViewSchema.Column column, string annotation)
     {
         VBuffer<T> values = default;
-        column.Annotations.GetValue(ColumnView.KeyValuesAnnotation, ref values);
+        column.Annotations.GetValue(annotation, ref values);
         return values.DenseValues().Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToArray();
+    }
+
+    /// <summary>
+    /// Throws when <paramref name="model"/>'s output declares its classes in another order (or other classes) than the
+    /// label's key values: the label was mapped by another <c>MapValueToKey</c> fit than the one the model was trained
+    /// with, and every figure would compare other classes. Nothing to compare when either side names no classes.
+    /// </summary>
+    public void CheckClassOrder(DataViewSchema scored, string scoreColumn, string model)
+    {
+        if (Task != DistillationTask.MulticlassClassification || !HasKeyValues || ModelClassNames(scored, scoreColumn) is not { } trained
+            || trained.SequenceEqual(ClassNames, StringComparer.Ordinal))
+            return;
+        throw new ArgumentException($"Label column '{ColumnName}' of the evaluation data orders its classes [{string.Join(", ", ClassNames)}] (its key values), " +
+            $"but the {model} was trained with them in the order [{string.Join(", ", trained)}]: the evaluation labels were mapped by another MapValueToKey fit " +
+            "than the training labels, so key k names another class for the data than for the model and every figure would compare other classes. " +
+            "Map the evaluation labels with the MapValueToKey transformer fitted on the training data (or with keyData listing the classes in the training order).");
     }
 }

@@ -49,6 +49,10 @@ internal sealed class ScoredModel
         => (_teacherLogits ? [DefaultColumnNames.TeacherLogits] : new[] { DefaultColumnNames.Score, DefaultColumnNames.Probability, DefaultColumnNames.PredictedLabel })
             .Select(output.GetColumnOrNull).Where(c => c is not null).Select(c => c!.Value).ToArray();
 
+    /// <summary>Throws, naming <paramref name="name"/> and both orders, when the model's classes are in another order than the evaluation label's keys.</summary>
+    public void CheckClassOrder(IDataView scored, EvaluationLabels labels, string name)
+        => labels.CheckClassOrder(scored.Schema, _teacherLogits ? DefaultColumnNames.TeacherLogits : DefaultColumnNames.Score, name);
+
     /// <summary>Reads the predictions of <paramref name="name"/> from its scored rows, checked against the labels' task and class count.</summary>
     public ModelOutputs Read(IDataView scored, EvaluationLabels labels, string name)
         => _teacherLogits ? ReadLogits(scored, labels, name) : ReadStandardColumns(scored, labels, name);
@@ -74,6 +78,15 @@ internal sealed class ScoredModel
                 row.DenseValues().ToArray().CopyTo(logits, i++ * width);
             }
             CheckCount(i, labels, name);
+        }
+        // Probabilities from a teacher that did not say what its output holds would be read as logits: the figures of another model.
+        if (labels.IsClassification && TeacherScoredDataView.OutputKindUnstated(column))
+        {
+            var check = new ProbabilityOutputsCheck(column.Name, labels.ColumnName, width, unstated: true, fromTeacherScore: true);
+            for (int r = 0; r < labels.Rows; r++)
+                check.Add(logits.AsSpan(r * width, width), labels.Values[r]);
+            try { check.Verify(_ => { }); }
+            catch (ArgumentOutOfRangeException e) { throw new ArgumentException($"The {name}'s outputs cannot be evaluated: {e.Message}", e); }
         }
         switch (labels.Task)
         {

@@ -29,8 +29,8 @@ internal sealed class DecoupledKDLoss : IDistillationLoss
             throw new ArgumentOutOfRangeException(nameof(alpha), $"alpha (the TCKD weight) must be finite and not negative, not {alpha}.");
         if (!(beta >= 0) || double.IsInfinity(beta))
             throw new ArgumentOutOfRangeException(nameof(beta), $"beta (the NCKD weight) must be finite and not negative, not {beta}.");
-        if (!(temperature > 0) || float.IsInfinity(temperature))
-            throw new ArgumentOutOfRangeException(nameof(temperature), $"The temperature must be positive and finite, not {temperature}.");
+        if (!Defaults.IsValidTemperature(temperature))
+            throw new ArgumentOutOfRangeException(nameof(temperature), $"The temperature must be in {Defaults.TemperatureRange}, not {temperature}.");
         if (!(warmupEpochs >= 0) || warmupEpochs != Math.Floor(warmupEpochs) || warmupEpochs > int.MaxValue)
             throw new ArgumentOutOfRangeException(nameof(warmupEpochs), $"warmup must be a whole number of epochs, 0 or more, not {warmupEpochs}.");
         (Alpha, Beta, Temperature, WarmupEpochs) = (alpha, beta, temperature, (int)warmupEpochs);

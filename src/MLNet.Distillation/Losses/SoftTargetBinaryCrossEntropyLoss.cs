@@ -18,8 +18,8 @@ internal sealed class SoftTargetBinaryCrossEntropyLoss : IDistillationLoss
     public SoftTargetBinaryCrossEntropyLoss(float temperature)
     {
         _teacherKey = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"teacher/sigmoid/T={temperature:R}");
-        if (!(temperature > 0) || !float.IsFinite(temperature))
-            throw new ArgumentOutOfRangeException(nameof(temperature), $"The temperature must be positive and finite, not {temperature}.");
+        if (!Defaults.IsValidTemperature(temperature))
+            throw new ArgumentOutOfRangeException(nameof(temperature), $"The temperature must be in {Defaults.TemperatureRange}, not {temperature}.");
         Temperature = temperature;
     }
 

@@ -17,8 +17,8 @@ internal sealed class SoftTargetKLDivergenceLoss : IDistillationLoss
 
     public SoftTargetKLDivergenceLoss(float temperature)
     {
-        if (!(temperature > 0) || float.IsInfinity(temperature))
-            throw new ArgumentOutOfRangeException(nameof(temperature), $"The temperature must be positive and finite, not {temperature}.");
+        if (!Defaults.IsValidTemperature(temperature))
+            throw new ArgumentOutOfRangeException(nameof(temperature), $"The temperature must be in {Defaults.TemperatureRange}, not {temperature}.");
         Temperature = temperature;
         _teacherKey = string.Create(CultureInfo.InvariantCulture, $"teacher/log-softmax/T={temperature:R}");
     }

@@ -35,6 +35,25 @@ internal sealed class RowFingerprint
         return Finish(hash);
     }
 
+    /// <summary>
+    /// The fingerprint of a row already read into a training table: its dense features (or its sparse row's slots and
+    /// values) and its label, hashed as they are stored, so the source's getters are not called a second time.
+    /// </summary>
+    /// <param name="table">The table holding the row.</param>
+    /// <param name="row">The row's index in <paramref name="table"/>.</param>
+    public static ulong Of(TrainingTable table, int row)
+    {
+        ulong hash = Prime3;
+        if (table.SparseFeatures is { } sparse)
+        {
+            var (slots, values) = sparse.Get(row);
+            hash = Bytes(Bytes(hash, MemoryMarshal.AsBytes(slots)), MemoryMarshal.AsBytes(values));
+        }
+        else
+            hash = Bytes(hash, MemoryMarshal.AsBytes((ReadOnlySpan<float>)table.Features!.Row(row)));
+        return Finish(Bytes(hash, MemoryMarshal.AsBytes(new ReadOnlySpan<float>(in table.Labels[row]))));
+    }
+
     private static bool Hashable(DataViewType type)
     {
         var item = type is VectorDataViewType vector ? vector.ItemType : type;

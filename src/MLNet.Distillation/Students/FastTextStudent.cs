@@ -93,7 +93,7 @@ public sealed class FastTextStudent : StudentArchitecture
             embedding.KeepTouchedRows();
             Tap(taps, "embedding", x);
             if (_dropout > 0)
-                x = nn.functional.dropout(x, _dropout, training);
+                x = Dropout(x, _dropout);
             var output = ForwardDense(head, x, _dropout, taps, "hidden").MoveToOuterDisposeScope();
             KeepTaps(taps, output);
             return output;

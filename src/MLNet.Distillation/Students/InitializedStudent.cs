@@ -265,7 +265,7 @@ internal sealed class InitializedStudent : StudentArchitecture
                         Tap(taps, name, x);
                 // Dropout after the activation of a hidden dense layer, as MlpStudent and CnnStudent's heads train.
                 if (_dropout > 0 && layer is ReluLayer && i > 0 && _plan[i - 1] is DenseLayer)
-                    x = nn.functional.dropout(x, _dropout, training);
+                    x = Dropout(x, _dropout);
             }
             return x;
         }

@@ -81,7 +81,7 @@ public sealed class MlpStudent : StudentArchitecture
         {
             using var scope = NewDisposeScope();
             if (_inputDropout > 0)
-                input = nn.functional.dropout(input, _inputDropout, training);
+                input = Dropout(input, _inputDropout);
             var output = ForwardDense(layers, input, _dropout, taps, "hidden").MoveToOuterDisposeScope();
             KeepTaps(taps);
             return output;
@@ -128,7 +128,7 @@ public sealed class MlpStudent : StudentArchitecture
                 x = nn.functional.relu(x);
                 Tap(taps, "hidden1", x);
                 if (_dropout > 0)
-                    x = nn.functional.dropout(x, _dropout, training);
+                    x = Dropout(x, _dropout);
                 x = ForwardDense(rest, x, _dropout, taps, "hidden", firstTap: 2);
             }
             var output = x.MoveToOuterDisposeScope();

@@ -62,6 +62,9 @@ internal sealed class SparseLinear : nn.Module<SparseBatch, Tensor>
 
     public float InputDropout { get; }
 
+    /// <summary>The generator input dropout draws from while training (the Fit's own); null draws from TorchSharp's global generator.</summary>
+    public Generator? Generator { get; set; }
+
     /// <summary>The whole table, [inputs, outputs].</summary>
     public Parameter Weight => weight;
 
@@ -104,11 +107,11 @@ internal sealed class SparseLinear : nn.Module<SparseBatch, Tensor>
         var values = input.Values;
         if (InputDropout > 0 && training)
         {
-            // Inverted dropout written out (keep with probability 1 − p, scale by 1/(1 − p)), drawing from the seeded global
-            // generator like nn.functional.dropout, with its scalars held (see above).
+            // Inverted dropout written out (keep with probability 1 − p, scale by 1/(1 − p)), drawing from the Fit's generator
+            // (the draws rand_like would make from the global one), with its scalars held (see above).
             using var p = ((double)InputDropout).ToScalar();
             using var scale = (1.0 / (1 - InputDropout)).ToScalar();
-            var keep = rand_like(values).ge_(p);
+            var keep = TrainingRandom.UniformLike(values, Generator).ge_(p);
             values = values.mul(keep).mul_(scale);
         }
         if (AverageValues)

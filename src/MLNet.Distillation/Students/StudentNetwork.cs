@@ -8,6 +8,26 @@ internal abstract class StudentNetwork : nn.Module<Tensor, Tensor>
 {
     protected StudentNetwork(string name) : base(name) { }
 
+    private Generator? _generator;
+
+    /// <summary>
+    /// The generator this network's dropout draws from while training (the Fit's own, see <see cref="TrainingRandom"/>),
+    /// passed on to its sparse first layer; null draws from TorchSharp's global generator.
+    /// </summary>
+    public Generator? Generator
+    {
+        get => _generator;
+        set
+        {
+            _generator = value;
+            if (SparseInput is { } sparse)
+                sparse.Generator = value;
+        }
+    }
+
+    /// <summary>Dropout while training, drawn from <see cref="Generator"/>.</summary>
+    protected Tensor Dropout(Tensor x, double p) => TrainingRandom.Dropout(x, p, training, _generator);
+
     /// <summary>The inference-time layers with their current weights, copied off the device.</summary>
     public abstract IReadOnlyList<StudentLayer> ExportLayers();
 
@@ -81,7 +101,7 @@ internal abstract class StudentNetwork : nn.Module<Tensor, Tensor>
             x = nn.functional.relu(layers[i].forward(x));
             Tap(taps, $"{prefix}{i + firstTap}", x);
             if (dropout > 0)
-                x = nn.functional.dropout(x, dropout, training);
+                x = Dropout(x, dropout);
         }
         return layers[layers.Count - 1].forward(x);
     }

@@ -36,8 +36,10 @@ public sealed class TorchSharpStudent : StudentArchitecture
     /// <param name="factory">
     /// Builds the module from the number of features per row and the number of outputs (classes, or 1). It must return a
     /// <b>new</b> module on every call, initialised from TorchSharp's global generator (the default for every TorchSharp
-    /// layer), which the trainer seeds: the same seed then gives the same student, bit for bit. It is called more than
-    /// once per Fit (a throw-away copy is built for the checks before training).
+    /// layer), which the trainer seeds: the same seed then gives the same student, bit for bit, also when other Fits run on
+    /// other threads (the trainer builds the module while holding the generator; the module's Dropout layers draw from it
+    /// with the Fit's own state swapped in). It is called more than once per Fit (a throw-away copy is built for the checks
+    /// before training).
     /// </param>
     /// <param name="name">A short name for logs and <see cref="StudentTransformer"/>'s architecture text. Default <c>TorchSharp</c>.</param>
     public TorchSharpStudent(Func<int, int, nn.Module<Tensor, Tensor>> factory, string name = "TorchSharp")
@@ -71,12 +73,16 @@ public sealed class TorchSharpStudent : StudentArchitecture
     {
         if (_described is { } d && d.InputSize == inputSize && d.ClassCount == classCount)
             return d.Text;
-        using var rng = new GeneratorStateKeeper();
-        using var network = (TorchSharpStudentNetwork)Build(inputSize, classCount);
-        network.ExportLayers(out _, out var layers);
-        string text = $"{Name} {string.Join(" → ", layers)}";
-        _described = (inputSize, classCount, text);
-        return text;
+        // Building draws from TorchSharp's global generator: held like every use of it in the library, and left as found.
+        lock (TrainingRandom.GlobalGenerator)
+        {
+            using var rng = new GeneratorStateKeeper();
+            using var network = (TorchSharpStudentNetwork)Build(inputSize, classCount);
+            network.ExportLayers(out _, out var layers);
+            string text = $"{Name} {string.Join(" → ", layers)}";
+            _described = (inputSize, classCount, text);
+            return text;
+        }
     }
 
     internal override StudentArchitecture Copy() => new TorchSharpStudent(Factory, Name)
@@ -106,7 +112,14 @@ public sealed class TorchSharpStudent : StudentArchitecture
 
     internal override void CheckBeforeTraining(int inputSize, int classCount)
     {
-        // The checks draw from TorchSharp's generator (initialisation, the probe); they leave it as they found it.
+        // The checks draw from TorchSharp's global generator (initialisation, the probe): held like every use of it in the
+        // library (another Fit's seeding and building must not interleave with them), and left as found.
+        lock (TrainingRandom.GlobalGenerator)
+            Check(inputSize, classCount);
+    }
+
+    private void Check(int inputSize, int classCount)
+    {
         using var rng = new GeneratorStateKeeper();
         using var network = (TorchSharpStudentNetwork)Build(inputSize, classCount);
         network.eval();

@@ -85,6 +85,9 @@ internal sealed class EnsembleTeacher : Teacher
         public override int ClassCount => members[0].ClassCount;
         public override ReadOnlyMemory<char>[]? ClassNames => members.Select(m => m.ClassNames).FirstOrDefault(n => n is not null);
 
+        // A mean of members' probabilities read as logits is still probabilities (MeanLogits): unstated when any member is.
+        public override bool OutputKindStated => members.All(m => m.OutputKindStated);
+
         public override IReadOnlyList<DataViewSchema.Column>? InputColumns
             => members.Any(m => m.InputColumns is null) ? null : members.SelectMany(m => m.InputColumns!).DistinctBy(c => c.Index).ToArray();
 

@@ -153,7 +153,7 @@ internal sealed class OnnxTeacher : Teacher
     public string OnnxOutputName => _outputName;
 
     internal override string Fingerprint() => Digest("onnx", _modelDigest, _options.InputColumnName, _inputName, _outputName,
-        string.Join(",", _rowShape), _options.OutputKind, _classCount, string.Join("\n", _intermediates));
+        string.Join(",", _rowShape), _options.OutputKind ?? TeacherOutputKind.Logits, _classCount, string.Join("\n", _intermediates));
 
     internal override long SerializedBytes(MLContext mlContext, DataViewSchema inputSchema) => _model.Length;
 
@@ -206,6 +206,8 @@ internal sealed class OnnxTeacher : Teacher
         public override IReadOnlyList<int> IntermediateWidths => teacher._intermediateWidths;
 
         public override ReadOnlyMemory<char>[]? ClassNames => teacher._options.ClassNames?.Select(n => n.AsMemory()).ToArray();
+
+        public override bool OutputKindStated => teacher._options.OutputKind is not null;
 
         public override IReadOnlyList<DataViewSchema.Column>? InputColumns => [column];
 

@@ -18,8 +18,17 @@ public sealed class OnnxTeacherOptions
     /// </summary>
     public int[]? InputShape { get; set; }
 
-    /// <summary>Whether the output holds logits or probabilities (probabilities become log-probabilities). Default logits.</summary>
-    public TeacherOutputKind OutputKind { get; set; } = TeacherOutputKind.Logits;
+    /// <summary>
+    /// Whether the output holds logits or probabilities (probabilities become log-probabilities, or a binary probability its
+    /// logit). Null (the default) reads the output as logits, but a trainer (and <c>Evaluate</c>) refuses it when its
+    /// values are plainly probabilities: every row summing to 1 with values in [0, 1] (several per row), or every value in
+    /// [0, 1] (one per row), over at least 30 rows; the error asks to set this option. ONNX models often name a probability
+    /// output <c>Probability</c> or a softmax output <c>Score</c> (ML.NET's own export does), and read as logits they would
+    /// teach squashed targets; the option decides instead of a guess from the data (a weak binary teacher's logits can all lie
+    /// in [0, 1] too). Set explicitly to <see cref="TeacherOutputKind.Logits"/>, the output is read as logits, with a warning
+    /// in the log when it looks like probabilities.
+    /// </summary>
+    public TeacherOutputKind? OutputKind { get; set; }
 
     /// <summary>Number of classes, needed only when the model declares its output size symbolically.</summary>
     public int? ClassCount { get; set; }

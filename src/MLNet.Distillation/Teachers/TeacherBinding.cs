@@ -24,6 +24,13 @@ internal abstract class TeacherBinding
     /// <summary>Class names in logit order when the teacher knows them (for the SlotNames annotation), else null.</summary>
     public virtual ReadOnlyMemory<char>[]? ClassNames => null;
 
+    /// <summary>
+    /// Whether what the teacher's output holds (logits or probabilities) was stated (an option, or a convention such as
+    /// ML.NET's column names); false for an ONNX teacher whose <see cref="OnnxTeacherOptions.OutputKind"/> is unset, whose
+    /// outputs the trainer then refuses when they are plainly probabilities.
+    /// </summary>
+    public virtual bool OutputKindStated => true;
+
     /// <summary>The input columns the teacher reads; null when unknown (an ML.NET model may read any of them).</summary>
     public virtual IReadOnlyList<DataViewSchema.Column>? InputColumns => null;
 

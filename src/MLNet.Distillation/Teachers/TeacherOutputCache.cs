@@ -139,6 +139,7 @@ internal static class TeacherOutputCache
         public override int ClassCount => inner.ClassCount;
         public override IReadOnlyList<int> IntermediateWidths => inner.IntermediateWidths;
         public override ReadOnlyMemory<char>[]? ClassNames => inner.ClassNames;
+        public override bool OutputKindStated => inner.OutputKindStated;
         public override IReadOnlyList<DataViewSchema.Column>? InputColumns => inner.InputColumns;
 
         public override TeacherBlockReader CreateReader(IDataView input, IReadOnlyList<DataViewSchema.Column> fingerprintColumns)

@@ -56,6 +56,24 @@ internal sealed class TeacherScoredDataView : IDataView
     public const string TeacherAnnotation = "TeacherFingerprint";
 
     /// <summary>
+    /// The teacher column's annotation, present only when the teacher did not state what its output holds (an ONNX teacher
+    /// without <see cref="OnnxTeacherOptions.OutputKind"/>): its value is <see cref="UnstatedOutputKind"/>. The trainer
+    /// and Evaluate refuse such a column when its values are plainly probabilities.
+    /// </summary>
+    public const string OutputKindAnnotation = "TeacherOutputKind";
+
+    /// <summary>The value of <see cref="OutputKindAnnotation"/>.</summary>
+    public const string UnstatedOutputKind = "Unstated";
+
+    /// <summary>Whether <paramref name="teacher"/> (a column of teacher outputs) carries <see cref="OutputKindAnnotation"/>: its teacher's output kind was not stated.</summary>
+    public static bool OutputKindUnstated(DataViewSchema.Column teacher)
+        => teacher.Annotations.Schema.GetColumnOrNull(OutputKindAnnotation) is { Type: TextDataViewType };
+
+    /// <summary>Whether <paramref name="teacher"/> was written by TeacherScore (it carries the teacher's fingerprint).</summary>
+    public static bool FromTeacherScore(DataViewSchema.Column teacher)
+        => teacher.Annotations.Schema.GetColumnOrNull(TeacherAnnotation) is not null;
+
+    /// <summary>
     /// The input's columns plus the teacher column, annotated with the teacher's class names (when it has them) and its
     /// fingerprint: the annotation travels with the column into saved files (ML.NET binary files keep annotations), so
     /// shards scored by different teachers, or by one teacher read another way, can be told apart. The intermediate
@@ -77,6 +95,8 @@ internal sealed class TeacherScoredDataView : IDataView
         }
         var fingerprint = teacherFingerprint.AsMemory();
         annotations.Add(TeacherAnnotation, TextDataViewType.Instance, (ref ReadOnlyMemory<char> value) => value = fingerprint);
+        if (!binding.OutputKindStated)
+            annotations.Add(OutputKindAnnotation, TextDataViewType.Instance, (ref ReadOnlyMemory<char> value) => value = UnstatedOutputKind.AsMemory());
         builder.AddColumn(outputColumnName, new VectorDataViewType(NumberDataViewType.Single, binding.ClassCount), annotations.ToAnnotations());
         for (int i = 0; i < intermediateColumnNames.Count; i++)
         {

@@ -82,7 +82,8 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
             SparseFeatures = sparse,
             ExtraTeacherColumns = columns.ExtraTeacherColumns.Select(c => (input.Schema[c.Name], c.VectorSize!.Value)).ToArray(),
         };
-        var teacherCheck = teacherColumn is { } teacherColumnChecked ? _task.CreateTeacherCheck(teacherColumnChecked, labelColumn, outputCount) : null;
+        var teacherCheck = teacherColumn is { } teacherColumnChecked
+            ? _task.CreateTeacherCheck(teacherColumnChecked, labelColumn, outputCount, labelsWeigh: LossRecipe.NeedsLabels(_losses)) : null;
         TrainingTable? validationTable = null;
         if (validationData is not null)
         {
@@ -99,7 +100,7 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
         bool hash = _options.CheckpointDirectory is not null;
         using var prepared = _options.Streaming
             ? PrepareStreaming(input, spec, teacherCheck, validationTable, seed, device, hash, channel)
-            : PrepareInMemory(input, spec, teacherCheck, validationTable, seed, device, hash);
+            : PrepareInMemory(input, spec, teacherCheck, validationTable, seed, device, hash, channel);
         var (train, validation, inputScaling, targetScaling) = (prepared.Train, prepared.Validation, prepared.Inputs, prepared.Target);
         if (prepared.Skipped > 0)
             channel.Warning(MessageSensitivity.None, $"Left out {prepared.Skipped} rows whose label '{labelColumn.Name}' is missing.");
@@ -199,14 +200,14 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
     /// fits the standardisations on the training rows and applies them in place.
     /// </summary>
     private PreparedData PrepareInMemory(IDataView input, TrainingReadSpec spec, TeacherLabelCheck? teacherCheck, TrainingTable? validationTable,
-        int seed, TorchSharp.torch.Device device, bool hash)
+        int seed, TorchSharp.torch.Device device, bool hash, IChannel channel)
     {
         var table = TrainingTable.Load(input, spec);
         RequireTrainingRows(table.RowCount, table.UnlabelledRows, spec.Label.Name);
         if (teacherCheck is not null)
         {
             teacherCheck.Add(table);
-            teacherCheck.Verify();
+            teacherCheck.Verify(message => channel.Warning(MessageSensitivity.None, message));
         }
         var train = TableRows.All(table);
         TableRows? validation = validationTable is null ? null : TableRows.All(validationTable);
@@ -237,7 +238,7 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
         {
             var preparation = streaming.Prepare(teacherCheck, _options.Student.StandardizeInputs, _task.StandardizesTarget, holdOut: validationTable is null, hash);
             RequireTrainingRows(streaming.RowCount, streaming.UnlabelledRows, spec.Label.Name);
-            teacherCheck?.Verify();
+            teacherCheck?.Verify(message => channel.Warning(MessageSensitivity.None, message));
             if (streaming.OrderWarning is string warning)
                 channel.Warning(MessageSensitivity.None, warning);
             if (validationTable is not null)

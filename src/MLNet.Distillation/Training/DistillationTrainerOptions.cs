@@ -16,7 +16,10 @@ public abstract class DistillationTrainerOptions
     /// <summary>The teacher's outputs, written by <c>TeacherScore</c>. Default <c>TeacherLogits</c>; null trains from labels alone (the baseline every distilled student should be compared with).</summary>
     public string? TeacherColumnName { get; set; } = DefaultColumnNames.TeacherLogits;
 
-    /// <summary>Softening temperature T of the soft-target terms (the default for any recipe term that sets none). Default 4.</summary>
+    /// <summary>
+    /// Softening temperature T of the soft-target terms (the default for any recipe term that sets none). Default 4; must be
+    /// in (0, 100] (softened targets are flat long before 100, and far above it the soft term vanishes or overflows).
+    /// </summary>
     public float Temperature { get; set; } = Defaults.Temperature;
 
     /// <summary>
@@ -74,7 +77,9 @@ public abstract class DistillationTrainerOptions
     /// blocks' labels look sorted or drifting. A teacher column computed by <c>TeacherScore</c> is scored again on every
     /// epoch unless TeacherScore keeps a cache (<c>CacheDirectory</c>) or the teacher's outputs were saved with the data.
     /// With <see cref="ValidationFraction"/>, each labelled row is held out with that probability (a seeded hash of its row
-    /// id) and the held-out rows are kept in memory. Unless <see cref="NumberOfThreads"/> is set, libtorch trains on one
+    /// id) and the held-out rows are kept in memory. Every epoch must read the rows the pass before training read, in any
+    /// order: a source whose rows change (count, or features and labels by fingerprint) stops the Fit at the end of that
+    /// epoch with an error naming it. Unless <see cref="NumberOfThreads"/> is set, libtorch trains on one
     /// core fewer than the machine has, leaving one to the reading thread.
     /// </summary>
     public bool Streaming { get; set; }
@@ -175,7 +180,7 @@ public abstract class DistillationTrainerOptions
         Require(!string.IsNullOrEmpty(LabelColumnName), nameof(LabelColumnName), "must name a column");
         Require(!string.IsNullOrEmpty(FeatureColumnName), nameof(FeatureColumnName), "must name a column");
         Require(TeacherColumnName is null || TeacherColumnName.Length > 0, nameof(TeacherColumnName), "must name a column, or be null to train from labels alone");
-        Require(Temperature > 0 && float.IsFinite(Temperature), nameof(Temperature), $"must be positive and finite, not {Temperature}");
+        Require(Defaults.IsValidTemperature(Temperature), nameof(Temperature), $"must be in {Defaults.TemperatureRange}, not {Temperature}");
         Require(Alpha is >= 0 and <= 1, nameof(Alpha), $"must be in [0, 1], not {Alpha}");
         Require(NumberOfEpochs is null or > 0, nameof(NumberOfEpochs), $"must be positive, or null to size training by rows seen, not {NumberOfEpochs}");
         Require(BatchSize > 0, nameof(BatchSize), $"must be positive, not {BatchSize}");

@@ -63,18 +63,33 @@ internal sealed class StudentTrainingLoop
 
     public Result Run(ITrainingData train, TableRows? validation)
     {
-        // The one generator behind initialisation and dropout, seeded per run: same seed, same student.
-        random.manual_seed(Seed);
-
-        using var network = train.SparseFeatures
-            ? Architecture.BuildForSparseInputs(train.FeatureCount, train.OutputCount)
-            : Architecture.Build(train.FeatureCount, train.OutputCount, InputScaling, TargetScaling);
-        network.to(Device);
-        long parameterCount = network.parameters().Sum(p => p.numel());
+        // Same seed, same student, whatever else runs in the process: the student (and the projectors) are initialised from
+        // the seeded global generator while this Fit holds it, and every later draw (dropout) comes from this Fit's own
+        // generator, which continues where the global one stood (TrainingRandom).
         // Terms that read a student layer or another teacher column see a view of each batch; the projectors they need
         // (FitNets' regressors) train with the student and are left out of it. Built after the network: the same seed
         // initialises the same student whether or not a term needs a projector.
-        using var views = FeatureViews.Create(network, Losses, ExtraTeacherColumns, train, Device);
+        var (builtNetwork, builtViews) = TrainingRandom.SeedAndBuild(Seed, Device, () =>
+        {
+            var built = train.SparseFeatures
+                ? Architecture.BuildForSparseInputs(train.FeatureCount, train.OutputCount)
+                : Architecture.Build(train.FeatureCount, train.OutputCount, InputScaling, TargetScaling);
+            try
+            {
+                built.to(Device);
+                return (built, FeatureViews.Create(built, Losses, ExtraTeacherColumns, train, Device));
+            }
+            catch
+            {
+                built.Dispose();
+                throw;
+            }
+        }, out var fitGenerator);
+        using var network = builtNetwork;
+        using var views = builtViews;
+        using var generator = fitGenerator;
+        network.Generator = generator;
+        long parameterCount = network.parameters().Sum(p => p.numel());
         using var optimizer = new StudentOptimizer([.. network.parameters(), .. views.Parameters], network.SparseInput, LearningRate, WeightDecay);
         var checkpointed = views.CheckpointModule(network);
         // Batches are gathered from the table's chunks into one pinned buffer that a tensor shares (the features exist once),
@@ -108,8 +123,8 @@ internal sealed class StudentTrainingLoop
             using (var weights = new MemoryStream(resumed.Network))
                 checkpointed.load(weights);
             optimizer.LoadState(resumed.Optimizer);
-            using (var generator = tensor(resumed.RandomState))
-                random.set_rng_state(generator);
+            using (var state = tensor(resumed.RandomState))
+                generator.set_state(state);
             history.AddRange(resumed.History);
             lowestLoss = LowestValidationLoss(history);
             (bestScore, bestEpoch, sinceBest, firstEpoch, stopped) = (resumed.BestScore, resumed.BestEpoch, resumed.SinceBest, resumed.CompletedEpochs, resumed.Stopped);
@@ -222,7 +237,7 @@ internal sealed class StudentTrainingLoop
                     stopped = true;
             }
             if (CheckpointFile is not null)
-                SaveCheckpoint(checkpointed, optimizer, epoch + 1, stopped, bestScore, bestEpoch, sinceBest, history, best);
+                SaveCheckpoint(checkpointed, optimizer, generator, epoch + 1, stopped, bestScore, bestEpoch, sinceBest, history, best);
 
             // After the checkpoint, and not in it: a budget is this process's limit, not the run's, so a resumed run with more
             // time trains on. The next epoch is predicted from the mean of those this process ran.
@@ -256,8 +271,8 @@ internal sealed class StudentTrainingLoop
             // A run resumed after its last epoch saw no batch: seeded random rows stand in for training rows.
             if (probe is null)
             {
-                using var generator = new Generator((ulong)Seed);
-                var cpu = randn(16, train.FeatureCount, generator: generator);
+                using var probeGenerator = new Generator((ulong)Seed);
+                var cpu = randn(16, train.FeatureCount, generator: probeGenerator);
                 probe = cpu.to(Device);
                 if (!ReferenceEquals(probe, cpu))
                     cpu.Dispose();
@@ -282,12 +297,12 @@ internal sealed class StudentTrainingLoop
     private static double LowestValidationLoss(IEnumerable<EpochReport> history)
         => history.Select(h => h.ValidationLoss ?? double.PositiveInfinity).DefaultIfEmpty(double.PositiveInfinity).Min();
 
-    private void SaveCheckpoint(nn.Module network, StudentOptimizer optimizer, int completedEpochs, bool stopped,
+    private void SaveCheckpoint(nn.Module network, StudentOptimizer optimizer, Generator random, int completedEpochs, bool stopped,
         double bestScore, int bestEpoch, int sinceBest, List<EpochReport> history, Tensor[]? best)
     {
         using var weights = new MemoryStream();
         network.save(weights);
-        using var generator = random.get_rng_state();
+        using var generator = random.get_state();
         new TrainingCheckpoint
         {
             Fingerprint = CheckpointFingerprint!,

@@ -166,6 +166,52 @@ public sealed class EvaluateRealDataTests
         Assert.Contains("both named", Assert.Throws<ArgumentException>(() => ml.Distillation.Evaluate(student, student, data, new EvaluationOptions { TeacherName = "x", StudentName = "x" })).Message);
     }
 
+    [Fact]
+    public void Evaluation_labels_mapped_by_another_key_fit_are_refused_naming_both_orders()
+    {
+        // The models learnt the classes in the training label's key order (0, 1, ..., 9); the test label was mapped by a
+        // MapValueToKey fitted on its own, in another order (9, 8, ..., 0): key 1 means '0' to the models and '9' to the data.
+        var ml = new MLContext(0);
+        var train = TestData.KeyedDigits(ml, 300);
+        var student = ml.MulticlassClassification.Trainers.Distillation(teacherColumnName: null, numberOfEpochs: 2, seed: 1).Fit(train);
+        var teacher = ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(maximumNumberOfIterations: 5).Fit(train);
+        var digits = TestData.Digits(ml, 200);
+        var reversed = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 10).Reverse().Select(d => new KeyText { Value = d.ToString() }));
+        var test = ml.Transforms.Conversion.MapValueToKey("Label", keyData: reversed).Fit(digits).Transform(digits);
+        var noTiming = new EvaluationOptions { MeasureSpeed = false };
+
+        foreach (var message in new[]
+        {
+            Assert.Throws<ArgumentException>(() => ml.Distillation.Evaluate(teacher, student, test, noTiming)).Message,
+            Assert.Throws<ArgumentException>(() => ml.Distillation.EvaluateModel(student, test, "student")).Message,
+        })
+        {
+            Assert.Contains("'Label'", message);
+            Assert.Contains("[9, 8, 7, 6, 5, 4, 3, 2, 1, 0]", message);
+            Assert.Contains("[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]", message);
+            Assert.Contains("'student' was trained", message);
+            Assert.Contains("MapValueToKey", message);
+        }
+        // A teacher named in the training order is refused too, and named.
+        var named = Teacher.FromOnnx(new MemoryStream(((StudentTransformer)student).ToOnnx()),
+            new OnnxTeacherOptions { OnnxOutputName = "Logits", ClassNames = Enumerable.Range(0, 10).Select(d => d.ToString()).ToArray() });
+        // Beside a "student" whose output tells no class order: the student's scores with its PredictedLabel dropped.
+        var scoredTest = student.Transform(test);
+        var orderless = ml.Transforms.DropColumns("PredictedLabel").Fit(scoredTest);
+        var teacherMessage = Assert.Throws<ArgumentException>(() => ml.Distillation.Evaluate(named, orderless, scoredTest, noTiming)).Message;
+        Assert.Contains("teacher 'teacher'", teacherMessage);
+        Assert.Contains("[9, 8, 7, 6, 5, 4, 3, 2, 1, 0]", teacherMessage);
+
+        // The same rows mapped with the training fit evaluate.
+        var same = ml.Transforms.Conversion.MapValueToKey("Label").Fit(TestData.Digits(ml, 1797)).Transform(digits);
+        Assert.Equal(200, ml.Distillation.Evaluate(teacher, student, same, noTiming).Rows);
+    }
+
+    private sealed class KeyText
+    {
+        public string Value { get; set; } = "";
+    }
+
     private static long ModelExtensions_FindStudentParameters(ITransformer model) => ModelExtensions.FindStudent(model)!.ParameterCount;
 
     private sealed class TextLabelRow

@@ -36,6 +36,8 @@ public sealed class BadModelFileTests : IDisposable
         ["missing model file"] = ml => BadInputCase.Of<FileNotFoundException>(() => ml.Distillation.LoadModel(Path.Combine(_folder, "absent.zip"), out _), "absent.zip"),
         ["truncated model file"] = ml => BadInputCase.Of<InvalidDataException>(() => ml.Distillation.LoadModel(SavedCopy(b => b[..(b.Length / 2)]), out _), _folder, "could not be loaded"),
         ["model file that is not a zip"] = ml => BadInputCase.Of<InvalidDataException>(() => StudentModelLoader.Load(ml, SavedCopy(_ => "plain text"u8.ToArray()), out _), _folder, "whole ML.NET model"),
+        ["model saved by another version of the library"] = ml => BadInputCase.Of<InvalidDataException>(() => ml.Distillation.LoadModel(SavedCopy(AsIfSavedByVersion9), out _),
+            _folder, "MLNet.Distillation.ScoreArgMax.v2", "MLNet.Distillation.ScoreArgMax.v1", "9.9.0.0", ThisVersion),
         ["saving into a missing folder"] = ml => BadInputCase.Of<DirectoryNotFoundException>(() => ml.Distillation.SaveStudent(Trained.Value.Student, Trained.Value.Schema, Path.Combine(_folder, "absent", "s.zip")), "absent"),
         ["saving over a folder"] = ml => BadInputCase.Of<IOException>(() => ml.Distillation.SaveStudent(Trained.Value.Student, Trained.Value.Schema, Directory.CreateDirectory(Path.Combine(_folder, "a-folder")).FullName),
             "Could not write", "a-folder"),
@@ -45,7 +47,7 @@ public sealed class BadModelFileTests : IDisposable
         ["a teacher stage's column read row by row"] = ml => BadInputCase.Of<NotSupportedException>(() => TeacherColumnRowByRow(ml), "'TeacherLogits'", "model.Student()"),
     };
 
-    public static TheoryData<string> Names => new(["missing model file", "truncated model file", "model file that is not a zip", "saving into a missing folder", "saving over a folder",
+    public static TheoryData<string> Names => new(["missing model file", "truncated model file", "model file that is not a zip", "model saved by another version of the library", "saving into a missing folder", "saving over a folder",
         "ONNX into a missing folder", "prediction rows of the wrong size", "prediction without the feature column", "a teacher stage's column read row by row"]);
 
     [Theory]
@@ -67,6 +69,45 @@ public sealed class BadModelFileTests : IDisposable
         Assert.False(File.Exists(stale));
         Assert.True(File.Exists(live));
         Assert.True(File.Exists(path));
+    }
+
+    private static readonly string ThisVersion = typeof(StudentModelLoader).Assembly.GetName().Version!.ToString();
+
+    /// <summary>
+    /// A saved student as a later release would write it: its arg-max stage under the next contract version
+    /// (<c>...ScoreArgMax.v2</c>) and the runtime assembly that saved it numbered 9.9.0.0. ML.NET stores both names as UTF-16
+    /// strings in the stage's Model.key entry; each is replaced by one of the same length.
+    /// </summary>
+    private static byte[] AsIfSavedByVersion9(byte[] zip)
+    {
+        using var stream = new MemoryStream();
+        stream.Write(zip);
+        using (var archive = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Update, leaveOpen: true))
+        {
+            foreach (var entry in archive.Entries.Where(e => e.Name == "Model.key").ToArray())
+            {
+                byte[] bytes;
+                using (var read = entry.Open())
+                using (var copy = new MemoryStream()) { read.CopyTo(copy); bytes = copy.ToArray(); }
+                var text = System.Text.Encoding.Unicode;
+                var replaced = Replace(Replace(bytes, text.GetBytes(PredictedLabelMapping.ContractName), text.GetBytes("MLNet.Distillation.ScoreArgMax.v2")),
+                    text.GetBytes($"Version={ThisVersion}"), text.GetBytes("Version=9.9.0.0"));
+                using var write = entry.Open();
+                write.SetLength(0);
+                write.Write(replaced);
+            }
+        }
+        return stream.ToArray();
+    }
+
+    private static byte[] Replace(byte[] bytes, byte[] find, byte[] with)
+    {
+        Assert.Equal(find.Length, with.Length);
+        var result = bytes.ToArray();
+        for (int i = 0; i + find.Length <= result.Length; i++)
+            if (result.AsSpan(i, find.Length).SequenceEqual(find))
+                with.CopyTo(result, i);
+        return result;
     }
 
     private static void TeacherColumnRowByRow(MLContext ml)

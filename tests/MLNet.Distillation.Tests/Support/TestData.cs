@@ -131,7 +131,9 @@ internal static class TestData
         var definition = SchemaDefinition.Create(typeof(KeyedRow));
         definition["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 64);
         definition["Label"].ColumnType = new KeyDataViewType(typeof(uint), 10);
-        return ml.Data.LoadFromEnumerable(order.Select(i => new KeyedRow { Features = features[i], Label = keys[i] }).ToList(), definition);
+        // LoadFromEnumerable takes a key property's value as 0-based (it stores v as key v + 1, 0 being the missing key):
+        // passing the key itself shifted every label by one class and turned the last class into missing labels.
+        return ml.Data.LoadFromEnumerable(order.Select(i => new KeyedRow { Features = features[i], Label = keys[i] - 1 }).ToList(), definition);
     }
 
     private sealed class KeyedRow

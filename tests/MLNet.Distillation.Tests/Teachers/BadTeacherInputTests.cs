@@ -32,6 +32,20 @@ public sealed class BadTeacherInputTests
     private static void Train(MLContext ml, Teacher teacher, IDataView data)
         => ml.Transforms.TeacherScore(teacher).Append(ml.MulticlassClassification.Trainers.Distillation(numberOfEpochs: 1, seed: 1)).Fit(data);
 
+    /// <summary>A multiclass student of the digits, as ONNX (outputs Logits and the softmax Score).</summary>
+    private static readonly Lazy<byte[]> DigitsStudentOnnx = new(() =>
+    {
+        var ml = new MLContext(0);
+        return ml.MulticlassClassification.Trainers.Distillation(teacherColumnName: null, numberOfEpochs: 10, seed: 1).Fit(TestData.KeyedDigits(ml, 300)).ToOnnx();
+    });
+
+    /// <summary>A binary student of the breast-cancer data, as ONNX (outputs Logits, Score and Probability).</summary>
+    private static readonly Lazy<byte[]> CancerStudentOnnx = new(() =>
+    {
+        var ml = new MLContext(0);
+        return ml.BinaryClassification.Trainers.Distillation(teacherColumnName: null, numberOfEpochs: 5, seed: 1).Fit(TestData.BreastCancer(ml)).ToOnnx();
+    });
+
     private static readonly Dictionary<string, Func<MLContext, BadInputCase>> Cases = new()
     {
         // ONNX models.
@@ -76,6 +90,18 @@ public sealed class BadTeacherInputTests
         ["batch size 1,000,000,000"] = ml => BadInputCase.Of<ArgumentOutOfRangeException>(() => ml.Transforms.TeacherScore(TinyCnn(), batchSize: 1_000_000_000), "BatchSize", "1,000,000,000"),
         ["missing cache folder"] = ml => BadInputCase.Of<DirectoryNotFoundException>(() => Score(ml, TinyCnn(), TestData.Digits(ml, 10), cache: "/nowhere/cache"), "/nowhere/cache"),
 
+        // Probabilities read as logits: an ONNX teacher whose output kind was left unset, and whose outputs are plainly probabilities.
+        ["softmax output with the output kind unset"] = ml => BadInputCase.Of<ArgumentException>(() => Train(ml, Teacher.FromOnnx(Cnn, CnnOptions("probabilities")), TestData.KeyedDigits(ml, 60)),
+            "'TeacherLogits'", "holds probabilities", "each of its 60 rows of 10 values lies in [0, 1] and sums to 1", "OnnxTeacherOptions.OutputKind", "TeacherOutputKind.Probabilities"),
+        ["a student's softmax Score with the output kind unset"] = ml => BadInputCase.Of<ArgumentException>(() => Train(ml, Teacher.FromOnnx(new MemoryStream(DigitsStudentOnnx.Value),
+            new OnnxTeacherOptions { OnnxOutputName = "Score" }), TestData.KeyedDigits(ml, 100)), "'TeacherLogits'", "sums to 1", "OnnxTeacherOptions.OutputKind"),
+        ["binary probability with the output kind unset"] = ml => BadInputCase.Of<ArgumentException>(() => ml.Transforms.TeacherScore(Teacher.FromOnnx(new MemoryStream(CancerStudentOnnx.Value),
+            new OnnxTeacherOptions { OnnxOutputName = "Probability" })).Append(ml.BinaryClassification.Trainers.Distillation(numberOfEpochs: 1, seed: 1)).Fit(TestData.BreastCancer(ml)),
+            "'TeacherLogits'", "all 569 of its values lie in [0, 1]", "calls every row true", "OnnxTeacherOptions.OutputKind", "TeacherOutputKind.Probabilities"),
+        ["softmax output with the output kind unset, evaluated"] = ml => BadInputCase.Of<ArgumentException>(() => ml.Distillation.Evaluate(Teacher.FromOnnx(Cnn, CnnOptions("probabilities")),
+            ml.MulticlassClassification.Trainers.Distillation(teacherColumnName: null, numberOfEpochs: 1, seed: 1).Fit(TestData.KeyedDigits(ml, 60)), TestData.KeyedDigits(ml, 60),
+            new EvaluationOptions { MeasureSpeed = false }), "teacher 'teacher'", "holds probabilities", "OnnxTeacherOptions.OutputKind"),
+
         // Rows paired with another row's teacher outputs: a source that reorders its rows between passes.
         ["source reordered between passes"] = ml => BadInputCase.Of<InvalidOperationException>(() => Train(ml, TinyCnn(), new ReshufflingDataView(TestData.KeyedDigits(ml, 40))),
             "other values", "same order", "mlContext.Data.Cache"),
@@ -90,6 +116,28 @@ public sealed class BadTeacherInputTests
     [Theory]
     [MemberData(nameof(Names))]
     public void Bad_teacher_input_is_refused_with_an_error_that_names_it(string name) => Cases[name](new MLContext(0)).Check();
+
+    [Fact]
+    public void Probabilities_under_a_stated_kind_train_and_logits_under_an_unset_one_train_without_a_word()
+    {
+        var ml = new MLContext(0);
+        var data = TestData.KeyedDigits(ml, 60);
+        List<string> Warnings(OnnxTeacherOptions options)
+        {
+            var warnings = new List<string>();
+            var context = new MLContext(0);
+            context.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) warnings.Add(e.Message); };
+            Train(context, Teacher.FromOnnx(Cnn, options), data);
+            return warnings;
+        }
+        // Stated as logits, probabilities train (the user said so) with a warning naming the column and the option.
+        var stated = Warnings(new OnnxTeacherOptions { InputShape = [1, 8, 8], OnnxOutputName = "probabilities", OutputKind = TeacherOutputKind.Logits });
+        Assert.Contains(stated, w => w.Contains("'TeacherLogits' is read as logits") && w.Contains("sums to 1") && w.Contains("TeacherOutputKind.Probabilities"));
+        // Stated as probabilities they become log-probabilities; logits with the kind unset are logits: no warning either way.
+        Assert.DoesNotContain(Warnings(new OnnxTeacherOptions { InputShape = [1, 8, 8], OnnxOutputName = "probabilities", OutputKind = TeacherOutputKind.Probabilities }),
+            w => w.Contains("probabilities"));
+        Assert.DoesNotContain(Warnings(CnnOptions()), w => w.Contains("probabilities"));
+    }
 
     [Fact]
     public void A_source_that_keeps_its_order_passes_the_same_checks()

@@ -45,6 +45,10 @@ public sealed class BadTrainingInputTests
         ["alpha above 1"] = ml => BadInputCase.Of<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Distillation(alpha: 1.5f), "Alpha", "1.5"),
         ["temperature 0"] = ml => BadInputCase.Of<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Distillation(temperature: 0), "Temperature"),
         ["temperature NaN"] = ml => BadInputCase.Of<ArgumentOutOfRangeException>(() => ml.BinaryClassification.Trainers.Distillation(temperature: float.NaN), "Temperature", "NaN"),
+        ["temperature 1e20"] = ml => BadInputCase.Of<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Distillation(temperature: 1e20f), "Options.Temperature", "(0, 100]", "1E+20"),
+        ["temperature 1e20 in a recipe term"] = ml => BadInputCase.Of<ArgumentException>(() => ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options { Losses = [new("kd", 1, new Dictionary<string, double> { ["temperature"] = 1e20 })] }), "'kd'", "temperature", "(0, 100]", "1E+20"),
+        ["temperature 1e20 in a binary recipe term"] = ml => BadInputCase.Of<ArgumentException>(() => ml.BinaryClassification.Trainers.Distillation(new DistillationBinaryTrainer.Options { Losses = [new("soft-bce", 1, new Dictionary<string, double> { ["temperature"] = 1e20 })] }), "'soft-bce'", "(0, 100]"),
+        ["temperature 1e20 in a search"] = ml => BadInputCase.Of<ArgumentOutOfRangeException>(() => ml.Distillation.SearchTemperatureAndAlpha(TestData.KeyedDigits(ml, 20), Quick(), new DistillationSearchOptions { Temperatures = [4, 1e20f] }), "Temperatures", "(0, 100]", "1E+20"),
         ["no epochs"] = ml => BadInputCase.Of<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Distillation(numberOfEpochs: 0), "NumberOfEpochs"),
         ["batch size 0"] = ml => BadInputCase.Of<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options { BatchSize = 0 }), "BatchSize"),
         ["learning rate 0"] = ml => BadInputCase.Of<ArgumentOutOfRangeException>(() => ml.Regression.Trainers.Distillation(learningRate: 0), "LearningRate"),
@@ -115,6 +119,14 @@ public sealed class BadTrainingInputTests
             Keyed(ml, [1, 0, 2, 3, 4, 5, 6, 7, 8, 9])), "2 of its 10 classes", "another class order"),
         ["binary teacher with the other positive class"] = ml => BadInputCase.Of<ArgumentException>(() => FlippedBinaryTeacher(ml), "'TeacherLogits'", "positive class", "negative class"),
         ["regression teacher predicting something else"] = ml => BadInputCase.Of<ArgumentException>(() => NegatedRegressionTeacher(ml), "correlates negatively", "'Label'"),
+        ["regression teacher trained on the label × 10"] = ml => BadInputCase.Of<ArgumentException>(() => RegressionTeacherOf(ml, "x : x * 10"),
+            "'TeacherLogits'", "'Label'", "another scale", "label ≈ 0.1", "spread is 9.", "label's units"),
+        ["regression teacher trained on the log of the label"] = ml => BadInputCase.Of<ArgumentException>(() => RegressionTeacherOf(ml, "x : ln(x)"),
+            "'TeacherLogits'", "another scale", "rank correlation 0.9"),
+        ["regression teacher trained on the standardised label"] = ml => BadInputCase.Of<ArgumentException>(() => RegressionTeacherOf(ml, "x : (x - 35.8) / 16.7"),
+            "'TeacherLogits'", "another scale", "label standard deviations off"),
+        ["labels shifted by one against a teacher that names its classes"] = ml => BadInputCase.Of<ArgumentException>(() => Distil(ml, NamedDigitsTeacher(), ShiftedLabels(ml)),
+            "'TeacherLogits'", "names its classes as label 'Label' does", "the labels look permuted", "rows labelled '0' → the teacher's '9', '1' → the teacher's '0'", "Alpha = 0"),
 
         // Divergence stops the Fit instead of returning a student with NaN weights.
         ["learning rate 1e30"] = ml => BadInputCase.Of<InvalidOperationException>(() => FitMulticlass(ml, new DistillationMulticlassTrainer.Options { TeacherColumnName = null, LearningRate = 1e30f, NumberOfEpochs = 5, Seed = 1 }, TestData.KeyedDigits(ml, 200)), "diverged in epoch", "LearningRate"),
@@ -139,6 +151,59 @@ public sealed class BadTrainingInputTests
 
     [Fact]
     public void The_catalogue_covers_every_area_of_training_input() => Assert.True(Cases.Count >= 40, $"{Cases.Count} cases");
+
+    [Fact]
+    public void A_regression_teacher_in_the_label_units_trains_without_a_word_and_one_off_by_a_label_deviation_is_reported()
+    {
+        Assert.DoesNotContain(RegressionWarnings(ml => RegressionTeacherOf(ml, "x : x")), w => w.Contains("scale"));
+        // 20 MPa more than the label (whose standard deviation is 16.7 MPa): could be a teacher of another population, so trained with a warning.
+        Assert.Contains(RegressionWarnings(ml => RegressionTeacherOf(ml, "x : x + 20")), w => w.Contains("'TeacherLogits' may predict label 'Label' on another scale or offset")
+            && w.Contains("label standard deviations off"));
+    }
+
+    [Fact]
+    public void Shifted_labels_beside_a_named_teacher_are_a_warning_when_they_carry_no_weight()
+    {
+        var ml = new MLContext(0);
+        var warnings = new List<string>();
+        ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) warnings.Add(e.Message); };
+        var options = Quick();
+        options.Alpha = 0;
+        Distil(ml, NamedDigitsTeacher(), ShiftedLabels(ml), options);
+        Assert.Contains(warnings, w => w.Contains("the labels look permuted") && w.Contains("carry no weight"));
+    }
+
+    private static List<string> RegressionWarnings(Action<MLContext> fit)
+    {
+        var ml = new MLContext(0);
+        var warnings = new List<string>();
+        ml.Log += (_, e) => { if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Warning) warnings.Add(e.Message); };
+        fit(ml);
+        return warnings;
+    }
+
+    /// <summary>A FastTree teacher trained on the concrete strengths transformed by <paramref name="target"/>, distilled into a student of the strengths themselves.</summary>
+    private static void RegressionTeacherOf(MLContext ml, string target)
+    {
+        var data = TestData.Concrete(ml);
+        var transformed = ml.Transforms.Expression("Label", target, "Label").Fit(data).Transform(data);
+        var teacher = ml.Regression.Trainers.FastTree(numberOfTrees: 20).Fit(transformed);
+        ml.Transforms.TeacherScore(Teacher.FromTransformer(teacher)).Append(ml.Regression.Trainers.Distillation(numberOfEpochs: 1)).Fit(data);
+    }
+
+    /// <summary>The digits teacher of <see cref="TrainedDigitsTeacher"/>, naming its classes "0".."9" as the label's keys.</summary>
+    private static Teacher NamedDigitsTeacher() => Teacher.FromOnnx(new MemoryStream(TrainedDigitsTeacher.Value),
+        new OnnxTeacherOptions { OnnxOutputName = "Logits", ClassNames = Enumerable.Range(0, 10).Select(d => d.ToString()).ToArray() });
+
+    /// <summary>The digits with every label shifted by one class (a 0 labelled '1', ..., a 9 labelled '0'), keys in the order 0..9.</summary>
+    private static IDataView ShiftedLabels(MLContext ml)
+    {
+        var digits = TestData.Digits(ml, 1797);
+        var shift = Enumerable.Range(0, 10).Select(d => new KeyValuePair<string, string>(d.ToString(), ((d + 1) % 10).ToString()));
+        var keys = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 10).Select(d => new KeyValue { Value = d.ToString() }));
+        return ml.Data.Cache(ml.Transforms.Conversion.MapValue("Label", shift, "Label")
+            .Append(ml.Transforms.Conversion.MapValueToKey("Label", keyData: keys)).Fit(digits).Transform(digits));
+    }
 
     private static void FlippedBinaryTeacher(MLContext ml)
     {

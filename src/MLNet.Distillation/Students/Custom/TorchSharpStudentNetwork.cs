@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Distillation;
@@ -18,7 +19,35 @@ internal sealed class TorchSharpStudentNetwork : StudentNetwork
         body = module;
         _inputSize = inputSize;
         _inputShape = inputShape;
+        _drawsRandom = module.modules().Any(m => m.GetType().Name.Contains("Dropout", StringComparison.Ordinal));
         RegisterComponents();
+    }
+
+    // Whether the module has layers that draw from TorchSharp's global generator while training (Dropout, Dropout2d, ...).
+    private readonly bool _drawsRandom;
+
+    /// <summary>
+    /// Runs <paramref name="pass"/>; while training a module with dropout layers, with the Fit's generator state in
+    /// TorchSharp's global generator (which those layers draw from, taking no other), holding the library's lock on it, and
+    /// the global state put back after: the Fit's draws stay its own whatever other Fits do on other threads.
+    /// </summary>
+    private Tensor WithFitGenerator(Func<Tensor> pass)
+    {
+        if (!training || !_drawsRandom || Generator is not { } generator || generator.device.type != DeviceType.CPU)
+            return pass();
+        lock (TrainingRandom.GlobalGenerator)
+        {
+            using var saved = torch.random.get_rng_state();
+            using (var state = generator.get_state())
+                torch.random.set_rng_state(state);
+            try { return pass(); }
+            finally
+            {
+                using (var after = torch.random.get_rng_state())
+                    generator.set_state(after);
+                torch.random.set_rng_state(saved);
+            }
+        }
     }
 
     /// <summary>The user's module.</summary>
@@ -27,7 +56,7 @@ internal sealed class TorchSharpStudentNetwork : StudentNetwork
     public override bool ChecksExport => true;
 
     public override Tensor forward(Tensor input)
-        => _inputShape is null ? body.forward(input) : body.forward(input.reshape(-1, _inputShape[0], _inputShape[1], _inputShape[2]));
+        => WithFitGenerator(() => _inputShape is null ? body.forward(input) : body.forward(input.reshape(-1, _inputShape[0], _inputShape[1], _inputShape[2])));
 
     /// <summary>
     /// Every module below the root by its path of child names (<c>features</c>, <c>features.0</c>, as error messages name
@@ -56,11 +85,14 @@ internal sealed class TorchSharpStudentNetwork : StudentNetwork
     {
         if (taps is not { Count: > 0 })
             return forward(input);
-        using var scope = NewDisposeScope();
-        var x = _inputShape is null ? input : input.reshape(-1, _inputShape[0], _inputShape[1], _inputShape[2]);
-        var output = Run(body, "", x, taps).MoveToOuterDisposeScope();
-        KeepTaps(taps, output);
-        return output;
+        return WithFitGenerator(() =>
+        {
+            using var scope = NewDisposeScope();
+            var x = _inputShape is null ? input : input.reshape(-1, _inputShape[0], _inputShape[1], _inputShape[2]);
+            var output = Run(body, "", x, taps).MoveToOuterDisposeScope();
+            KeepTaps(taps, output);
+            return output;
+        });
     }
 
     private static Tensor Run(nn.Module module, string path, Tensor x, Dictionary<string, Tensor?> taps)

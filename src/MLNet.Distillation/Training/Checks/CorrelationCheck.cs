@@ -28,7 +28,7 @@ internal sealed class CorrelationCheck(string teacherColumn, string labelColumn)
         }
     }
 
-    public override void Verify()
+    public override void Verify(Action<string> warn)
     {
         if (_n < MinimumRows)
             return;

@@ -21,7 +21,7 @@ internal sealed class PositiveClassCheck(string teacherColumn, string labelColum
         }
     }
 
-    public override void Verify()
+    public override void Verify(Action<string> warn)
     {
         if (_rows < MinimumRows)
             return;

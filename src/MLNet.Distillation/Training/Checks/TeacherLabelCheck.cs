@@ -18,7 +18,8 @@ namespace MLNet.Distillation;
 /// </para>
 /// <para>
 /// The evidence is counted block by block (<see cref="Add(TrainingTable, ReadOnlySpan{int})"/>), so the whole training set is judged whether it is held in
-/// memory or streamed; <see cref="Verify"/> judges it once.
+/// memory or streamed; <see cref="Verify"/> judges it once. Several checks on one teacher column run as one
+/// (<see cref="Combine"/>), judged in order: the first that finds a fault stops the Fit.
 /// </para>
 /// </summary>
 internal abstract class TeacherLabelCheck
@@ -35,6 +36,27 @@ internal abstract class TeacherLabelCheck
     /// <summary>Counts the evidence of every row of <paramref name="table"/>.</summary>
     public void Add(TrainingTable table) => Add(table, table.AllRows());
 
-    /// <summary>Throws, naming both columns, when the evidence says the teacher and the label mean different things.</summary>
-    public abstract void Verify();
+    /// <summary>
+    /// Throws, naming both columns, when the evidence says the teacher and the label mean different things; hands
+    /// <paramref name="warn"/> what may be intended but is worth a look.
+    /// </summary>
+    public abstract void Verify(Action<string> warn);
+
+    /// <summary>The checks as one: each is given every row, and they are judged in the order given.</summary>
+    public static TeacherLabelCheck Combine(params TeacherLabelCheck[] checks) => new Combined(checks);
+
+    private sealed class Combined(TeacherLabelCheck[] checks) : TeacherLabelCheck
+    {
+        public override void Add(TrainingTable table, ReadOnlySpan<int> rows)
+        {
+            foreach (var check in checks)
+                check.Add(table, rows);
+        }
+
+        public override void Verify(Action<string> warn)
+        {
+            foreach (var check in checks)
+                check.Verify(warn);
+        }
+    }
 }

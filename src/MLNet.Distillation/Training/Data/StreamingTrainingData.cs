@@ -12,7 +12,10 @@ namespace MLNet.Distillation;
 /// Before the first epoch, <see cref="Prepare"/> reads every row once, in the source's order: it counts the rows, fits
 /// the standardisations on the training rows, checks the teacher against the labels, holds out the validation rows,
 /// hashes the data for checkpoints, and compares each block's labels with the whole set's (see
-/// <see cref="BlockOrderCheck"/>).
+/// <see cref="BlockOrderCheck"/>). It also fingerprints every row it keeps (features and label, as read; summed, so that
+/// no order changes the sum) and every epoch's pass must give the same count and sum: a source that gives other rows on a
+/// later pass (a file rewritten, a query returning other rows) is refused at the end of that epoch, whether or not
+/// validation rows are held out.
 /// </para>
 /// <para>
 /// Shuffling: the training loop shuffles the rows within each block. When the source can shuffle
@@ -38,9 +41,11 @@ internal sealed class StreamingTrainingData : ITrainingData
     // changes); every epoch's pass must see the same, or the source's row ids do not identify its rows.
     private long _heldOutRows;
     private ulong _heldOutSum;
+    // The sum of the fingerprints of the training rows the pass before training kept (RowCount of them).
+    private ulong _trainingSum;
     // The current epoch's pass, written by the reading thread only.
     private long _passRows, _passHeldOut;
-    private ulong _passHeldOutSum;
+    private ulong _passHeldOutSum, _passSum;
 
     public StreamingTrainingData(IDataView data, TrainingReadSpec spec, int blockRows, int seed, float validationFraction, Device device)
     {
@@ -119,8 +124,8 @@ internal sealed class StreamingTrainingData : ITrainingData
                     _heldOutRows++;
                     _heldOutSum += fingerprint.Current();
                 }
-                else
-                    reader.ReadInto(block, label);
+                else if (reader.ReadInto(block, label))
+                    _trainingSum += RowFingerprint.Of(block, block.RowCount - 1);
                 if (block.RowCount == _blockRows)
                     Flush();
             }
@@ -148,7 +153,7 @@ internal sealed class StreamingTrainingData : ITrainingData
         var reader = _spec.Reader(cursor);
         var id = cursor.GetIdGetter();
         var fingerprint = _validationFraction > 0 ? new RowFingerprint(cursor, [_spec.Features, _spec.Label]) : null;
-        (_passRows, _passHeldOut, _passHeldOutSum) = (0, 0, 0);
+        (_passRows, _passHeldOut, _passHeldOutSum, _passSum) = (0, 0, 0, 0);
         var pass = new Pass(cursor, reader, id, fingerprint, epoch);
         int next = 0;
         var reading = Task.Run(() => Fill(pass, Buffer(next)));
@@ -230,7 +235,8 @@ internal sealed class StreamingTrainingData : ITrainingData
                     continue;
                 }
             }
-            pass.Reader.ReadInto(table, label);
+            if (pass.Reader.ReadInto(table, label))
+                _passSum += RowFingerprint.Of(table, table.RowCount - 1);
         }
         _passRows += table.RowCount;
         TrainingScaling.Apply(table, _inputs, _target);
@@ -238,8 +244,9 @@ internal sealed class StreamingTrainingData : ITrainingData
     }
 
     /// <summary>
-    /// Every epoch must read the rows the pass before training read: the standardisations were fitted on them, and the
-    /// validation rows must stay out of training.
+    /// Every epoch must read the rows the pass before training read: the standardisations and the teacher check were fitted
+    /// on them, and the validation rows must stay out of training. Compared by count and by the sum of the rows'
+    /// fingerprints (any order gives the same sum; other values almost surely another).
     /// </summary>
     private void CheckPassMatches(int epoch)
     {
@@ -250,6 +257,11 @@ internal sealed class StreamingTrainingData : ITrainingData
         if (_passRows != RowCount)
             throw new InvalidOperationException($"The training data gave {RowCount:N0} training rows on the pass before training but {_passRows:N0} on epoch {epoch + 1}: " +
                 "it changed while streaming (a file rewritten, a query returning other rows). Streaming needs a source that gives the same rows on every pass.");
+        if (_passSum != _trainingSum)
+            throw new InvalidOperationException($"The training data changed while streaming: epoch {epoch + 1} read {_passRows:N0} training rows, as many as the pass " +
+                $"before training, but other values in columns '{_spec.Features.Name}' and '{_spec.Label.Name}' (the rows' fingerprints differ; a file rewritten, a query " +
+                "returning other rows). The standardisation and the teacher check were made on the rows of the first pass. Streaming needs a source that gives the " +
+                "same rows on every pass (in any order): save it first (mlContext.Data.SaveAsBinary) or train in memory.");
     }
 
     /// <summary>Whether a labelled row belongs to the validation rows: a seeded hash of its id below the fraction.</summary>

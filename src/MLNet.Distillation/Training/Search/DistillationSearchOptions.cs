@@ -7,7 +7,7 @@ namespace MLNet.Distillation;
 /// </summary>
 public sealed class DistillationSearchOptions
 {
-    /// <summary>Softening temperatures to try. Default 1, 2, 4, 8.</summary>
+    /// <summary>Softening temperatures to try, each in (0, 100]. Default 1, 2, 4, 8.</summary>
     public float[] Temperatures { get; set; } = [1f, 2f, 4f, 8f];
 
     /// <summary>Weights of the hard-label term to try (the soft-target term gets 1 − alpha). Default 0.1, 0.5, 0.9.</summary>
@@ -38,8 +38,9 @@ public sealed class DistillationSearchOptions
         bool recipes = Recipes is { Count: > 0 };
         if (Recipes is not null && Recipes.Any(r => r is null || r.Count == 0 || r.Any(t => t is null)))
             throw new ArgumentOutOfRangeException(nameof(Recipes), "DistillationSearchOptions.Recipes must hold recipes of at least one term each.");
-        if (Temperatures is null || (Temperatures.Length == 0 && !recipes) || Temperatures.Any(t => !(t > 0) || float.IsInfinity(t)))
-            throw new ArgumentOutOfRangeException(nameof(Temperatures), "DistillationSearchOptions.Temperatures must list at least one positive, finite temperature (or be empty, with Recipes to try).");
+        if (Temperatures is null || (Temperatures.Length == 0 && !recipes) || Temperatures.Any(t => !Defaults.IsValidTemperature(t)))
+            throw new ArgumentOutOfRangeException(nameof(Temperatures), $"DistillationSearchOptions.Temperatures must list at least one temperature, each in {Defaults.TemperatureRange} " +
+                $"(or be empty, with Recipes to try), not [{string.Join(", ", Temperatures ?? [])}].");
         if (Alphas is null || (Alphas.Length == 0 && !recipes) || Alphas.Any(a => !(a >= 0 && a < 1)))
             throw new ArgumentOutOfRangeException(nameof(Alphas), "DistillationSearchOptions.Alphas must list at least one weight in [0, 1) (alpha = 1 is the student from labels alone, which is always trained), or be empty, with Recipes to try.");
         if (MaximumTrials is <= 0)

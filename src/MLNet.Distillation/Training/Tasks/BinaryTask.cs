@@ -34,8 +34,9 @@ internal sealed class BinaryTask : TrainingTask
         => teacherWidth is > 1 ? $" A teacher with {teacherWidth} outputs per row is a multiclass teacher; a binary student needs a binary teacher " +
             "(an ML.NET binary model's Score, or an ONNX model with one logit or probability per row)." : "";
 
-    public override TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount)
-        => new PositiveClassCheck(teacher.Name, label.Name);
+    // Probabilities first: read as logits they would all be positive, which the positive-class check would misname.
+    public override TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount, bool labelsWeigh)
+        => TeacherLabelCheck.Combine(ProbabilityOutputsCheck.For(teacher, label.Name, 1), new PositiveClassCheck(teacher.Name, label.Name));
 
     public override void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs)
     {

@@ -49,8 +49,9 @@ internal sealed class MulticlassTask : TrainingTask
             "(e.g. reuse the teacher pipeline's MapValueToKey, or MapValueToKey with keyData).");
     }
 
-    public override TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount)
-        => new ClassOrderCheck(teacher.Name, label.Name, outputCount, ColumnAnnotations.TextKeyValues(label));
+    public override TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount, bool labelsWeigh)
+        => TeacherLabelCheck.Combine(ProbabilityOutputsCheck.For(teacher, label.Name, outputCount),
+            new ClassOrderCheck(teacher.Name, label.Name, outputCount, ColumnAnnotations.TextKeyValues(label), ColumnAnnotations.SlotNames(teacher), labelsWeigh));
 
     public override void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs)
     {

@@ -45,8 +45,8 @@ internal sealed class RegressionTask : TrainingTask
     public override string TeacherMismatchHint(int? teacherWidth, int? outputs)
         => teacherWidth is > 1 ? $" A teacher with {teacherWidth} outputs per row is a classifier; a regression student needs a regression teacher." : "";
 
-    public override TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount)
-        => new CorrelationCheck(teacher.Name, label.Name);
+    public override TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount, bool labelsWeigh)
+        => TeacherLabelCheck.Combine(new CorrelationCheck(teacher.Name, label.Name), new ScaleCheck(teacher.Name, label.Name));
 
     public override void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs)
         => builder.AddColumn(DefaultColumnNames.Score, NumberDataViewType.Single);

@@ -45,7 +45,11 @@ internal abstract class TrainingTask
     /// Evidence, gathered from the labelled training rows, that the teacher's outputs mean what the label means (see
     /// <see cref="TeacherLabelCheck"/>); fed block by block and judged once.
     /// </summary>
-    public abstract TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount);
+    /// <param name="teacher">The teacher column (its annotations tell what the teacher stated about its outputs, and its class names).</param>
+    /// <param name="label">The label column.</param>
+    /// <param name="outputCount">Teacher outputs per row.</param>
+    /// <param name="labelsWeigh">Whether some loss term learns from the labels (at <c>Alpha = 0</c> none does).</param>
+    public abstract TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount, bool labelsWeigh);
 
     /// <summary>Adds the columns the fitted student writes, for <c>GetOutputSchema</c>.</summary>
     public abstract void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs);

@@ -167,10 +167,33 @@ public sealed class StreamingTests
         var digits = TestData.KeyedDigits(ml, 400);
         var forwards = TestData.Rows(ml, digits, Enumerable.Range(0, 400).ToArray());
         var backwards = TestData.Rows(ml, digits, Enumerable.Range(0, 400).Reverse().ToArray());
+        Assert.Equal(TestData.Keys(digits, "Label"), TestData.Keys(forwards, "Label")); // the helper keeps every label
         var error = Assert.Throws<InvalidOperationException>(() =>
             ml.MulticlassClassification.Trainers.Distillation(options).Fit(new SwitchingDataView(forwards, backwards)));
         Assert.Contains("held out for validation", error.Message);
         Assert.Contains("epoch 1", error.Message);
+    }
+
+    [Fact]
+    public void A_source_whose_rows_change_after_the_first_epoch_is_refused_without_a_validation_share()
+    {
+        var ml = new MLContext(0);
+        var options = new DistillationBinaryTrainer.Options { TeacherColumnName = null, NumberOfEpochs = 3, Streaming = true, StreamingBlockRows = 100, Seed = 1 };
+        // The pass before training and epoch 1 read these rows; from epoch 2 on, one value of row 612 differs (as many rows as before, so the count alone cannot tell). No row is held out for validation.
+        var rows = Enumerable.Range(0, 700).Select(i => new Row { Features = [i % 7, i % 3, 1], Label = i % 2 == 0 }).ToList();
+        var changed = rows.Select(r => new Row { Features = r.Features.ToArray(), Label = r.Label }).ToList();
+        changed[612].Features[1] += 1;
+        var error = Assert.Throws<InvalidOperationException>(() => ml.BinaryClassification.Trainers.Distillation(options)
+            .Fit(new SwitchingDataView(ml.Data.LoadFromEnumerable(rows), ml.Data.LoadFromEnumerable(changed), switchAfter: 2)));
+        Assert.Contains("changed while streaming", error.Message);
+        Assert.Contains("epoch 2", error.Message);
+        Assert.Contains("'Features'", error.Message);
+        Assert.Contains("'Label'", error.Message);
+
+        // The same rows in another order on every pass are the same rows: no error.
+        var reversed = Enumerable.Reverse(rows).ToList();
+        ml.BinaryClassification.Trainers.Distillation(options)
+            .Fit(new SwitchingDataView(ml.Data.LoadFromEnumerable(rows), ml.Data.LoadFromEnumerable(reversed), switchAfter: 2));
     }
 
     [Fact]
@@ -193,8 +216,8 @@ public sealed class StreamingTests
         Assert.Contains("StreamingBlockRows", error.Message);
     }
 
-    /// <summary>Serves the first view's cursor on the first pass and the second view's on every later pass.</summary>
-    private sealed class SwitchingDataView(IDataView first, IDataView later) : IDataView
+    /// <summary>Serves the first view's cursor on the first <paramref name="switchAfter"/> passes and the second view's on every later pass.</summary>
+    private sealed class SwitchingDataView(IDataView first, IDataView later, int switchAfter = 1) : IDataView
     {
         private int _passes;
         public bool CanShuffle => false;
@@ -202,7 +225,7 @@ public sealed class StreamingTests
         public long? GetRowCount() => first.GetRowCount();
         public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
         {
-            var view = Interlocked.Increment(ref _passes) == 1 ? first : later;
+            var view = Interlocked.Increment(ref _passes) <= switchAfter ? first : later;
             return view.GetRowCursor(columnsNeeded.Select(c => view.Schema[c.Index]));
         }
         public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [GetRowCursor(columnsNeeded)];
