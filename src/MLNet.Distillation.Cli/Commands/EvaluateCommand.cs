@@ -22,12 +22,13 @@ internal static class EvaluateCommand
         var output = new Option<string?>("--out") { Description = "Folder for report.html and metrics.json; without it, the table is printed only." };
         var header = new Option<string?>("--header") { Description = "true or false: whether --data starts with a header row (default: detected)." };
         var force = new Option<bool>("--force") { Description = "Overwrite files already in --out." };
+        var teacherOutputs = new Option<string?>(TeacherSource.OutputsFlag) { Description = "What an ONNX teacher's output holds: logits or probabilities (as given to distill train)." };
         var command = new Command("evaluate", "Measure a saved student and its teacher on labelled rows: the table, report.html and metrics.json.");
-        foreach (var option in new Option[] { teacher, student, data, label, output, header, force })
+        foreach (var option in new Option[] { teacher, teacherOutputs, student, data, label, output, header, force })
             command.Options.Add(option);
         command.SetAction(result => run((console, cancellation) =>
         {
-            Execute(TeacherSource.Parse(result.GetValue(teacher)!, allowLightGbm: false), result.GetValue(student)!, result.GetValue(data)!,
+            Execute(TeacherSource.Parse(result.GetValue(teacher)!, allowLightGbm: false).WithOutputs(result.GetValue(teacherOutputs)), result.GetValue(student)!, result.GetValue(data)!,
                 result.GetValue(label), result.GetValue(output), RunOptions.ParseHeader(result.GetValue(header)), result.GetValue(force), console, cancellation);
             return ExitCodes.Success;
         }));

@@ -10,6 +10,7 @@ internal sealed class RunOptions
     public Option<string> Label { get; } = new("--label") { Description = "The label column (its header name; col0, col1, ... in a file without a header).", Required = true };
     public Option<string?> Task { get; } = new("--task") { Description = "binary, multiclass or regression; inferred from the label when left out." };
     public Option<string> Teacher { get; } = new("--teacher") { Description = "lightgbm (the default: trained here first, on the featurised columns, text included), minilm (a pretrained transformer over the free-text column, its head fitted here), an ONNX model (.onnx, reading the featurised vector; with --vocab, a text encoder like minilm) or an ML.NET model (.zip, reading the CSV's columns).", DefaultValueFactory = _ => "lightgbm" };
+    public Option<string?> TeacherOutputs { get; } = new(TeacherSource.OutputsFlag) { Description = "What an ONNX teacher's output holds: logits or probabilities (probabilities become logits; when left out, a teacher whose outputs are plainly probabilities is refused, to be told which)." };
     public Option<string?> Vocabulary { get; } = new("--vocab") { Description = "The WordPiece vocab.txt of a BERT-family encoder given as --teacher ENCODER.onnx." };
     public Option<string> Out { get; } = new("--out") { Description = "Output folder (created if missing).", Required = true };
     public Option<string?> Test { get; } = new("--test") { Description = "Evaluation data with the same columns; without it, 20 % of --data (seeded) is held out." };
@@ -27,7 +28,7 @@ internal sealed class RunOptions
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Data, Label, Task, Teacher, Vocabulary, Out, Test, Time, Epochs, Seed, Temperature, Alpha, Hidden, Positive, Header, Force, Name })
+        foreach (var option in new Option[] { Data, Label, Task, Teacher, TeacherOutputs, Vocabulary, Out, Test, Time, Epochs, Seed, Temperature, Alpha, Hidden, Positive, Header, Force, Name })
             command.Options.Add(option);
     }
 
@@ -51,7 +52,7 @@ internal sealed class RunOptions
             Data = result.GetValue(Data)!,
             Label = result.GetValue(Label)!,
             Task = result.GetValue(Task) is string task ? TaskInference.Parse(task) : null,
-            Teacher = TeacherSource.Parse(result.GetValue(Teacher)!, vocabulary: result.GetValue(Vocabulary)),
+            Teacher = TeacherSource.Parse(result.GetValue(Teacher)!, vocabulary: result.GetValue(Vocabulary)).WithOutputs(result.GetValue(TeacherOutputs)),
             Out = result.GetValue(Out)!,
             Test = result.GetValue(Test),
             Time = result.GetValue(Time) is string time ? TimeBudget.Parse(time) : null,

@@ -18,7 +18,7 @@ internal static class TeacherLoader
         {
             return source.Kind switch
             {
-                TeacherKind.Onnx => Teacher.FromOnnx(source.Path!, new OnnxTeacherOptions { InputColumnName = Featurization.FeaturesColumn }),
+                TeacherKind.Onnx => Teacher.FromOnnx(source.Path!, new OnnxTeacherOptions { InputColumnName = Featurization.FeaturesColumn, OutputKind = source.OutputKind }),
                 TeacherKind.MLNetModel => Teacher.FromMLNetModel(mlContext, source.Path!),
                 _ => throw new InvalidOperationException("A LightGbm teacher is trained, not loaded."),
             };

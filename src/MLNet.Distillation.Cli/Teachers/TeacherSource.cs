@@ -23,8 +23,30 @@ internal enum TeacherKind
 /// <param name="Kind">What it is.</param>
 /// <param name="Path">The model file (null for <see cref="TeacherKind.LightGbm"/> and the shipped MiniLM).</param>
 /// <param name="Vocabulary">A text encoder's WordPiece vocabulary file (null for the shipped MiniLM and other kinds).</param>
-internal sealed record TeacherSource(TeacherKind Kind, string? Path, string? Vocabulary = null)
+/// <param name="OutputKind">An ONNX teacher's <c>--teacher-outputs</c> (logits or probabilities), or null when not given.</param>
+internal sealed record TeacherSource(TeacherKind Kind, string? Path, string? Vocabulary = null, TeacherOutputKind? OutputKind = null)
 {
+    /// <summary>The flag that says what an ONNX teacher's output holds.</summary>
+    public const string OutputsFlag = "--teacher-outputs";
+
+    /// <summary>
+    /// This source with <c>--teacher-outputs</c> applied: <c>logits</c> or <c>probabilities</c>, for an ONNX teacher only
+    /// (an ML.NET model says what its columns hold; LightGbm and text teachers are built here).
+    /// </summary>
+    public TeacherSource WithOutputs(string? value)
+    {
+        if (value is null)
+            return this;
+        TeacherOutputKind kind = value.ToLowerInvariant() switch
+        {
+            "logits" => TeacherOutputKind.Logits,
+            "probabilities" => TeacherOutputKind.Probabilities,
+            _ => throw CliException.BadInput($"{OutputsFlag} {value}: must be 'logits' or 'probabilities'."),
+        };
+        return Kind == TeacherKind.Onnx ? this with { OutputKind = kind }
+            : throw CliException.BadInput($"{OutputsFlag} {value}: applies to an ONNX teacher (--teacher model.onnx), not to the {Describe()}.");
+    }
+
     /// <summary>The <c>--teacher</c> value of the shipped text encoder.</summary>
     public const string MiniLM = "minilm";
 

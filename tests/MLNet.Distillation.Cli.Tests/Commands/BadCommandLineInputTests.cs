@@ -75,6 +75,8 @@ public sealed class BadCommandLineInputTests
         ["--seeds with --no-baseline"] = BadCommandLineCase.Of(f => Train(f, Binary(f), "y", "--seeds", "3", "--no-baseline"), "--seeds 3", "--no-baseline"),
         ["--teacher of an unknown kind"] = BadCommandLineCase.Of(f => Train(f, Binary(f), "y", "--teacher", "model.pkl"), "--teacher model.pkl"),
         ["--teacher file missing"] = BadCommandLineCase.Of(f => Train(f, Binary(f), "y", "--teacher", f["absent.onnx"]), "--teacher", "absent.onnx", "not found"),
+        ["--teacher-outputs of an unknown kind"] = BadCommandLineCase.Of(f => Train(f, Binary(f), "y", "--teacher-outputs", "scores"), "--teacher-outputs scores", "'logits' or 'probabilities'"),
+        ["--teacher-outputs for a teacher trained here"] = BadCommandLineCase.Of(f => Train(f, Binary(f), "y", "--teacher-outputs", "probabilities"), "--teacher-outputs probabilities", "ONNX teacher"),
         ["--vocab file missing"] = BadCommandLineCase.Of(f => Train(f, Binary(f), "y", "--teacher", f.Write("enc.onnx", "x"), "--vocab", f["absent.txt"]), "--vocab", "absent.txt"),
         ["sweep --temperature"] = BadCommandLineCase.Of(f => ["sweep", "--data", Binary(f), "--label", "y", "--out", Out(f), "--temperature", "2"], "--temperature", "--temperatures"),
         ["sweep --alphas above 1"] = BadCommandLineCase.Of(f => ["sweep", "--data", Binary(f), "--label", "y", "--out", Out(f), "--alphas", "0.5,2"], "--alphas 0.5,2", "between 0 and 1"),
