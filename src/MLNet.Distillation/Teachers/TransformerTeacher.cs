@@ -44,8 +44,31 @@ internal sealed class TransformerTeacher : Teacher
         try { new MLContext(seed: 0).Model.Save(_model, null, bytes); }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException)
         { throw new NotSupportedException($"Teacher {Description} cannot be saved, so its outputs cannot be cached under a reliable key: {e.Message}", e); }
-        return Digest("mlnet", bytes.ToArray(), _scoreColumnName ?? "default", _outputKind?.ToString() ?? "default",
+        bytes.Position = 0;
+        return Digest("mlnet", SavedContent(bytes), _scoreColumnName ?? "default", _outputKind?.ToString() ?? "default",
             string.Join("\n", _intermediates));
+    }
+
+    /// <summary>
+    /// A saved ML.NET model's content without its zip's timestamps: each entry's name and bytes, in name order. The zip
+    /// records each entry's write time (to two seconds), so the same model saved twice a moment apart gave two teacher
+    /// fingerprints: shards scored by one teacher on several workers were refused as scored by different teachers, and a
+    /// teacher cache missed.
+    /// </summary>
+    internal static byte[] SavedContent(Stream savedModel)
+    {
+        using var zip = new System.IO.Compression.ZipArchive(savedModel, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true);
+        using var content = new MemoryStream();
+        using var writer = new BinaryWriter(content);
+        foreach (var entry in zip.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal))
+        {
+            writer.Write(entry.FullName);
+            writer.Write(entry.Length);
+            using var data = entry.Open();
+            data.CopyTo(content);
+        }
+        writer.Flush();
+        return content.ToArray();
     }
 
     internal override long SerializedBytes(MLContext mlContext, DataViewSchema inputSchema) => ModelBytes.Of(mlContext, _model, inputSchema).Length;

@@ -31,4 +31,25 @@ public sealed class TransformerTeacherTests
         finally { File.Delete(zip); }
     }
 
+    [Fact]
+    public void The_same_model_saved_at_two_times_has_one_fingerprint()
+    {
+        // ML.NET saves a model as a zip, which records each entry's write time: the content must decide the fingerprint.
+        var ml = new MLContext(0);
+        var model = ml.BinaryClassification.Trainers.FastTree(numberOfTrees: 3, numberOfLeaves: 4).Fit(TestData.BreastCancer(ml));
+        using var saved = new MemoryStream();
+        ml.Model.Save(model, null, saved);
+        using var later = new MemoryStream(saved.ToArray());
+        using (var zip = new System.IO.Compression.ZipArchive(later, System.IO.Compression.ZipArchiveMode.Update, leaveOpen: true))
+            foreach (var entry in zip.Entries)
+                entry.LastWriteTime = entry.LastWriteTime.AddMinutes(7);
+        saved.Position = later.Position = 0;
+        Assert.NotEqual(saved.ToArray(), later.ToArray());
+        Assert.Equal(TransformerTeacher.SavedContent(saved), TransformerTeacher.SavedContent(later));
+
+        // Two teachers over one model, their fingerprints taken more than two seconds apart (the zip's time resolution).
+        string first = Teacher.FromTransformer(model).Fingerprint();
+        Thread.Sleep(2100);
+        Assert.Equal(first, Teacher.FromTransformer(model).Fingerprint());
+    }
 }
