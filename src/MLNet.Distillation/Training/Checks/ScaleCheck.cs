@@ -28,8 +28,7 @@ internal sealed class ScaleCheck(string teacherColumn, string labelColumn) : Tea
     /// <summary>The most labelled rows kept for the rank correlation (a uniform sample of them).</summary>
     public const int SampleSize = 10_000;
 
-    private long _n;
-    private double _shiftT, _shiftY, _t, _y, _tt, _yy, _ty;
+    private readonly PairedMoments _moments = new();
     private readonly List<(float Teacher, float Label)> _sample = [];
     private readonly Random _random = new(20_170_318);
 
@@ -42,37 +41,34 @@ internal sealed class ScaleCheck(string teacherColumn, string labelColumn) : Tea
         {
             float label = labels[r], prediction = teacher.Row(r)[0];
             if (float.IsNaN(label)) continue;
-            if (_n == 0)
-                (_shiftT, _shiftY) = (prediction, label);
-            double t = prediction - _shiftT, y = label - _shiftY;
-            _n++;
-            _t += t; _y += y; _tt += t * t; _yy += y * y; _ty += t * y;
+            _moments.Add(prediction, label);
             // Reservoir sampling: every labelled row is kept with the same probability.
             if (_sample.Count < SampleSize)
                 _sample.Add((prediction, label));
-            else if (_random.NextInt64(_n) is var slot && slot < SampleSize)
+            else if (_random.NextInt64(_moments.Count) is var slot && slot < SampleSize)
                 _sample[(int)slot] = (prediction, label);
         }
     }
 
     public override void Verify(Action<string> warn)
     {
-        if (_n < MinimumRows)
+        long n = _moments.Count;
+        if (n < MinimumRows)
             return;
-        double cov = _ty - _t * _y / _n, vt = _tt - _t * _t / _n, vy = _yy - _y * _y / _n;
+        double cov = _moments.CoSum, vt = _moments.TeacherSquares, vy = _moments.LabelSquares;
         if (vt <= 0 || vy <= 0)
             return;
         double r = cov / Math.Sqrt(vt * vy), rho = RankCorrelation(_sample);
         if (Math.Max(r, rho) < MinimumCorrelation)
             return;
-        double meanT = _shiftT + _t / _n, meanY = _shiftY + _y / _n, sdT = Math.Sqrt(vt / _n), sdY = Math.Sqrt(vy / _n);
+        double meanT = _moments.TeacherMean, meanY = _moments.LabelMean, sdT = Math.Sqrt(vt / n), sdY = Math.Sqrt(vy / n);
         double slope = cov / vt, intercept = meanY - slope * meanT, spread = sdT / sdY, offset = (meanT - meanY) / sdY;
         bool refuse = (slope <= 1.0 / 3 && spread >= 3) || (slope >= 3 && spread <= 1.0 / 3) || Math.Abs(offset) >= 3;
         bool doubtful = (slope <= 0.5 && spread >= 2) || (slope >= 2 && spread <= 0.5) || Math.Abs(offset) >= 1;
         if (!refuse && !doubtful)
             return;
         string figures = string.Create(CultureInfo.InvariantCulture,
-            $"over {_n:N0} labelled rows, least squares gives label ≈ {Number(slope)} × teacher {(intercept < 0 ? "−" : "+")} {Number(Math.Abs(intercept))} " +
+            $"over {n:N0} labelled rows, least squares gives label ≈ {Number(slope)} × teacher {(intercept < 0 ? "−" : "+")} {Number(Math.Abs(intercept))} " +
             $"(1 × teacher + 0 for a teacher in the label's units); the teacher's spread is {Number(spread)}× the label's " +
             $"(standard deviations {Number(sdT)} and {Number(sdY)}); its mean is {Number(meanT)} against the label's {Number(meanY)} ({Number(offset)} label standard deviations off); " +
             $"correlation {r:0.00}, rank correlation {rho:0.00}");
