@@ -35,8 +35,11 @@ done
     && ! grep -Eq "warning [A-Z]+[0-9]+" "$work/pack.log"
 check "pack produces the three packages and their symbols, with no warning" $?
 [ $status -eq 0 ] || { tail -20 "$work/pack.log"; echo "${passed} passed, ${failed} failed"; exit 1; }
-unzip -l "$work/feed/MLNet.Distillation.$version.nupkg" | grep -q "buildTransitive/net10.0/MLNet.Distillation.targets" \
-    && ! unzip -l "$work/feed/MLNet.Distillation.$version.nupkg" | grep -Eq " build/MLNet| Testbed| Benchmarks"
+# The listing is read into a variable first: unzip writes it line by line, and under pipefail `unzip | grep -q` fails
+# whenever grep exits at its match before unzip's last write (SIGPIPE; about one run in three).
+listing="$(unzip -l "$work/feed/MLNet.Distillation.$version.nupkg")"
+grep -q "buildTransitive/net10.0/MLNet.Distillation.targets" <<<"$listing" \
+    && ! grep -Eq " build/MLNet| Testbed| Benchmarks" <<<"$listing"
 check "package carries its targets under the framework folder and no test code" $?
 
 app() { # name, then package references as id:version
