@@ -69,6 +69,7 @@ internal static class EvaluateCommand
         var teacher = TeacherLoader.Load(ml, teacherSource);
         console.WriteLine($"Evaluating {teacherSource.Describe()} and {Path.GetFileName(studentPath)} on {schema.FileName} ({schema.Rows:N0} rows)...");
         var rows = featurizer.Transform(raw);
+        EvaluationLabelCheck.Run(rows, label, schema.FileName);
         var evaluation = TeacherEvaluation.Evaluate(ml, teacherSource, teacher, null, student, rows, console);
         if (label is not null && BinaryClassNames(rows, label) is { } classes)
             evaluation = evaluation with { Teacher = Named(evaluation.Teacher, classes), Student = Named(evaluation.Student, classes) };

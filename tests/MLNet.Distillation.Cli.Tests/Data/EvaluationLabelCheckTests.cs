@@ -1,0 +1,62 @@
+using MLNet.Distillation.Cli.Tests.Support;
+
+namespace MLNet.Distillation.Cli.Tests.Data;
+
+/// <summary>
+/// <c>distill evaluate</c> refuses rows whose label the saved student's mapping does not know, instead of letting ML.NET's
+/// evaluators drop them (multiclass) or count them as the negative class (binary labels written as text).
+/// </summary>
+public sealed class EvaluationLabelCheckTests
+{
+    [Fact]
+    public void A_multiclass_file_with_a_class_the_student_never_saw_is_refused_naming_it_with_or_without_label()
+    {
+        using var folder = new TempFolder();
+        var (code, _, error) = Distill.Run("train", "--data", Distill.Fixture("wine.csv"), "--label", "Cultivar", "--teacher", "lightgbm", "--epochs", "1",
+            "--seeds", "1", "--out", folder["out"]);
+        Assert.True(code == 0, error);
+        var lines = File.ReadAllLines(Distill.Fixture("wine.csv"));
+        foreach (int row in new[] { 5, 40, 41 })
+            lines[row] = lines[row][..lines[row].LastIndexOf(',')] + ",class_9";
+        var data = folder.Write("wine-more.csv", string.Join('\n', lines) + "\n");
+        string[] Evaluate(params string[] extra) => ["evaluate", "--teacher", Path.Combine(folder["out"], "teacher.zip"),
+            "--student", Path.Combine(folder["out"], "student.zip"), "--data", data, .. extra];
+
+        (code, _, error) = Distill.Run(Evaluate("--label", "Cultivar"));
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.StartsWith("error: --data wine-more.csv: 3 of 178 rows (the first is data row 5) have a label the student was not trained on ('class_9' in column 'Cultivar'); " +
+            "its classes are 'class_0', 'class_1', 'class_2'.", error);
+        (code, _, error) = Distill.Run(Evaluate());
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("3 of 178 rows (the first is data row 5) have a label the student was not trained on or no label", error);
+
+        // The file as trained on passes.
+        var trainedOn = Evaluate("--label", "Cultivar");
+        trainedOn[Array.IndexOf(trainedOn, data)] = Distill.Fixture("wine.csv");
+        (code, _, error) = Distill.Run(trainedOn);
+        Assert.True(code == 0, error);
+    }
+
+    [Fact]
+    public void A_binary_text_label_with_a_third_value_or_an_empty_label_is_refused_instead_of_counted_as_negative()
+    {
+        using var folder = new TempFolder();
+        var data = Tables.Binary(folder, "credit.csv", rows: 120, positiveShare: 0.5, negative: "bad", positive: "good");
+        var (code, _, error) = Distill.Run("train", "--data", data, "--label", "label", "--teacher", "lightgbm", "--epochs", "1", "--seeds", "1", "--out", folder["out"]);
+        Assert.True(code == 0, error);
+        string[] Evaluate(string file) => ["evaluate", "--teacher", Path.Combine(folder["out"], "teacher.zip"),
+            "--student", Path.Combine(folder["out"], "student.zip"), "--data", file, "--label", "label"];
+        var text = File.ReadAllText(data);
+
+        (code, _, error) = Distill.Run(Evaluate(folder.Write("third.csv", text + "0.1,0.2,0.3,ugly\n0.2,0.1,0.0,ugly\n")));
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Matches(@"^error: --data third\.csv: label 'label' holds 2 values besides the positive class: 'bad' \(\d+ rows, first data row \d+\), 'ugly' \(2 rows, first data row 121\)\.", error);
+
+        (code, _, error) = Distill.Run(Evaluate(folder.Write("empty.csv", text + "0.1,0.2,0.3,\n")));
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.StartsWith("error: --data empty.csv: label 'label' is empty on 1 rows (the first is data row 121)", error);
+
+        (code, _, error) = Distill.Run(Evaluate(data));
+        Assert.True(code == 0, error);
+    }
+}
