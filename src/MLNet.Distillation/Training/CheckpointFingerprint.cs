@@ -6,7 +6,7 @@ namespace MLNet.Distillation;
 
 /// <summary>
 /// What a checkpoint must match to be resumed: every setting that shapes the training (task, network, recipe, epochs,
-/// batch, learning rate, weight decay, seed, validation, threads, device, streaming) and the training data itself
+/// batch, learning rate, weight decay, sparse-table step, seed, validation, threads, device, streaming) and the training data itself
 /// (<see cref="DataHash"/> of the rows as loaded, labels and teacher outputs included). A checkpoint of any other run is never resumed.
 /// </summary>
 internal static class CheckpointFingerprint
@@ -20,7 +20,7 @@ internal static class CheckpointFingerprint
             string.Join(";", recipe.Select(t => t.ToString())), LossRecipe.Describe(losses), options.Temperature.ToString("R"),
             epochs, options.BatchSize, options.LearningRate.ToString("R"), options.WeightDecay.ToString("R"), seed,
             options.ValidationFraction.ToString("R"), options.EarlyStoppingPatience, options.NumberOfThreads, options.Device,
-            options.Streaming ? $"streaming:{options.StreamingBlockRows}" : "in-memory",
+            options.Streaming ? $"streaming:{options.StreamingBlockRows}" : "in-memory", task.SparseStep(options),
             options is DistillationRegressionTrainer.Options r ? $"{r.LossFunction}:{r.HuberDelta:R}" : "");
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(System.Text.Encoding.UTF8.GetBytes(settings));

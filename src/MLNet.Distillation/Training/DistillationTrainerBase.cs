@@ -118,7 +118,8 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
         channel.Info(MessageSensitivity.None, $"Training {architecture} on {train.RowCount} rows ({(validation is null ? "no" : validation.Count.ToString())} validation rows" +
             $"{(_options.Streaming ? $", streamed in blocks of {_options.StreamingBlockRows:N0}" : "")}) " +
             $"for {epochs} epochs{(_options.NumberOfEpochs is null ? $" (sized to train on at least {Defaults.MinimumRowsSeen:N0} rows)" : "")}, " +
-            $"losses {LossRecipe.Describe(_losses)}, seed {seed}, device {device}.");
+            $"losses {LossRecipe.Describe(_losses)}, seed {seed}, device {device}" +
+            $"{(prepared.Train.SparseFeatures ? $", {_task.SparseStep(_options)} steps on the sparse table (Options.SparseFeatureStep)" : "")}.");
 
         string? checkpointFingerprint = _options.CheckpointDirectory is null ? null
             : CheckpointFingerprint.Of(_task, _options, _losses, epochs, seed, prepared.DataHash!);
@@ -139,6 +140,7 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
                 BatchSize = _options.BatchSize,
                 LearningRate = _options.LearningRate,
                 WeightDecay = _options.WeightDecay,
+                SparseStep = _task.SparseStep(_options),
                 Seed = seed,
                 Device = device,
                 InputScaling = inputScaling,

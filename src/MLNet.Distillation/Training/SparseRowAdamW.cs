@@ -10,6 +10,11 @@ namespace MLNet.Distillation;
 /// touch keeps its weights and moments: this is "lazy" Adam (TensorFlow's LazyAdam, PyTorch's SparseAdam), which differs
 /// from dense AdamW there (dense AdamW would decay the row and keep moving it by its old momentum). When every batch
 /// touches every row the two are the same, operation for operation; a test checks it.
+/// <para>
+/// With <see cref="SparseFeatureStep.TableWide"/> the second moment is one running mean of the squared gradient over
+/// the weights each step touched, for the whole table: the step is the bias-corrected momentum divided by its root, so
+/// it keeps the gradient's proportions across n-grams (as SGD does) while staying independent of the loss's scale.
+/// </para>
 /// </summary>
 internal sealed class SparseRowAdamW : IDisposable
 {
@@ -18,15 +23,18 @@ internal sealed class SparseRowAdamW : IDisposable
     private readonly SparseLinear _layer;
     private readonly Tensor _mean, _variance;
     private readonly double _learningRate, _weightDecay;
+    private readonly bool _tableWide;
     private long _step;
 
-    public SparseRowAdamW(SparseLinear layer, double learningRate, double weightDecay)
+    public SparseRowAdamW(SparseLinear layer, double learningRate, double weightDecay, SparseFeatureStep step = SparseFeatureStep.PerWeight)
     {
         _layer = layer;
         _learningRate = learningRate;
         _weightDecay = weightDecay;
+        _tableWide = step == SparseFeatureStep.TableWide;
         _mean = zeros_like(layer.Weight).DetachFromDisposeScope();
-        _variance = zeros_like(layer.Weight).DetachFromDisposeScope();
+        // Table-wide: one value (a 0-d tensor on the table's device), not a second table-sized buffer.
+        _variance = (_tableWide ? zeros([], layer.Weight.dtype, layer.Weight.device) : zeros_like(layer.Weight)).DetachFromDisposeScope();
     }
 
     /// <summary>Applies the gradient of the rows the last training pass read (nothing when it read none).</summary>
@@ -49,12 +57,21 @@ internal sealed class SparseRowAdamW : IDisposable
         if (_weightDecay != 0)
             weights.mul_(decay);
         var mean = _mean.index_select(0, slots).lerp_(gradient, 1 - Beta1); // lerp_ takes its weight as a double
-        var variance = _variance.index_select(0, slots).mul_(beta2).addcmul_(gradient, gradient, oneMinusBeta2);
-        var denominator = variance.sqrt().div_(correction2).add_(epsilon, HeldScalars.One);
-        weights.addcdiv_(mean, denominator, stepSize);
+        if (_tableWide)
+        {
+            _variance.mul_(beta2).add_(gradient.Squared().mean(), oneMinusBeta2);
+            var denominator = _variance.sqrt().div_(correction2).add_(epsilon, HeldScalars.One);
+            weights.addcdiv_(mean, denominator.expand_as(mean), stepSize);
+        }
+        else
+        {
+            var variance = _variance.index_select(0, slots).mul_(beta2).addcmul_(gradient, gradient, oneMinusBeta2);
+            var denominator = variance.sqrt().div_(correction2).add_(epsilon, HeldScalars.One);
+            weights.addcdiv_(mean, denominator, stepSize);
+            _variance.index_copy_(0, slots, variance);
+        }
         _layer.Weight.index_copy_(0, slots, weights);
         _mean.index_copy_(0, slots, mean);
-        _variance.index_copy_(0, slots, variance);
     }
 
     /// <summary>The moments and the step count, for a checkpoint.</summary>
@@ -76,7 +93,9 @@ internal sealed class SparseRowAdamW : IDisposable
         foreach (var tensor in new[] { _mean, _variance })
         {
             var values = new float[reader.ReadInt32()];
-            reader.Read(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+            if (values.Length != tensor.NumberOfElements)
+                throw new InvalidDataException($"The checkpoint's sparse-table optimiser state holds {values.Length} values where {tensor.NumberOfElements} are expected.");
+            reader.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
             using var loaded = torch.tensor(values, device: tensor.device).view(tensor.shape);
             tensor.copy_(loaded);
         }

@@ -12,11 +12,12 @@ internal sealed class StudentOptimizer : IDisposable
     private readonly FlatAdamW _dense;
     private readonly SparseRowAdamW? _sparse;
 
-    public StudentOptimizer(IEnumerable<Parameter> parameters, SparseLinear? sparseInput, double learningRate, double weightDecay)
+    public StudentOptimizer(IEnumerable<Parameter> parameters, SparseLinear? sparseInput, double learningRate, double weightDecay,
+        SparseFeatureStep sparseStep = SparseFeatureStep.PerWeight)
     {
         var dense = parameters.Where(p => sparseInput is null || !ReferenceEquals(p, sparseInput.Weight)).ToList();
         _dense = new FlatAdamW(dense, learningRate, weightDecay);
-        _sparse = sparseInput is null ? null : new SparseRowAdamW(sparseInput, learningRate, weightDecay);
+        _sparse = sparseInput is null ? null : new SparseRowAdamW(sparseInput, learningRate, weightDecay, sparseStep);
     }
 
     public void ZeroGrad() => _dense.ZeroGrad();

@@ -22,6 +22,8 @@ internal sealed class StudentTrainingLoop
     public required int BatchSize { get; init; }
     public required float LearningRate { get; init; }
     public required float WeightDecay { get; init; }
+    /// <summary>How the sparse first layer's table takes its steps (ignored without one).</summary>
+    public SparseFeatureStep SparseStep { get; init; }
     public required int Seed { get; init; }
     public required Device Device { get; init; }
     public int? EarlyStoppingPatience { get; init; }
@@ -90,7 +92,7 @@ internal sealed class StudentTrainingLoop
         using var generator = fitGenerator;
         network.Generator = generator;
         long parameterCount = network.parameters().Sum(p => p.numel());
-        using var optimizer = new StudentOptimizer([.. network.parameters(), .. views.Parameters], network.SparseInput, LearningRate, WeightDecay);
+        using var optimizer = new StudentOptimizer([.. network.parameters(), .. views.Parameters], network.SparseInput, LearningRate, WeightDecay, SparseStep);
         var checkpointed = views.CheckpointModule(network);
         // Batches are gathered from the table's chunks into one pinned buffer that a tensor shares (the features exist once),
         // or handed over as their non-zeros when the table holds them sparse.

@@ -122,6 +122,74 @@ public sealed class SparseLinearTests
         }
     }
 
+    [Fact]
+    public void Table_wide_adamw_divides_every_touched_weights_momentum_by_one_running_root_mean_square_of_the_table()
+    {
+        const double Lr = 0.01, Decay = 0.1;
+        random.manual_seed(2);
+        var sparse = new SparseLinear(5, 3, withBias: false, averageValues: false, inputDropout: 0, embeddingInit: false);
+        using var tableWide = new SparseRowAdamW(sparse, Lr, Decay, SparseFeatureStep.TableWide);
+        var w0 = sparse.Weight.data<float>().ToArray().Select(v => (double)v).ToArray();
+        sparse.train();
+        SparseBatch[] batches = [Batch(), new(tensor(new long[] { 2 }), tensor(new long[] { 0 }), tensor(new float[] { 1.5f }), tensor(new long[] { 0 }), 1)];
+        var after = new List<float[]>();
+        foreach (var batch in batches)
+        {
+            var output = sparse.forward(batch);
+            (output * output).sum().backward();
+            tableWide.Step();
+            after.Add(sparse.Weight.data<float>().ToArray());
+        }
+
+        // Replayed in double. Step 1: rows y0 = 2·W[1] − W[3], y1 = 0.5·W[0] + W[1]; the gradient of Σy² per slot and output.
+        double W(int slot, int o) => w0[slot * 3 + o];
+        var g1 = new Dictionary<int, double[]> { [1] = new double[3], [3] = new double[3], [0] = new double[3] };
+        for (int o = 0; o < 3; o++)
+        {
+            double y0 = 2 * W(1, o) - W(3, o), y1 = 0.5 * W(0, o) + W(1, o);
+            g1[1][o] = 2 * y0 * 2 + 2 * y1;
+            g1[3][o] = -2 * y0;
+            g1[0][o] = 2 * y1 * 0.5;
+        }
+        double v1 = 0.001 * g1.Values.SelectMany(g => g).Average(g => g * g); // one value: the mean over the 9 touched weights
+        double Stepped(double w, double m, double v, int t)
+            => w * (1 - Lr * Decay) - Lr / (1 - Math.Pow(0.9, t)) * m / (Math.Sqrt(v) / Math.Sqrt(1 - Math.Pow(0.999, t)) + 1e-8);
+        foreach (var (slot, g) in g1)
+            for (int o = 0; o < 3; o++)
+                Assert.Equal(Stepped(W(slot, o), 0.1 * g[o], v1, 1), after[0][slot * 3 + o], 1e-6);
+        Assert.Equal(w0.Skip(6).Take(3).Select(v => (float)v), after[0].Skip(6).Take(3)); // slot 2: untouched in step 1
+
+        // Step 2 touches slot 2 only: y = 1.5·W[2], gradient 2·y·1.5; the table's value decays and takes this step's mean.
+        var g2 = Enumerable.Range(0, 3).Select(o => 2 * (1.5 * W(2, o)) * 1.5).ToArray();
+        double v2 = 0.999 * v1 + 0.001 * g2.Average(g => g * g);
+        for (int o = 0; o < 3; o++)
+            Assert.Equal(Stepped(W(2, o), 0.1 * g2[o], v2, 2), after[1][2 * 3 + o], 1e-6);
+        Assert.Equal(after[0].Take(6).Concat(after[0].Skip(9)), after[1].Take(6).Concat(after[1].Skip(9))); // the others: lazy, untouched
+    }
+
+    [Fact]
+    public void Table_wide_steps_keep_the_gradients_proportions_where_per_weight_steps_equalise_them()
+    {
+        // One step from zero moments: per weight, every touched weight moves by about the learning rate whatever its
+        // gradient; table-wide, the step is proportional to the gradient (a slot with 4× the gradient moves 4× as far).
+        foreach (var step in new[] { SparseFeatureStep.PerWeight, SparseFeatureStep.TableWide })
+        {
+            random.manual_seed(3);
+            var sparse = new SparseLinear(2, 1, withBias: false, averageValues: false, inputDropout: 0, embeddingInit: false);
+            using var optimizer = new SparseRowAdamW(sparse, 0.01, 0, step);
+            var before = sparse.Weight.data<float>().ToArray();
+            sparse.train();
+            // Sum of outputs over one row {0: 4, 1: 1}: gradients 4 and 1.
+            sparse.forward(new SparseBatch(tensor(new long[] { 0, 1 }), tensor(new long[] { 0, 1 }), tensor(new float[] { 4f, 1f }), tensor(new long[] { 0, 0 }), 1)).sum().backward();
+            optimizer.Step();
+            var moved = sparse.Weight.data<float>().ToArray().Zip(before, (a, b) => b - a).ToArray();
+            if (step == SparseFeatureStep.PerWeight)
+                Assert.Equal(moved[0], moved[1], 1e-5);
+            else
+                Assert.Equal(4, moved[0] / moved[1], 1e-3);
+        }
+    }
+
     private sealed class FloatClose(float tolerance) : IEqualityComparer<float>
     {
         public bool Equals(float a, float b) => Math.Abs(a - b) <= tolerance * Math.Max(1, Math.Abs(a));

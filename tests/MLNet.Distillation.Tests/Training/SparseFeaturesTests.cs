@@ -178,6 +178,45 @@ public sealed class SparseFeaturesTests
     }
 
     [Fact]
+    public void Multiclass_sparse_fits_take_table_wide_steps_by_default_and_resume_them_bit_identically_from_a_checkpoint()
+    {
+        var ml = new MLContext(0);
+        var raw = ml.Data.LoadFromEnumerable(Rows());
+        var data = ml.Data.Cache(ml.Transforms.Conversion.MapValueToKey("Label").Fit(raw).Transform(raw));
+        DistillationMulticlassTrainer.Options Multiclass(SparseFeatureStep? step, string? checkpoints = null, Action<EpochReport>? onEpoch = null) => new()
+        {
+            TeacherColumnName = null,
+            Student = new MlpStudent { HiddenLayers = [], StandardizeInputs = false },
+            NumberOfEpochs = 10, BatchSize = 16, LearningRate = 1e-2f, Seed = 5, SparseFeatures = true, AutomaticEarlyStopping = false,
+            SparseFeatureStep = step, CheckpointDirectory = checkpoints,
+            Progress = onEpoch is null ? null : new SynchronousProgress<EpochReport>(onEpoch),
+        };
+        byte[] Fit(DistillationMulticlassTrainer.Options options) => ml.MulticlassClassification.Trainers.Distillation(options).Fit(data).ToOnnx();
+
+        var byDefault = Fit(Multiclass(null));
+        Assert.Equal(Fit(Multiclass(SparseFeatureStep.TableWide)), byDefault);
+        Assert.NotEqual(Fit(Multiclass(SparseFeatureStep.PerWeight)), byDefault);
+
+        // Stopped after epoch 4, then resumed from its checkpoint: the table's one-value second moment is restored with it.
+        string folder = Directory.CreateTempSubdirectory("sparse-checkpoint-").FullName;
+        try
+        {
+            using var source = new CancellationTokenSource();
+            var stopped = Multiclass(null, folder, r => { if (r.Epoch == 4) source.Cancel(); });
+            stopped.CancellationToken = source.Token;
+            Assert.ThrowsAny<OperationCanceledException>(() => Fit(stopped));
+            int epochsAfterResume = 0;
+            Assert.Equal(byDefault, Fit(Multiclass(null, folder, _ => epochsAfterResume++)));
+            Assert.Equal(6, epochsAfterResume);
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Small_sparse_fits_hold_out_validation_rows_and_stop_early_unless_told_not_to()
     {
         var ml = new MLContext(0);
