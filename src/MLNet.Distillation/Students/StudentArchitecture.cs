@@ -28,6 +28,12 @@ public abstract class StudentArchitecture
     /// </summary>
     internal virtual bool ReadsSparseInputs => false;
 
+    /// <summary>
+    /// How the sparse first layer's table steps when <see cref="DistillationTrainerOptions.SparseFeatureStep"/> is unset:
+    /// per weight (AdamW) unless the architecture measured better otherwise for <paramref name="task"/>.
+    /// </summary>
+    internal virtual SparseFeatureStep DefaultSparseFeatureStep(DistillationTask task) => SparseFeatureStep.PerWeight;
+
     /// <summary>Builds the network with a first layer that reads sparse rows (<see cref="SparseLinear"/>).</summary>
     internal virtual StudentNetwork BuildForSparseInputs(int inputSize, int classCount)
         => throw new NotSupportedException($"{GetType().Name} reads dense feature rows only; set the trainer's SparseFeatures option to false.");

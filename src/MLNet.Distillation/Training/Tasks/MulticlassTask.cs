@@ -12,9 +12,6 @@ internal sealed class MulticlassTask : TrainingTask
 
     public override DistillationTask Kind => DistillationTask.MulticlassClassification;
 
-    /// <summary>Table-wide: per-weight steps let a linear text student distilled over six classes fall below its labels-only self.</summary>
-    public override SparseFeatureStep DefaultSparseFeatureStep => SparseFeatureStep.TableWide;
-
     /// <summary>
     /// The key-value types the fitted student's PredictedLabel can carry (ML.NET's MapValue maps class indices to them).
     /// UInt32 and UInt64 values would be read as key indices by MapValue, so they are refused.

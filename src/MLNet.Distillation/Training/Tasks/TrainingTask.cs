@@ -24,13 +24,10 @@ internal abstract class TrainingTask
         => hasTeacher ? [new(HardLoss, options.Alpha), new(SoftLoss, 1 - options.Alpha)] : [new(HardLoss, 1)];
 
     /// <summary>
-    /// How a sparse first layer's table takes its steps when <see cref="DistillationTrainerOptions.SparseFeatureStep"/> is
-    /// unset: per weight (AdamW) unless the task measured better otherwise (see that option).
+    /// The sparse table's step for a Fit with <paramref name="options"/>: as they say, or the student's default for this
+    /// task (<see cref="StudentArchitecture.DefaultSparseFeatureStep"/>).
     /// </summary>
-    public virtual SparseFeatureStep DefaultSparseFeatureStep => SparseFeatureStep.PerWeight;
-
-    /// <summary>The sparse table's step for a Fit with <paramref name="options"/>: as they say, or this task's default.</summary>
-    public SparseFeatureStep SparseStep(DistillationTrainerOptions options) => options.SparseFeatureStep ?? DefaultSparseFeatureStep;
+    public SparseFeatureStep SparseStep(DistillationTrainerOptions options) => options.SparseFeatureStep ?? options.Student.DefaultSparseFeatureStep(Kind);
 
     /// <summary>
     /// Whether labels and teacher outputs are standardised for training (by the label's mean and standard deviation on the
