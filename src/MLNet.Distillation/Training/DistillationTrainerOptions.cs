@@ -210,6 +210,8 @@ public abstract class DistillationTrainerOptions
             $"is true, but the student ({Student?.GetType().Name}) reads dense rows only; use MlpStudent or FastTextStudent, or leave SparseFeatures unset");
         Require(SparseFeatures != false || Student is not FastTextStudent, nameof(SparseFeatures),
             "is false, but FastTextStudent reads sparse n-gram vectors only; leave SparseFeatures unset or true");
+        Require(SparseFeatureStep is null || Enum.IsDefined(SparseFeatureStep.Value), nameof(SparseFeatureStep),
+            $"must be {nameof(Distillation.SparseFeatureStep.PerWeight)} or {nameof(Distillation.SparseFeatureStep.TableWide)}, or null for the student's default, not {(int?)SparseFeatureStep}");
         Require(NumberOfThreads is null or > 0, nameof(NumberOfThreads), $"must be positive, not {NumberOfThreads}");
         Require(Student is not null, nameof(Student), "must be set");
         Require(CheckpointDirectory is null || CheckpointDirectory.Length > 0, nameof(CheckpointDirectory), "must name a folder, or be null for no checkpoints");
