@@ -69,9 +69,9 @@ internal static class EvaluateCommand
         var teacher = TeacherLoader.Load(ml, teacherSource);
         console.WriteLine($"Evaluating {teacherSource.Describe()} and {Path.GetFileName(studentPath)} on {schema.FileName} ({schema.Rows:N0} rows)...");
         var rows = featurizer.Transform(raw);
-        EvaluationLabelCheck.Run(rows, label, schema.FileName);
+        var binaryClasses = EvaluationLabelCheck.Check(rows, label, schema.FileName);
         var evaluation = TeacherEvaluation.Evaluate(ml, teacherSource, teacher, null, student, rows, console);
-        if (label is not null && BinaryClassNames(rows, label) is { } classes)
+        if (binaryClasses is { } classes)
             evaluation = evaluation with { Teacher = Named(evaluation.Teacher, classes), Student = Named(evaluation.Student, classes) };
         console.WriteLine(evaluation.ToTable());
         if (output is not null)
@@ -87,32 +87,6 @@ internal static class EvaluateCommand
             console.WriteLine($"Wrote to {output.Path}: {string.Join(", ", files.Select(Path.GetFileName))}.");
         }
         return evaluation;
-    }
-
-    /// <summary>
-    /// A binary label's classes as <paramref name="label"/> writes them, read off the rows (the saved model maps the
-    /// column to false and true); null for other tasks, or when a class has no row.
-    /// </summary>
-    private static (string False, string True)? BinaryClassNames(IDataView featurised, string label)
-    {
-        var mapped = featurised.Schema[Featurization.LabelColumn];
-        var original = featurised.Schema[label];
-        if (mapped.Type is not BooleanDataViewType || original.Type is not TextDataViewType)
-            return null;
-        string? negative = null, positive = null;
-        using var cursor = featurised.GetRowCursor([mapped, original]);
-        var getMapped = cursor.GetGetter<bool>(mapped);
-        var getOriginal = cursor.GetGetter<ReadOnlyMemory<char>>(original);
-        bool value = false;
-        ReadOnlyMemory<char> text = default;
-        while ((negative is null || positive is null) && cursor.MoveNext())
-        {
-            getMapped(ref value);
-            getOriginal(ref text);
-            if (value) positive ??= text.ToString();
-            else negative ??= text.ToString();
-        }
-        return negative is null || positive is null ? null : (negative, positive);
     }
 
     /// <summary>The model's per-class accuracy with the label's own class names in place of False and True.</summary>

@@ -16,11 +16,15 @@ namespace MLNet.Distillation.Cli;
 /// </summary>
 internal static class EvaluationLabelCheck
 {
-    /// <summary>Throws <see cref="CliException.BadInput"/> naming <c>--data</c>, the label and the first rows at fault.</summary>
+    /// <summary>
+    /// Throws <see cref="CliException.BadInput"/> naming <c>--data</c>, the label and the first rows at fault. Returns a
+    /// binary text label's two classes as the file writes them (the model maps them to false and true), read in the same
+    /// pass, or null for other labels or when a class has no row.
+    /// </summary>
     /// <param name="featurised">The rows through the saved model's first stage (featuriser and label mapping).</param>
     /// <param name="label">The original label column (<c>--label</c>), or null when not given.</param>
     /// <param name="fileName">The data file's name, for messages.</param>
-    public static void Run(IDataView featurised, string? label, string fileName)
+    public static (string False, string True)? Check(IDataView featurised, string? label, string fileName)
     {
         var mapped = featurised.Schema[Featurization.LabelColumn];
         var original = label is null ? (DataViewSchema.Column?)null : featurised.Schema.GetColumnOrNull(label);
@@ -29,7 +33,8 @@ internal static class EvaluationLabelCheck
         if (mapped.Type is KeyDataViewType)
             CheckKeys(featurised, mapped, original, label, fileName);
         else if (mapped.Type is BooleanDataViewType && original is { } text)
-            CheckBinaryText(featurised, mapped, text, fileName);
+            return CheckBinaryText(featurised, mapped, text, fileName);
+        return null;
     }
 
     /// <summary>A multiclass label: a row whose key is 0 has a class the model does not know, or no label.</summary>
@@ -68,9 +73,9 @@ internal static class EvaluationLabelCheck
 
     /// <summary>
     /// A binary label written as text: the model maps its positive class to true and everything else to false, so an
-    /// empty label or a third value would be counted as the negative class.
+    /// empty label or a third value would be counted as the negative class. Returns the two classes' names when both have rows.
     /// </summary>
-    private static void CheckBinaryText(IDataView featurised, DataViewSchema.Column mapped, DataViewSchema.Column original, string fileName)
+    private static (string False, string True)? CheckBinaryText(IDataView featurised, DataViewSchema.Column mapped, DataViewSchema.Column original, string fileName)
     {
         using var cursor = featurised.GetRowCursor([mapped, original]);
         var getMapped = cursor.GetGetter<bool>(mapped);
@@ -78,6 +83,7 @@ internal static class EvaluationLabelCheck
         bool value = false;
         ReadOnlyMemory<char> text = default;
         var negatives = new Dictionary<string, (long Rows, long FirstRow)>();
+        string? positive = null;
         long row = 0, empty = 0, firstEmpty = 0;
         while (cursor.MoveNext())
         {
@@ -88,7 +94,9 @@ internal static class EvaluationLabelCheck
             {
                 if (empty++ == 0) firstEmpty = row;
             }
-            else if (!value)
+            else if (value)
+                positive ??= text.ToString();
+            else
             {
                 string name = text.ToString();
                 negatives[name] = negatives.TryGetValue(name, out var seen) ? (seen.Rows + 1, seen.FirstRow) : (1, row);
@@ -103,6 +111,7 @@ internal static class EvaluationLabelCheck
             throw CliException.BadInput($"--data {fileName}: label '{original.Name}' holds {negatives.Count} values besides the positive class: {listed}. " +
                 "The student knows one negative class and would count every other value as it; remove the rows of the class it was not trained on.");
         }
+        return negatives.Count == 1 && positive is not null ? (negatives.Keys.Single(), positive) : null;
     }
 
     private static string KnownClasses(DataViewSchema.Column mapped)

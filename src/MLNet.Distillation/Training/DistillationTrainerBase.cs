@@ -114,12 +114,13 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
         if (_options.EarlyStoppingPatience is not null && validation is null)
             channel.Warning(MessageSensitivity.None, "EarlyStoppingPatience is set but there is no validation data (pass it to Fit or set ValidationFraction); training runs all epochs.");
         string architecture = _options.Student.Describe(featureCount, outputCount);
+        var sparseStep = _task.SparseStep(_options);
         int epochs = TrainingLength.Epochs(_options.NumberOfEpochs, train.RowCount);
         channel.Info(MessageSensitivity.None, $"Training {architecture} on {train.RowCount} rows ({(validation is null ? "no" : validation.Count.ToString())} validation rows" +
             $"{(_options.Streaming ? $", streamed in blocks of {_options.StreamingBlockRows:N0}" : "")}) " +
             $"for {epochs} epochs{(_options.NumberOfEpochs is null ? $" (sized to train on at least {Defaults.MinimumRowsSeen:N0} rows)" : "")}, " +
             $"losses {LossRecipe.Describe(_losses)}, seed {seed}, device {device}" +
-            $"{(prepared.Train.SparseFeatures ? $", {_task.SparseStep(_options)} steps on the sparse table (Options.SparseFeatureStep)" : "")}.");
+            $"{(prepared.Train.SparseFeatures ? $", {sparseStep} steps on the sparse table (Options.SparseFeatureStep)" : "")}.");
 
         string? checkpointFingerprint = _options.CheckpointDirectory is null ? null
             : CheckpointFingerprint.Of(_task, _options, _losses, epochs, seed, prepared.DataHash!);
@@ -140,7 +141,7 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
                 BatchSize = _options.BatchSize,
                 LearningRate = _options.LearningRate,
                 WeightDecay = _options.WeightDecay,
-                SparseStep = _task.SparseStep(_options),
+                SparseStep = sparseStep,
                 Seed = seed,
                 Device = device,
                 InputScaling = inputScaling,
