@@ -73,7 +73,30 @@ internal static class EvaluateCommand
         var evaluation = TeacherEvaluation.Evaluate(ml, teacherSource, teacher, null, student, rows, console);
         if (binaryClasses is { } classes)
             evaluation = evaluation with { Teacher = Named(evaluation.Teacher, classes), Student = Named(evaluation.Student, classes) };
-        console.WriteLine(evaluation.ToTable());
+
+        // The floor every classifier must beat, as train prints it. Evaluate has no training rows, so the constant answers
+        // the most common class of --data itself: the best constant on these rows.
+        var notes = new List<string>();
+        var mapped = rows.Schema[Featurization.LabelColumn];
+        ModelEvaluation? majority = null;
+        if (mapped.Type is BooleanDataViewType or KeyDataViewType)
+        {
+            IReadOnlyList<string> names = mapped.Type is BooleanDataViewType
+                ? binaryClasses is { } c ? [c.False, c.True] : ["False", "True"]
+                : ClassBalance.KeyNames(mapped);
+            var balance = ClassBalance.Of(rows, names);
+            console.WriteLine($"Classes in {schema.FileName}: {balance.Describe()}.");
+            if (balance.Imbalanced)
+            {
+                string warning = $"Warning: the classes are imbalanced: always answering '{balance.Majority}' scores {balance.MajorityShare:P1} accuracy on these rows, " +
+                    $"so accuracy flatters a model that rarely predicts '{balance.Minority}'. Compare with {MajorityClassModel.Name(balance)} below.";
+                console.WriteLine(warning);
+                notes.Add(warning);
+            }
+            majority = MajorityClassModel.Evaluate(ml, rows, balance);
+        }
+        var others = majority is null ? Array.Empty<ModelEvaluation>() : [majority];
+        console.WriteLine(ComparisonTable.Render(evaluation, others));
         if (output is not null)
         {
             var files = new[]
@@ -81,13 +104,30 @@ internal static class EvaluateCommand
                 output.WriteText(TrainCommand.ReportFile, new DistillationReport(evaluation)
                 {
                     Title = $"{schema.FileName}: {teacherSource.Describe()} → {Path.GetFileName(studentPath)}",
+                    OtherModels = others,
                 }.ToHtml()),
-                output.WriteText(TrainCommand.MetricsFile, evaluation.ToJson()),
+                output.WriteText(TrainCommand.MetricsFile, MetricsJson.Write(evaluation,
+                    majority is null ? new Dictionary<string, ModelEvaluation>() : new Dictionary<string, ModelEvaluation> { ["majorityClass"] = majority },
+                    null, notes, Settings(teacherSource, studentPath, dataPath, label))),
             };
             console.WriteLine($"Wrote to {output.Path}: {string.Join(", ", files.Select(Path.GetFileName))}.");
         }
         return evaluation;
     }
+
+    /// <summary>What metrics.json records of the run: the files with their SHA-256 and the versions that measured them.</summary>
+    private static object Settings(TeacherSource teacher, string studentPath, string dataPath, string? label)
+        => new
+        {
+            command = "evaluate",
+            teacher = teacher.Describe(),
+            student = Path.GetFullPath(studentPath),
+            studentSha256 = MetricsJson.Sha256(studentPath),
+            data = Path.GetFullPath(dataPath),
+            dataSha256 = MetricsJson.Sha256(dataPath),
+            label,
+            versions = MetricsJson.Versions(),
+        };
 
     /// <summary>The model's per-class accuracy with the label's own class names in place of False and True.</summary>
     private static ModelEvaluation Named(ModelEvaluation model, (string False, string True) classes)

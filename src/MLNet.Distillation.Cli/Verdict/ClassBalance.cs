@@ -42,8 +42,14 @@ internal sealed record ClassBalance(IReadOnlyList<(string Name, long Rows)> Clas
 
     /// <summary>Counts the classes of the featurised rows' <c>Label</c> (Boolean or key), named with <see cref="ClassNames"/>.</summary>
     public static ClassBalance Of(IDataView featurised, Featurization plan)
+        => Of(featurised, ClassNames(featurised.Schema[Featurization.LabelColumn], plan));
+
+    /// <summary>
+    /// Counts the classes of the featurised rows' <c>Label</c> (Boolean or key), named <paramref name="names"/> in the
+    /// label's order (binary: negative, positive). Rows without a class (key 0) are not counted.
+    /// </summary>
+    public static ClassBalance Of(IDataView featurised, IReadOnlyList<string> names)
     {
-        var names = ClassNames(featurised.Schema[Featurization.LabelColumn], plan);
         var counts = new long[names.Count];
         var column = featurised.Schema[Featurization.LabelColumn];
         using var cursor = featurised.GetRowCursor([column]);
@@ -70,7 +76,17 @@ internal sealed record ClassBalance(IReadOnlyList<(string Name, long Rows)> Clas
     {
         if (label.Type is BooleanDataViewType)
             return [plan.NegativeClass!, plan.PositiveClass!];
-        if (plan.LabelKind == DataKind.Single)
+        return KeyNames(label);
+    }
+
+    /// <summary>A key label's values as text, in key order (numbers as round-trip text); <c>1</c>, <c>2</c>, … without key values.</summary>
+    public static IReadOnlyList<string> KeyNames(DataViewSchema.Column label)
+    {
+        int count = (int)((KeyDataViewType)label.Type).Count;
+        var valuesType = label.Annotations.Schema.GetColumnOrNull("KeyValues")?.Type as VectorDataViewType;
+        if (valuesType is null)
+            return Enumerable.Range(1, count).Select(k => k.ToString(CultureInfo.InvariantCulture)).ToArray();
+        if (valuesType.ItemType == NumberDataViewType.Single)
         {
             VBuffer<float> numbers = default;
             label.GetKeyValues(ref numbers);

@@ -33,6 +33,21 @@ public sealed class VerdictTests
         var verdict = metrics.RootElement.GetProperty("verdict");
         Assert.Equal("minority-f1", verdict.GetProperty("metricName").GetString());
         Assert.Equal("yes", verdict.GetProperty("minorityClass").GetString());
+
+        // distill evaluate prints the same floor beside the saved models: the constant that answers --data's own most common class.
+        (code, output, error) = Distill.Run("evaluate", "--teacher", Path.Combine(folder["out"], "teacher.zip"), "--student", Path.Combine(folder["out"], "student.zip"),
+            "--data", data, "--label", "label", "--out", folder["evaluated"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("Warning: the classes are imbalanced: always answering 'no' scores", output);
+        Assert.Matches(@"teacher +student +always 'no'", output);
+        using var evaluated = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder["evaluated"], "metrics.json")));
+        var floor = evaluated.RootElement.GetProperty("majorityClass");
+        var lines = File.ReadAllLines(data).Skip(1).ToArray();
+        Assert.Equal(lines.Count(l => l.EndsWith(",no", StringComparison.Ordinal)) / (double)lines.Length, Metric(floor, "Accuracy"), 6);
+        Assert.Equal(["no", "yes"], floor.GetProperty("perClassAccuracy").EnumerateArray().Select(c => c.GetProperty("className").GetString()));
+        Assert.Contains(evaluated.RootElement.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("imbalanced"));
+        Assert.Equal("evaluate", evaluated.RootElement.GetProperty("settings").GetProperty("command").GetString());
+        Assert.Equal(300, DistillationEvaluation.FromJson(evaluated.RootElement.GetRawText()).Rows);
     }
 
     [Fact]
