@@ -47,17 +47,9 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
     public StudentTransformer Fit(IDataView input, IDataView? validationData)
     {
         ArgumentNullException.ThrowIfNull(input);
-        bool teacherNeeded = LossRecipe.NeedsTeacher(_losses);
-        var extraTeacherNames = LossRecipe.ExtraTeacherColumns(_losses);
-        var columns = TrainingColumns.Check(input.Schema, _options, _task, teacherNeeded, extraTeacherNames);
-        var featureColumn = input.Schema[columns.Features.Name];
-        var labelColumn = input.Schema[columns.Label.Name];
-        var teacherColumn = columns.Teacher is { } t ? input.Schema[t.Name] : (DataViewSchema.Column?)null;
-        if (teacherColumn is { } teacher)
-            _task.CheckTeacherMatchesLabel(teacher, labelColumn);
-        int featureCount = columns.Features.VectorSize!.Value, outputCount = columns.OutputCount!.Value;
+        var fit = FitColumns.Of(input.Schema, _options, _task, _losses);
         // A student that cannot be built or exported is refused before any data is read.
-        _options.Student.CheckBeforeTraining(featureCount, outputCount);
+        _options.Student.CheckBeforeTraining(fit.FeatureCount, fit.OutputCount);
 
         var host = _environment.Register(GetType().Name);
         int seed = _options.Seed ?? host.Rand.Next();
@@ -75,22 +67,58 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
         }
 
         var loading = System.Diagnostics.Stopwatch.StartNew();
-        bool sparse = SparseInputs.Chosen(_options, input, featureColumn, featureCount);
-        var spec = new TrainingReadSpec(_task, featureColumn, labelColumn, teacherColumn, featureCount, outputCount,
-            KeepUnlabelled: LossRecipe.LearnsFromUnlabelledRows(_losses), CheckAlive)
+        using var prepared = Prepare(input, validationData, fit, seed, device, CheckAlive, channel);
+        loading.Stop();
+        var result = Train(prepared, fit, seed, device, CheckAlive, channel);
+        return Build(result, prepared, fit, input, loading.Elapsed, channel);
+    }
+
+    /// <summary>
+    /// The Fit's columns, checked (the same check <see cref="GetOutputSchema"/> runs, plus what a shape cannot tell: vector
+    /// sizes, key counts, the teacher's class order).
+    /// </summary>
+    private sealed record FitColumns(DataViewSchema.Column Features, DataViewSchema.Column Label, DataViewSchema.Column? Teacher,
+        TrainingColumns Checked, IReadOnlyList<string> ExtraTeacherNames, bool TeacherNeeded)
+    {
+        public int FeatureCount => Checked.Features.VectorSize!.Value;
+
+        public int OutputCount => Checked.OutputCount!.Value;
+
+        public static FitColumns Of(DataViewSchema schema, TOptions options, TrainingTask task, IReadOnlyList<WeightedLoss> losses)
+        {
+            bool teacherNeeded = LossRecipe.NeedsTeacher(losses);
+            var extraTeacherNames = LossRecipe.ExtraTeacherColumns(losses);
+            var columns = TrainingColumns.Check(schema, options, task, teacherNeeded, extraTeacherNames);
+            var label = schema[columns.Label.Name];
+            var teacher = columns.Teacher is { } t ? schema[t.Name] : (DataViewSchema.Column?)null;
+            if (teacher is { } teacherColumn)
+                task.CheckTeacherMatchesLabel(teacherColumn, label);
+            return new FitColumns(schema[columns.Features.Name], label, teacher, columns, extraTeacherNames, teacherNeeded);
+        }
+    }
+
+    /// <summary>
+    /// Reads the training rows (in memory, or a first pass when streaming) and the validation rows, checks the teacher
+    /// against the labels, and says what the reading found: rows left out, unlabelled rows, automatic early stopping.
+    /// </summary>
+    private PreparedData Prepare(IDataView input, IDataView? validationData, FitColumns fit, int seed, TorchSharp.torch.Device device, Action checkAlive, IChannel channel)
+    {
+        bool sparse = SparseInputs.Chosen(_options, input, fit.Features, fit.FeatureCount);
+        var spec = new TrainingReadSpec(_task, fit.Features, fit.Label, fit.Teacher, fit.FeatureCount, fit.OutputCount,
+            KeepUnlabelled: LossRecipe.LearnsFromUnlabelledRows(_losses), checkAlive)
         {
             SparseFeatures = sparse,
-            ExtraTeacherColumns = columns.ExtraTeacherColumns.Select(c => (input.Schema[c.Name], c.VectorSize!.Value)).ToArray(),
+            ExtraTeacherColumns = fit.Checked.ExtraTeacherColumns.Select(c => (input.Schema[c.Name], c.VectorSize!.Value)).ToArray(),
         };
-        var teacherCheck = teacherColumn is { } teacherColumnChecked
-            ? _task.CreateTeacherCheck(teacherColumnChecked, labelColumn, outputCount, labelsWeigh: LossRecipe.NeedsLabels(_losses)) : null;
+        var teacherCheck = fit.Teacher is { } teacherColumn
+            ? _task.CreateTeacherCheck(teacherColumn, fit.Label, fit.OutputCount, labelsWeigh: LossRecipe.NeedsLabels(_losses)) : null;
         TrainingTable? validationTable = null;
         if (validationData is not null)
         {
             var v = TrainingColumns.Check(validationData.Schema, _options, _task, teacherNeeded: false, extraTeacherColumns: []);
-            if (v.Features.VectorSize != featureCount || v.OutputCount != outputCount)
+            if (v.Features.VectorSize != fit.FeatureCount || v.OutputCount != fit.OutputCount)
                 throw new ArgumentException($"Validation data has {v.Features.VectorSize} features and {v.OutputCount} outputs per row; " +
-                    $"training data has {featureCount} and {outputCount}.", nameof(validationData));
+                    $"training data has {fit.FeatureCount} and {fit.OutputCount}.", nameof(validationData));
             validationTable = TrainingTable.Load(validationData, spec with
             {
                 Features = validationData.Schema[v.Features.Name], Label = validationData.Schema[v.Label.Name], Teacher = null, KeepUnlabelled = false,
@@ -98,29 +126,33 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
             });
         }
         bool hash = _options.CheckpointDirectory is not null;
-        using var prepared = _options.Streaming
+        var prepared = _options.Streaming
             ? PrepareStreaming(input, spec, teacherCheck, validationTable, seed, device, hash, channel)
             : PrepareInMemory(input, spec, teacherCheck, validationTable, seed, device, hash, channel);
-        var (train, validation, inputScaling, targetScaling) = (prepared.Train, prepared.Validation, prepared.Inputs, prepared.Target);
         if (prepared.Skipped > 0)
-            channel.Warning(MessageSensitivity.None, $"Left out {prepared.Skipped} rows whose label '{labelColumn.Name}' is missing.");
-        if (train.UnlabelledRows > 0)
-            channel.Info(MessageSensitivity.None, $"{train.UnlabelledRows} of {train.RowCount} rows have no label: they learn from the teacher's outputs only.");
+            channel.Warning(MessageSensitivity.None, $"Left out {prepared.Skipped} rows whose label '{fit.Label.Name}' is missing.");
+        if (prepared.Train.UnlabelledRows > 0)
+            channel.Info(MessageSensitivity.None, $"{prepared.Train.UnlabelledRows} of {prepared.Train.RowCount} rows have no label: they learn from the teacher's outputs only.");
+        return prepared;
+    }
 
-        loading.Stop();
+    /// <summary>Runs the training loop on the prepared rows (with this Fit's thread count) and warns about how training went.</summary>
+    private StudentTrainingLoop.Result Train(PreparedData prepared, FitColumns fit, int seed, TorchSharp.torch.Device device, Action checkAlive, IChannel channel)
+    {
+        var (train, validation) = (prepared.Train, prepared.Validation);
         if (prepared.AutomaticEarlyStopping)
-            channel.Info(MessageSensitivity.None, $"Sparse features and {prepared.Train.RowCount + (validation?.Count ?? 0):N0} rows: holding out {Defaults.AutomaticValidationFraction:P0} " +
+            channel.Info(MessageSensitivity.None, $"Sparse features and {train.RowCount + (validation?.Count ?? 0):N0} rows: holding out {Defaults.AutomaticValidationFraction:P0} " +
                 $"of them and stopping after {Defaults.AutomaticEarlyStoppingPatience} epochs without improvement (Options.AutomaticEarlyStopping; set it to false to train on every row).");
         if (_options.EarlyStoppingPatience is not null && validation is null)
             channel.Warning(MessageSensitivity.None, "EarlyStoppingPatience is set but there is no validation data (pass it to Fit or set ValidationFraction); training runs all epochs.");
-        string architecture = _options.Student.Describe(featureCount, outputCount);
         var sparseStep = _task.SparseStep(_options);
         int epochs = TrainingLength.Epochs(_options.NumberOfEpochs, train.RowCount);
-        channel.Info(MessageSensitivity.None, $"Training {architecture} on {train.RowCount} rows ({(validation is null ? "no" : validation.Count.ToString())} validation rows" +
+        channel.Info(MessageSensitivity.None, $"Training {_options.Student.Describe(fit.FeatureCount, fit.OutputCount)} on {train.RowCount} rows " +
+            $"({(validation is null ? "no" : validation.Count.ToString())} validation rows" +
             $"{(_options.Streaming ? $", streamed in blocks of {_options.StreamingBlockRows:N0}" : "")}) " +
             $"for {epochs} epochs{(_options.NumberOfEpochs is null ? $" (sized to train on at least {Defaults.MinimumRowsSeen:N0} rows)" : "")}, " +
             $"losses {LossRecipe.Describe(_losses)}, seed {seed}, device {device}" +
-            $"{(prepared.Train.SparseFeatures ? $", {sparseStep} steps on the sparse table (Options.SparseFeatureStep)" : "")}.");
+            $"{(train.SparseFeatures ? $", {sparseStep} steps on the sparse table (Options.SparseFeatureStep)" : "")}.");
 
         string? checkpointFingerprint = _options.CheckpointDirectory is null ? null
             : CheckpointFingerprint.Of(_task, _options, _losses, epochs, seed, prepared.DataHash!);
@@ -134,7 +166,7 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
             result = new StudentTrainingLoop
             {
                 Task = _task,
-                ExtraTeacherColumns = extraTeacherNames,
+                ExtraTeacherColumns = fit.ExtraTeacherNames,
                 Architecture = _options.Student,
                 Losses = _losses,
                 Epochs = epochs,
@@ -144,14 +176,14 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
                 SparseStep = sparseStep,
                 Seed = seed,
                 Device = device,
-                InputScaling = inputScaling,
-                TargetScaling = targetScaling,
+                InputScaling = prepared.Inputs,
+                TargetScaling = prepared.Target,
                 EarlyStoppingPatience = validation is null ? null
                     : prepared.AutomaticEarlyStopping ? Defaults.AutomaticEarlyStoppingPatience : _options.EarlyStoppingPatience,
                 TimeBudget = _options.MaximumTrainingTime,
                 OnTimeBudgetReached = (done, planned) => channel.Info(MessageSensitivity.None,
                     $"Stopped after {done} of {planned} epochs: another epoch would end past Options.MaximumTrainingTime ({_options.MaximumTrainingTime})."),
-                CheckAlive = CheckAlive,
+                CheckAlive = checkAlive,
                 CheckpointFingerprint = checkpointFingerprint,
                 CheckpointFile = checkpointFingerprint is null ? null : TrainingCheckpoint.PathFor(_options.CheckpointDirectory!, checkpointFingerprint),
                 OnWarning = message => channel.Warning(MessageSensitivity.None, message),
@@ -172,17 +204,23 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
             channel.Warning(MessageSensitivity.None, warning);
         if (Divergence.Exploded(result.History) is string exploded)
             channel.Warning(MessageSensitivity.None, exploded);
+        return result;
+    }
 
-        var model = new StudentModel(_task.Kind, LayerFolding.Fold(result.Layers, inputScaling, targetScaling), architecture, _options.FeatureColumnName, featureCount, outputCount,
-            ColumnAnnotations.TextKeyValues(labelColumn), LayerFolding.FoldedInputs(result.Layers, inputScaling))
+    /// <summary>The fitted student: the trained layers with the standardisations folded in, and the pipeline that scores with them.</summary>
+    private StudentTransformer Build(StudentTrainingLoop.Result result, PreparedData prepared, FitColumns fit, IDataView input, TimeSpan loading, IChannel channel)
+    {
+        bool sparse = prepared.Train.SparseFeatures;
+        var model = new StudentModel(_task.Kind, LayerFolding.Fold(result.Layers, prepared.Inputs, prepared.Target), _options.Student.Describe(fit.FeatureCount, fit.OutputCount),
+            _options.FeatureColumnName, fit.FeatureCount, fit.OutputCount, ColumnAnnotations.TextKeyValues(fit.Label), LayerFolding.FoldedInputs(result.Layers, prepared.Inputs))
         {
-            SparsePairs = sparse ? SparseInputs.PairsPerRow(_options.MaximumNonZerosPerRow, prepared.MaximumRowNonZeros, featureCount) : null,
+            SparsePairs = sparse ? SparseInputs.PairsPerRow(_options.MaximumNonZerosPerRow, prepared.MaximumRowNonZeros, fit.FeatureCount) : null,
         };
         if (sparse)
             channel.Info(MessageSensitivity.None, $"Sparse features: at most {prepared.MaximumRowNonZeros:N0} non-zeros in a training row; the saved student reads up to {model.SparsePairs:N0} per row.");
-        var pipeline = StudentPipelineFactory.Create(model, result.ParameterCount, labelColumn, input);
+        var pipeline = StudentPipelineFactory.Create(model, result.ParameterCount, fit.Label, input);
         return new StudentTransformer(model, pipeline, result.ParameterCount, result.History, result.BestEpoch,
-            new TrainingProfile(loading.Elapsed + prepared.Train.Waiting, result.Training, result.InsideTorch, result.SamplesTrained));
+            new TrainingProfile(loading + prepared.Train.Waiting, result.Training, result.InsideTorch, result.SamplesTrained));
     }
 
     /// <summary>The training rows ready for the loop, with what the Fit learnt while reading them.</summary>
