@@ -96,7 +96,7 @@ internal static class EvaluateCommand
             majority = MajorityClassModel.Evaluate(ml, rows, balance);
         }
         var others = majority is null ? Array.Empty<ModelEvaluation>() : [majority];
-        console.WriteLine(ComparisonTable.Render(evaluation, others));
+        console.WriteLine(EvaluationTable.Of(evaluation, others).ToText());
         if (output is not null)
         {
             var files = new[]

@@ -142,7 +142,7 @@ internal static class TrainCommand
         var baselineEvaluation = baseline is null ? null : ClassNames(run.Ml.Distillation.EvaluateModel(baseline.Student, run.Test, BaselineName, options), run.Plan);
         var majority = balance is null ? null : MajorityClassModel.Evaluate(run.Ml, run.Test, balance);
         var others = new[] { baselineEvaluation, majority }.OfType<ModelEvaluation>().ToArray();
-        console.WriteLine(ComparisonTable.Render(evaluation, others));
+        console.WriteLine(EvaluationTable.Of(evaluation, others).ToText());
 
         if (balance is { Imbalanced: true } && task == DistillationTask.BinaryClassification)
         {

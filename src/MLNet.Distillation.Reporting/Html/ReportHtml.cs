@@ -46,50 +46,14 @@ internal static class ReportHtml
         return html.ToString();
     }
 
-    /// <summary>The figures of <see cref="DistillationEvaluation.ToMarkdown"/> as HTML tables, with a column for each other model.</summary>
+    /// <summary>The evaluation's table (<see cref="EvaluationTable"/>, as the console and Markdown show it) as two HTML tables.</summary>
     private static void Tables(StringBuilder html, DistillationEvaluation evaluation, IReadOnlyList<ModelEvaluation> others)
     {
-        var main = MarkdownTables.Parse(evaluation.ToMarkdown());
-        // Each other model in the student's place, without the distilled student's agreement figures: its own column of
-        // figures and its ratios to the same teacher, formatted exactly as the evaluation formats them.
-        var noAgreement = new TeacherAgreement(null, null, null);
-        var otherTables = others.Select(o => MarkdownTables.Parse((evaluation with { Student = o, Agreement = noAgreement }).ToMarkdown())).ToList();
-
+        var table = EvaluationTable.Of(evaluation, others);
         html.Append("<h2>Evaluation</h2>\n");
-        if (main.Count == 0)
-        {
-            html.Append("<pre>").Append(Escape(evaluation.ToMarkdown())).Append("</pre>\n");
-            return;
-        }
-        var header = new List<string> { "", evaluation.Teacher.Name, evaluation.Student.Name };
-        header.AddRange(others.Select(o => o.Name));
-        var otherFigures = otherTables.Select(t => t.Count > 0 ? MarkdownTables.ByLabel(t[0]) : []).ToList();
-        // A model without a size (SerializedBytes 0, e.g. a constant baseline) has no bytes, parameters or compression to show.
-        for (int i = 0; i < others.Count; i++)
-            if (others[i].SerializedBytes <= 0)
-                foreach (var label in new[] { "Bytes", "Parameters" })
-                    if (otherFigures[i].TryGetValue(label, out var cells) && cells.Length > 1)
-                        cells[1] = "–";
-        Table(html, header, main[0].Skip(1).Select(row =>
-            row.Take(3).Concat(otherFigures.Select(f => f.TryGetValue(row[0], out var cells) && cells.Length > 1 ? cells[1] : "–")).ToList()));
-
-        if (main.Count < 2)
-            return;
+        Table(html, ["", .. table.Models], table.Figures.Select(r => (IReadOnlyList<string>)[r.Label, .. r.Cells]));
         html.Append("<h2>Student against teacher</h2>\n");
-        var ratioHeader = new List<string> { "", evaluation.Student.Name };
-        ratioHeader.AddRange(others.Select(o => o.Name));
-        var otherRatios = otherTables.Select(t => t.Count > 1 ? MarkdownTables.ByLabel(t[1]) : []).ToList();
-        for (int i = 0; i < others.Count; i++)
-            if (others[i].SerializedBytes <= 0)
-                foreach (var label in new[] { "Compression (bytes)", "Compression (parameters)" })
-                    if (otherRatios[i].TryGetValue(label, out var cells) && cells.Length > 0)
-                        cells[0] = "–";
-        var labels = main[1].Skip(1).Select(r => r[0]).ToList();
-        labels.AddRange(otherRatios.SelectMany(r => r.Keys).Where(l => !labels.Contains(l)).Distinct().ToList());
-        var studentRatios = MarkdownTables.ByLabel(main[1]);
-        Table(html, ratioHeader, labels.Select(label =>
-            new[] { label, studentRatios.TryGetValue(label, out var s) ? s[0] : "–" }
-                .Concat(otherRatios.Select(r => r.TryGetValue(label, out var cells) ? cells[0] : "–")).ToList()));
+        Table(html, ["", .. table.ComparedModels], table.Comparisons.Select(r => (IReadOnlyList<string>)[r.Label, .. r.Cells]));
     }
 
     private static void Table(StringBuilder html, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
