@@ -67,13 +67,13 @@ internal static class SweepCommand
         var run = PreparedRun.Prepare(args, console, cancellation);
         var task = run.Plan.Task;
         if (task == DistillationTask.Regression)
-            temperatures = [Defaults.Temperature];
+            temperatures = [DistillationTrainerOptions.ForTask(task).Temperature];
 
         var scored = run.ScoredTrain(cache: true);
         var search = new DistillationSearchOptions { Temperatures = temperatures, Alphas = alphas, Seed = args.Seed };
         int trials = 1 + temperatures.Distinct().Count() * alphas.Distinct().Count();
         long searchRows = (long)Math.Round(run.TrainRows * (1 - search.ValidationFraction));
-        int epochs = StudentOptions.Epochs(args.Epochs, searchRows);
+        int epochs = StudentOptions.Epochs(task, args.Epochs, searchRows);
         var options = StudentOptions.Create(task, args, epochs);
         options.CancellationToken = cancellation;
         if (args.Time is TimeSpan time)
@@ -90,7 +90,7 @@ internal static class SweepCommand
             StudentOptions.Trainer(run.Ml, options); // refuses bad settings before the first trial
             try
             {
-                return StudentOptions.Search(run.Ml, scored, options, search);
+                return run.Ml.Distillation.SearchTemperatureAndAlpha(scored, options, search);
             }
             catch (Exception e) when (e is not OperationCanceledException and not CliException)
             {

@@ -311,7 +311,7 @@ internal static class TrainCommand
             var trainer = StudentOptions.Trainer(run.Ml, options);
             try
             {
-                return StudentOptions.Fit(trainer, rows, stopping.Validation);
+                return trainer.Fit(rows, stopping.Validation);
             }
             catch (Exception e) when (e is not OperationCanceledException and not CliException)
             {

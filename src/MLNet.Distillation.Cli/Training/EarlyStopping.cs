@@ -33,10 +33,10 @@ internal sealed record EarlyStopping(IDataView Rows, IDataView? Validation, long
         long validationRows = PreparedRun.Count(split.TestSet), trainingRows = run.TrainRows - validationRows;
         if (validationRows < MinimumValidationRows || trainingRows < MinimumValidationRows)
         {
-            int all = StudentOptions.Epochs(args.Epochs, run.TrainRows);
+            int all = StudentOptions.Epochs(run.Plan.Task, args.Epochs, run.TrainRows);
             return new EarlyStopping(run.Train, null, run.TrainRows, 0, all, null);
         }
-        int epochs = StudentOptions.Epochs(args.Epochs, trainingRows);
+        int epochs = StudentOptions.Epochs(run.Plan.Task, args.Epochs, trainingRows);
         return new EarlyStopping(run.Ml.Data.Cache(split.TrainSet), run.Ml.Data.Cache(split.TestSet), trainingRows, validationRows, epochs, PatienceFor(epochs));
     }
 

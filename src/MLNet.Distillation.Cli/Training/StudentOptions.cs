@@ -12,12 +12,7 @@ internal static class StudentOptions
     /// <param name="teacher">Whether to learn from the teacher column (false: labels alone).</param>
     public static DistillationTrainerOptions Create(DistillationTask task, RunArguments args, int epochs, bool teacher = true)
     {
-        DistillationTrainerOptions options = task switch
-        {
-            DistillationTask.BinaryClassification => new DistillationBinaryTrainer.Options(),
-            DistillationTask.MulticlassClassification => new DistillationMulticlassTrainer.Options(),
-            _ => new DistillationRegressionTrainer.Options(),
-        };
+        var options = DistillationTrainerOptions.ForTask(task);
         options.LabelColumnName = Featurization.LabelColumn;
         options.FeatureColumnName = Featurization.FeaturesColumn;
         options.TeacherColumnName = teacher ? DefaultColumnNames.TeacherLogits : null;
@@ -39,20 +34,19 @@ internal static class StudentOptions
     }
 
     /// <summary>The epochs a Fit runs: <c>--epochs</c>, or the trainer's own default for this many rows.</summary>
-    public static int Epochs(int? requested, long trainingRows) => TrainingLength.Epochs(requested, trainingRows);
+    public static int Epochs(DistillationTask task, int? requested, long trainingRows)
+    {
+        var options = DistillationTrainerOptions.ForTask(task);
+        options.NumberOfEpochs = requested;
+        return options.EpochsFor(trainingRows);
+    }
 
     /// <summary>The trainer for <paramref name="options"/> (built here, so bad settings fail before any training).</summary>
-    public static IEstimator<StudentTransformer> Trainer(MLContext mlContext, DistillationTrainerOptions options)
+    public static IDistillationTrainer Trainer(MLContext mlContext, DistillationTrainerOptions options)
     {
         try
         {
-            return options switch
-            {
-                DistillationBinaryTrainer.Options binary => mlContext.BinaryClassification.Trainers.Distillation(binary),
-                DistillationMulticlassTrainer.Options multiclass => mlContext.MulticlassClassification.Trainers.Distillation(multiclass),
-                DistillationRegressionTrainer.Options regression => mlContext.Regression.Trainers.Distillation(regression),
-                _ => throw new ArgumentOutOfRangeException(nameof(options)),
-            };
+            return mlContext.Distillation.Trainer(options);
         }
         catch (ArgumentOutOfRangeException e)
         {
@@ -60,23 +54,4 @@ internal static class StudentOptions
             throw CliException.BadInput(e.Message.Split('\n')[0], e);
         }
     }
-
-    /// <summary>Fits <paramref name="trainer"/> (from <see cref="Trainer"/>) on <paramref name="rows"/>, measuring every epoch on <paramref name="validation"/> when given.</summary>
-    public static StudentTransformer Fit(IEstimator<StudentTransformer> trainer, IDataView rows, IDataView? validation) => trainer switch
-    {
-        DistillationBinaryTrainer binary => binary.Fit(rows, validation),
-        DistillationMulticlassTrainer multiclass => multiclass.Fit(rows, validation),
-        DistillationRegressionTrainer regression => regression.Fit(rows, validation),
-        _ => trainer.Fit(rows),
-    };
-
-    /// <summary>Runs the temperature and alpha search for <paramref name="options"/>' task.</summary>
-    public static DistillationSearchResult Search(MLContext mlContext, IDataView scored, DistillationTrainerOptions options, DistillationSearchOptions search)
-        => options switch
-        {
-            DistillationBinaryTrainer.Options binary => mlContext.Distillation.SearchTemperatureAndAlpha(scored, binary, search),
-            DistillationMulticlassTrainer.Options multiclass => mlContext.Distillation.SearchTemperatureAndAlpha(scored, multiclass, search),
-            DistillationRegressionTrainer.Options regression => mlContext.Distillation.SearchTemperatureAndAlpha(scored, regression, search),
-            _ => throw new ArgumentOutOfRangeException(nameof(options)),
-        };
 }

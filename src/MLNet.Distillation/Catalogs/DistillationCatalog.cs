@@ -78,6 +78,31 @@ public sealed class DistillationCatalog
     }
 
     /// <summary>
+    /// The distillation trainer for <paramref name="options"/>' task, as the task's catalog builds it
+    /// (<c>mlContext.BinaryClassification.Trainers.Distillation(options)</c>, ...), typed for code that does not know the
+    /// task in advance: start from <see cref="DistillationTrainerOptions.ForTask"/>.
+    /// </summary>
+    /// <param name="options">The trainer's options; validated here, naming the option at fault.</param>
+    public IDistillationTrainer Trainer(DistillationTrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.CreateTrainer(_mlContext);
+    }
+
+    /// <summary>
+    /// The temperature and alpha search of <paramref name="options"/>' task (the task's overload below: ranked by micro
+    /// accuracy, AUC or R² on the held-out rows), for code that does not know the task in advance.
+    /// </summary>
+    /// <param name="data">Training data with the label, features and teacher columns.</param>
+    /// <param name="options">The trainer's settings; Temperature and Alpha are set per trial, Losses must be unset.</param>
+    /// <param name="search">The grid, budget, validation fraction and seed; null for the defaults.</param>
+    public DistillationSearchResult SearchTemperatureAndAlpha(IDataView data, DistillationTrainerOptions options, DistillationSearchOptions? search = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Search(_mlContext, data, search);
+    }
+
+    /// <summary>
     /// Trains a multiclass student for every pair of temperature and alpha in <paramref name="search"/> and one from labels
     /// alone, all on the same training part of <paramref name="data"/>, and ranks them by micro accuracy on the same
     /// held-out part. <paramref name="data"/> must carry the teacher column (<c>TeacherScore</c>, best with a

@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Microsoft.ML.Runtime;
 
 namespace MLNet.Distillation;
@@ -14,6 +15,13 @@ public sealed class DistillationBinaryTrainer : DistillationTrainerBase<Distilla
     /// <summary>Options of <see cref="DistillationBinaryTrainer"/>; every setting is described on <see cref="DistillationTrainerOptions"/>.</summary>
     public sealed class Options : DistillationTrainerOptions
     {
+        /// <summary>The task: <see cref="DistillationTask.BinaryClassification"/>.</summary>
+        public override DistillationTask Task => DistillationTask.BinaryClassification;
+
+        internal override IDistillationTrainer CreateTrainer(MLContext mlContext) => mlContext.BinaryClassification.Trainers.Distillation(this);
+
+        internal override DistillationSearchResult Search(MLContext mlContext, IDataView data, DistillationSearchOptions? search)
+            => mlContext.Distillation.SearchTemperatureAndAlpha(data, this, search);
     }
 
     internal DistillationBinaryTrainer(IHostEnvironment environment, Options options)

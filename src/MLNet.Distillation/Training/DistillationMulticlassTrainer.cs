@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Microsoft.ML.Runtime;
 
 namespace MLNet.Distillation;
@@ -14,6 +15,13 @@ public sealed class DistillationMulticlassTrainer : DistillationTrainerBase<Dist
     /// <summary>Options of <see cref="DistillationMulticlassTrainer"/>; every setting is described on <see cref="DistillationTrainerOptions"/>.</summary>
     public sealed class Options : DistillationTrainerOptions
     {
+        /// <summary>The task: <see cref="DistillationTask.MulticlassClassification"/>.</summary>
+        public override DistillationTask Task => DistillationTask.MulticlassClassification;
+
+        internal override IDistillationTrainer CreateTrainer(MLContext mlContext) => mlContext.MulticlassClassification.Trainers.Distillation(this);
+
+        internal override DistillationSearchResult Search(MLContext mlContext, IDataView data, DistillationSearchOptions? search)
+            => mlContext.Distillation.SearchTemperatureAndAlpha(data, this, search);
     }
 
     internal DistillationMulticlassTrainer(IHostEnvironment environment, Options options)

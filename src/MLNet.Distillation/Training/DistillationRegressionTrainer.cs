@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Microsoft.ML.Runtime;
 
 namespace MLNet.Distillation;
@@ -14,6 +15,14 @@ public sealed class DistillationRegressionTrainer : DistillationTrainerBase<Dist
     /// <summary>Options of <see cref="DistillationRegressionTrainer"/>; the shared settings are described on <see cref="DistillationTrainerOptions"/>.</summary>
     public sealed class Options : DistillationTrainerOptions
     {
+        /// <summary>The task: <see cref="DistillationTask.Regression"/>.</summary>
+        public override DistillationTask Task => DistillationTask.Regression;
+
+        internal override IDistillationTrainer CreateTrainer(MLContext mlContext) => mlContext.Regression.Trainers.Distillation(this);
+
+        internal override DistillationSearchResult Search(MLContext mlContext, IDataView data, DistillationSearchOptions? search)
+            => mlContext.Distillation.SearchTemperatureAndAlpha(data, this, search);
+
         /// <summary>The penalty of both terms of the default recipe: squared error (default) or Huber's loss, which weighs outliers less.</summary>
         public RegressionLossFunction LossFunction { get; set; } = RegressionLossFunction.SquaredError;
 

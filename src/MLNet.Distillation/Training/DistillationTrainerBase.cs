@@ -14,7 +14,7 @@ namespace MLNet.Distillation;
 /// alone: the baseline to compare every distilled student with.
 /// </summary>
 /// <typeparam name="TOptions">The trainer's options class.</typeparam>
-public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTransformer>
+public abstract class DistillationTrainerBase<TOptions> : IDistillationTrainer
     where TOptions : DistillationTrainerOptions
 {
     private readonly IHostEnvironment _environment;
@@ -36,6 +36,9 @@ public abstract class DistillationTrainerBase<TOptions> : IEstimator<StudentTran
 
     /// <summary>The loss terms this trainer minimises, with their weights, as written in logs (e.g. <c>0.1·ce + 0.9·kd</c>).</summary>
     public string LossRecipeDescription => LossRecipe.Describe(_losses);
+
+    /// <summary>The task this trainer trains for.</summary>
+    public DistillationTask Task => _task.Kind;
 
     /// <summary>Trains the student on <paramref name="input"/>.</summary>
     /// <param name="input">Training data with the label, feature and (when a loss term reads it) teacher columns.</param>

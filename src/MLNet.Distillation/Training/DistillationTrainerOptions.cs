@@ -176,6 +176,37 @@ public abstract class DistillationTrainerOptions
     /// </summary>
     public TimeSpan? MaximumTrainingTime { get; set; }
 
+    /// <summary>The task of the trainer these options are for.</summary>
+    public abstract DistillationTask Task { get; }
+
+    /// <summary>
+    /// The options of <paramref name="task"/>'s trainer at their defaults (<see cref="DistillationBinaryTrainer.Options"/>,
+    /// <see cref="DistillationMulticlassTrainer.Options"/> or <see cref="DistillationRegressionTrainer.Options"/>), for
+    /// code that trains without knowing the task in advance; <see cref="DistillationCatalog.Trainer"/> builds the trainer.
+    /// </summary>
+    /// <param name="task">The task.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="task"/> is not a task the library trains.</exception>
+    public static DistillationTrainerOptions ForTask(DistillationTask task) => task switch
+    {
+        DistillationTask.BinaryClassification => new DistillationBinaryTrainer.Options(),
+        DistillationTask.MulticlassClassification => new DistillationMulticlassTrainer.Options(),
+        DistillationTask.Regression => new DistillationRegressionTrainer.Options(),
+        _ => throw new ArgumentOutOfRangeException(nameof(task), $"No distillation trainer for task {task}."),
+    };
+
+    /// <summary>
+    /// The epochs a Fit on <paramref name="trainingRows"/> rows runs (before any early stop): <see cref="NumberOfEpochs"/>
+    /// when set, otherwise sized by rows seen as <see cref="NumberOfEpochs"/> describes.
+    /// </summary>
+    /// <param name="trainingRows">Rows the Fit trains on (the validation rows excluded).</param>
+    public int EpochsFor(long trainingRows) => TrainingLength.Epochs(NumberOfEpochs, trainingRows);
+
+    /// <summary>The trainer of these options' task (see <see cref="DistillationCatalog.Trainer"/>).</summary>
+    internal abstract IDistillationTrainer CreateTrainer(Microsoft.ML.MLContext mlContext);
+
+    /// <summary>The temperature and alpha search of these options' task (see <see cref="DistillationCatalog.SearchTemperatureAndAlpha(Microsoft.ML.IDataView, DistillationTrainerOptions, DistillationSearchOptions?)"/>).</summary>
+    internal abstract DistillationSearchResult Search(Microsoft.ML.MLContext mlContext, Microsoft.ML.IDataView data, DistillationSearchOptions? search);
+
     /// <summary>A copy that shares nothing mutable with this object (the student architecture is copied too).</summary>
     internal DistillationTrainerOptions Copy()
     {
