@@ -49,9 +49,9 @@ public sealed record DistillationEvaluation(DistillationTask Task, long Rows, Mo
     /// <summary><see cref="QualityKept"/> of any model against a teacher.</summary>
     internal static double QualityKeptOf(DistillationTask task, ModelEvaluation teacher, ModelEvaluation model)
     {
-        string primary = PrimaryMetricOf(task);
-        double t = teacher.Metric(primary), m = model.Metric(primary);
-        return task == DistillationTask.Regression ? t / m : m / t;
+        var kind = TrainingTask.Of(task);
+        double t = teacher.Metric(kind.PrimaryMetric), m = model.Metric(kind.PrimaryMetric);
+        return kind.PrimaryMetricHigherIsBetter ? m / t : t / m;
     }
 
     /// <summary><see cref="ParameterRatio"/> of any model against a teacher.</summary>
@@ -68,12 +68,7 @@ public sealed record DistillationEvaluation(DistillationTask Task, long Rows, Mo
 
     /// <summary>The primary metric of a task (see <see cref="PrimaryMetric"/>).</summary>
     /// <param name="task">The task.</param>
-    public static string PrimaryMetricOf(DistillationTask task) => task switch
-    {
-        DistillationTask.MulticlassClassification => "MicroAccuracy",
-        DistillationTask.BinaryClassification => "Accuracy",
-        _ => "RootMeanSquaredError",
-    };
+    public static string PrimaryMetricOf(DistillationTask task) => TrainingTask.Of(task).PrimaryMetric;
 
     /// <summary>The evaluation as indented JSON (camelCase names; ML.NET's metric objects are left out, their values are in <c>metrics</c>).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);

@@ -7,7 +7,8 @@ namespace MLNet.Distillation;
 /// <summary>
 /// Builds the fitted form of a student out of ML.NET's own stages, because ML.NET offers no public way for a
 /// home-made transformer to save and load itself. Each task's chain starts with <c>ApplyOnnxModel</c> (the student as
-/// ONNX, kept in memory so ML.NET stores the bytes inside the model .zip), then:
+/// ONNX, kept in memory so ML.NET stores the bytes inside the model .zip), then the task's own stages
+/// (<see cref="TrainingTask.ScoringStages"/>):
 /// <list type="bullet">
 /// <item>multiclass: <see cref="PredictedLabelMapping"/> (arg-max) → <c>MapValue</c> (index → the label's key, with its key values);</item>
 /// <item>binary: <see cref="BinaryScoreMapping"/> (logit → Score, Probability, PredictedLabel);</item>
@@ -23,17 +24,7 @@ internal static class StudentPipelineFactory
         // The stages are fixed functions of the trained weights (no randomness, nothing learned), so a private context builds them.
         var mlContext = new MLContext(seed: 0);
         var onnx = SavedGraph(model, parameterCount);
-        IEstimator<ITransformer> estimator = model.Task switch
-        {
-            DistillationTask.MulticlassClassification => Onnx(mlContext, model, onnx)
-                .Append(mlContext.Transforms.CustomMapping(new PredictedLabelMapping().GetMapping(), PredictedLabelMapping.ContractName))
-                .Append(PredictedLabelKeys(mlContext, label, model.OutputCount)),
-            DistillationTask.BinaryClassification => Onnx(mlContext, model, onnx)
-                .Append(mlContext.Transforms.CustomMapping(new BinaryScoreMapping().GetMapping(), BinaryScoreMapping.ContractName)),
-            DistillationTask.Regression => Onnx(mlContext, model, onnx)
-                .Append(mlContext.Transforms.CustomMapping(new RegressionScoreMapping().GetMapping(), RegressionScoreMapping.ContractName)),
-            _ => throw new NotSupportedException($"No scoring pipeline for task {model.Task}."),
-        };
+        var estimator = Onnx(mlContext, model, onnx).Append(TrainingTask.Of(model.Task).ScoringStages(mlContext, label, model.OutputCount));
         // One flat chain of ITransformer whatever the task (a chain's type argument is its last stage's type).
         return new TransformerChain<ITransformer>(((IEnumerable<ITransformer>)estimator.Fit(schemaSource)).ToArray());
     }
@@ -94,40 +85,6 @@ internal static class StudentPipelineFactory
         262144 => mlContext.Transforms.CustomMapping(new SparseFeaturePairs262144Mapping().GetMapping(), SparseFeaturePairs.ContractName(capacity)),
         _ => throw new ArgumentOutOfRangeException(nameof(capacity), $"No sparse pair mapping holds {capacity} pairs; the capacities are {string.Join(", ", SparseFeaturePairs.Capacities)}."),
     };
-
-    /// <summary>Maps a 0-based index to the label's key type, carrying the label's key values so MapKeyToValue works.</summary>
-    private static IEstimator<ITransformer> PredictedLabelKeys(MLContext mlContext, DataViewSchema.Column label, int classCount)
-    {
-        var keyValues = label.Annotations.Schema.GetColumnOrNull("KeyValues");
-        if (keyValues is not { Type: VectorDataViewType { ItemType: var itemType } })
-            // No key values: keys 1..K stand for themselves (ValueMapping uses uint values as keys directly).
-            return MapIndices(mlContext, Enumerable.Range(1, classCount).Select(i => (uint)i).ToArray());
-
-        var raw = itemType.RawType;
-        if (raw == typeof(ReadOnlyMemory<char>))
-            return MapIndices(mlContext, ReadKeyValues<ReadOnlyMemory<char>>(label).Select(v => v.ToString()).ToArray());
-        if (raw == typeof(float)) return MapIndices(mlContext, ReadKeyValues<float>(label));
-        if (raw == typeof(double)) return MapIndices(mlContext, ReadKeyValues<double>(label));
-        if (raw == typeof(int)) return MapIndices(mlContext, ReadKeyValues<int>(label));
-        if (raw == typeof(long)) return MapIndices(mlContext, ReadKeyValues<long>(label));
-        if (raw == typeof(short)) return MapIndices(mlContext, ReadKeyValues<short>(label));
-        if (raw == typeof(bool)) return MapIndices(mlContext, ReadKeyValues<bool>(label));
-        // uint/ulong values would be taken as key indices by ValueMapping; other types have no MapValue support.
-        // Their text form keeps names readable after MapKeyToValue.
-        throw new NotSupportedException($"Label column '{label.Name}' has key values of type {itemType}; MLNet.Distillation supports text, " +
-            "float, double, int, long, short and bool key values. Map the label with MapValueToKey over a text column instead.");
-    }
-
-    private static T[] ReadKeyValues<T>(DataViewSchema.Column label)
-    {
-        VBuffer<T> values = default;
-        label.Annotations.GetValue("KeyValues", ref values);
-        return values.DenseValues().ToArray();
-    }
-
-    private static IEstimator<ITransformer> MapIndices<T>(MLContext mlContext, T[] values)
-        => mlContext.Transforms.Conversion.MapValue(DefaultColumnNames.PredictedLabel,
-            values.Select((v, i) => new KeyValuePair<int, T>(i, v)), DefaultColumnNames.PredictedLabel, treatValuesAsKeyType: true);
 
     private sealed class FeatureRow
     {

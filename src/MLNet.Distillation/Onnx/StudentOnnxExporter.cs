@@ -54,24 +54,12 @@ internal static class StudentOnnxExporter
         }
         for (int i = firstLayer; i < layers.Count; i++)
             (x, shape) = OnnxLayerEmitter.Emit(graph, layers[i], x, shape, i);
+        var task = TrainingTask.Of(model.Task);
         if (shape.Length != 1 || shape[0] != outputCount)
             throw new InvalidOperationException($"The network ends with [{string.Join(", ", shape)}] outputs but the student needs {outputCount} " +
-                (model.Task == DistillationTask.MulticlassClassification ? $"(the label has {outputCount} classes)." : "(one per row)."));
+                $"{task.OutputsMeaning(outputCount)}.");
 
-        switch (model.Task)
-        {
-            case DistillationTask.MulticlassClassification:
-                MulticlassHead(graph, x, outputCount, layout);
-                break;
-            case DistillationTask.BinaryClassification:
-            case DistillationTask.Regression:
-                if (outputCount != 1)
-                    throw new InvalidOperationException($"A {model.Task} student has one output per row, not {outputCount}.");
-                SingleOutputHead(graph, x, model.Task, layout);
-                break;
-            default:
-                throw new NotSupportedException($"ONNX export has no output head for task {model.Task}.");
-        }
+        task.AddOnnxHead(graph, x, outputCount, layout);
         return graph.ToModelBytes("Student network trained by MLNet.Distillation.", metadata);
     }
 
@@ -116,52 +104,5 @@ internal static class StudentOnnxExporter
         if (sparse.Bias.All(b => b == 0))
             return output;
         return graph.AddNode("Add", [output, graph.AddInitializer("sparse_bias", sparse.Bias, sparse.Outputs)], sparse.TapNames.FirstOrDefault());
-    }
-
-    private static void MulticlassHead(OnnxGraphBuilder graph, string x, int classCount, OnnxLayout layout)
-    {
-        if (layout == OnnxLayout.Batch)
-        {
-            graph.AddNode("Identity", [x], LogitsOutput);
-            graph.AddNode("Softmax", [x], ScoreOutput, OnnxGraphBuilder.Int("axis", 1));
-            graph.AddNode("ArgMax", [x], PredictedLabelOutput, OnnxGraphBuilder.Int("axis", 1), OnnxGraphBuilder.Int("keepdims", 0));
-            graph.AddOutput(LogitsOutput, TensorProto.Types.DataType.Float, null, classCount);
-            graph.AddOutput(ScoreOutput, TensorProto.Types.DataType.Float, null, classCount);
-            graph.AddOutput(PredictedLabelOutput, TensorProto.Types.DataType.Int64, [null]);
-        }
-        else
-        {
-            string probabilities = graph.AddNode("Softmax", [x], null, OnnxGraphBuilder.Int("axis", 1));
-            string flat = graph.AddInt64Initializer("score_shape", [classCount]);
-            graph.AddNode("Reshape", [probabilities, flat], ScoreOutput);
-            string index = graph.AddNode("ArgMax", [x], null, OnnxGraphBuilder.Int("axis", 1), OnnxGraphBuilder.Int("keepdims", 0));
-            graph.AddNode("Identity", [index], PredictedLabelOutput);
-            graph.AddOutput(ScoreOutput, TensorProto.Types.DataType.Float, classCount);
-            graph.AddOutput(PredictedLabelOutput, TensorProto.Types.DataType.Int64, 1);
-        }
-    }
-
-    /// <summary>Binary (logit, probability, label) and regression (prediction) heads over a [N, 1] output.</summary>
-    private static void SingleOutputHead(OnnxGraphBuilder graph, string x, DistillationTask task, OnnxLayout layout)
-    {
-        // Reshape to one value per row: [N] in the batch layout, [1] for ML.NET (a 0-d output is a scalar ML.NET cannot read).
-        string flat = graph.AddInt64Initializer("score_shape", [layout == OnnxLayout.Batch ? -1 : 1]);
-        if (layout == OnnxLayout.SingleRow)
-        {
-            graph.AddNode("Reshape", [x, flat], ScoreOutput);
-            graph.AddOutput(ScoreOutput, TensorProto.Types.DataType.Float, 1);
-            return;
-        }
-        graph.AddNode("Identity", [x], LogitsOutput);
-        graph.AddOutput(LogitsOutput, TensorProto.Types.DataType.Float, null, 1);
-        string score = graph.AddNode("Reshape", [x, flat], ScoreOutput);
-        graph.AddOutput(ScoreOutput, TensorProto.Types.DataType.Float, [null]);
-        if (task != DistillationTask.BinaryClassification)
-            return;
-        graph.AddNode("Sigmoid", [score], ProbabilityOutput);
-        graph.AddOutput(ProbabilityOutput, TensorProto.Types.DataType.Float, [null]);
-        string zero = graph.AddInitializer("threshold", [0f]);
-        graph.AddNode("Greater", [score, zero], PredictedLabelOutput);
-        graph.AddOutput(PredictedLabelOutput, TensorProto.Types.DataType.Bool, [null]);
     }
 }

@@ -1,3 +1,4 @@
+using MLNet.Distillation.Runtime;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using TorchSharp;
@@ -14,6 +15,19 @@ internal sealed class BinaryTask : TrainingTask
     public static BinaryTask Instance { get; } = new();
 
     public override DistillationTask Kind => DistillationTask.BinaryClassification;
+
+    public override string PrimaryMetric => "Accuracy";
+
+    public override void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout)
+    {
+        if (outputCount != 1)
+            throw new InvalidOperationException($"A {Kind} student has one output per row, not {outputCount}.");
+        OnnxHeads.SingleOutput(graph, x, binary: true, layout);
+    }
+
+    /// <summary><see cref="BinaryScoreMapping"/>: the logit becomes Score, Probability and PredictedLabel.</summary>
+    public override IEstimator<ITransformer> ScoringStages(MLContext mlContext, DataViewSchema.Column label, int outputCount)
+        => mlContext.Transforms.CustomMapping(new BinaryScoreMapping().GetMapping(), BinaryScoreMapping.ContractName);
 
     public override string HardLoss => LossNames.BinaryCrossEntropy;
 

@@ -1,3 +1,4 @@
+using MLNet.Distillation.Runtime;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using TorchSharp;
@@ -11,6 +12,17 @@ internal sealed class MulticlassTask : TrainingTask
     public static MulticlassTask Instance { get; } = new();
 
     public override DistillationTask Kind => DistillationTask.MulticlassClassification;
+
+    public override string PrimaryMetric => "MicroAccuracy";
+
+    public override string OutputsMeaning(int outputCount) => $"(the label has {outputCount} classes)";
+
+    public override void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout) => OnnxHeads.Multiclass(graph, x, outputCount, layout);
+
+    /// <summary><see cref="PredictedLabelMapping"/> (arg-max), then the class index mapped to the label's key, with its key values (so MapKeyToValue works).</summary>
+    public override IEstimator<ITransformer> ScoringStages(MLContext mlContext, DataViewSchema.Column label, int outputCount)
+        => mlContext.Transforms.CustomMapping(new PredictedLabelMapping().GetMapping(), PredictedLabelMapping.ContractName)
+            .Append(PredictedLabelKeys.Stage(mlContext, label, outputCount));
 
     /// <summary>
     /// The key-value types the fitted student's PredictedLabel can carry (ML.NET's MapValue maps class indices to them).

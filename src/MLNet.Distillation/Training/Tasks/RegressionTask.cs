@@ -1,3 +1,4 @@
+using MLNet.Distillation.Runtime;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using TorchSharp;
@@ -15,6 +16,21 @@ internal sealed class RegressionTask : TrainingTask
     public static RegressionTask Instance { get; } = new();
 
     public override DistillationTask Kind => DistillationTask.Regression;
+
+    public override string PrimaryMetric => "RootMeanSquaredError";
+
+    public override bool PrimaryMetricHigherIsBetter => false;
+
+    public override void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout)
+    {
+        if (outputCount != 1)
+            throw new InvalidOperationException($"A {Kind} student has one output per row, not {outputCount}.");
+        OnnxHeads.SingleOutput(graph, x, binary: false, layout);
+    }
+
+    /// <summary><see cref="RegressionScoreMapping"/>: the one-value vector becomes a scalar Score.</summary>
+    public override IEstimator<ITransformer> ScoringStages(MLContext mlContext, DataViewSchema.Column label, int outputCount)
+        => mlContext.Transforms.CustomMapping(new RegressionScoreMapping().GetMapping(), RegressionScoreMapping.ContractName);
 
     public override string HardLoss => LossNames.MeanSquaredError;
 

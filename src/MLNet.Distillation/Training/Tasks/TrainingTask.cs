@@ -13,6 +13,37 @@ internal abstract class TrainingTask
 {
     public abstract DistillationTask Kind { get; }
 
+    /// <summary>The task object of <paramref name="kind"/>: the one place the task enum is mapped to what differs between tasks.</summary>
+    /// <exception cref="NotSupportedException"><paramref name="kind"/> is not a task the library trains.</exception>
+    public static TrainingTask Of(DistillationTask kind) => kind switch
+    {
+        DistillationTask.BinaryClassification => BinaryTask.Instance,
+        DistillationTask.MulticlassClassification => MulticlassTask.Instance,
+        DistillationTask.Regression => RegressionTask.Instance,
+        _ => throw new NotSupportedException($"No distillation task {kind}."),
+    };
+
+    /// <summary>The metric an evaluation compares teacher and student on (<see cref="DistillationEvaluation.QualityKept"/>).</summary>
+    public abstract string PrimaryMetric { get; }
+
+    /// <summary>Whether a larger <see cref="PrimaryMetric"/> is better (accuracy) or worse (an error).</summary>
+    public virtual bool PrimaryMetricHigherIsBetter => true;
+
+    /// <summary>What <paramref name="outputCount"/> network outputs stand for, in an error message: <c>(one per row)</c>.</summary>
+    public virtual string OutputsMeaning(int outputCount) => "(one per row)";
+
+    /// <summary>Adds the task's outputs after the network's output <paramref name="x"/> (see <see cref="OnnxHeads"/>).</summary>
+    public abstract void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout);
+
+    /// <summary>
+    /// The ML.NET stages after the student's ONNX stage (which writes a vector <c>Score</c>) that give the task's standard
+    /// columns, as ML.NET's evaluators and <c>PredictionEngine</c> expect them (see <see cref="StudentPipelineFactory"/>).
+    /// </summary>
+    /// <param name="mlContext">The context the stages are built in.</param>
+    /// <param name="label">The training label (a multiclass student's predicted keys carry its key values).</param>
+    /// <param name="outputCount">The network's outputs per row.</param>
+    public abstract IEstimator<ITransformer> ScoringStages(MLContext mlContext, DataViewSchema.Column label, int outputCount);
+
     /// <summary>The hard-label term of the default recipe (weight alpha).</summary>
     public abstract string HardLoss { get; }
 
