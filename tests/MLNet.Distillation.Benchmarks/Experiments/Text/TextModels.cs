@@ -13,15 +13,16 @@ namespace MLNet.Distillation.Benchmarks;
 /// vector, a fastText student over hashed n-grams), each from labels alone and distilled from the ensemble teacher, over
 /// seeds; the linear student also distilled on an augmented transfer set (Tang et al. 2019). The 10 %-labels regime (labels
 /// for one training row in ten, the teacher fitted on those and labelling the rest) is a separate experiment,
-/// <c>{task}.fewlabels</c>, so that it can be re-run alone. Latency is one row through
+/// <c>{task}.fewlabels</c>, so that it can be re-run alone; <c>{task}.fewlabels-cv</c> makes the teacher's n-gram half the
+/// linear model that cross-validation on those labels prefers instead of SDCA. Latency is one row through
 /// PredictionEngine from raw text, featurisation included; a teacher's is its own single-row scoring (tokenising included).
 /// Fit time and the peak working set above the process's level before the Fit are the student trainer's alone (the
 /// featurisation and the teacher's scores are computed once, before); teachers' times include fitting their heads.
 /// </summary>
 internal sealed class TextModels(TextTask task, BenchmarkSettings settings, string encoderModel, string encoderVocabulary, int augmentationMultiplier,
-    bool fewLabels = false) : IExperiment
+    bool fewLabels = false, bool chooseTeacherByCrossValidation = false) : IExperiment
 {
-    public string Name => fewLabels ? $"{task.Name}.fewlabels" : $"{task.Name}.models";
+    public string Name => fewLabels ? $"{task.Name}.fewlabels{(chooseTeacherByCrossValidation ? "-cv" : "")}" : $"{task.Name}.models";
 
     public ExperimentResult Run()
     {
@@ -80,7 +81,10 @@ internal sealed class TextModels(TextTask task, BenchmarkSettings settings, stri
         return new TextModelsResult(task.Name, task.Description, task.TrainRows, task.TestRows, task.Binary ? "AUC" : "accuracy", settings.Seeds, teacherRowsPerSecond, rows);
     }
 
-    /// <summary>One training row in ten keeps its label; the teachers' heads are fitted on those, and the ensemble labels the rest.</summary>
+    /// <summary>
+    /// One training row in ten keeps its label; the teachers are fitted on those (the transformer's head, and the linear
+    /// n-gram model that cross-validation on those rows prefers), and the ensemble labels the rest.
+    /// </summary>
     private void FewLabels(MLContext ml, List<TextModelRow> rows, TextEncoder encoder, IEstimator<ITransformer> tfidf, IEstimator<ITransformer> sdcaTrainer,
         ITransformer sdca, EvaluationOptions evaluation)
     {
@@ -91,7 +95,17 @@ internal sealed class TextModels(TextTask task, BenchmarkSettings settings, stri
         var rest = ml.Data.SkipRows(shuffled, labelled).GetColumn<string>("Text").ToArray();
         var (fewSdca, fewSdcaFit) = FitCost.Measure(() => tfidf.Append(sdcaTrainer).Fit(few));
         rows.Add(Row($"10 % labels: ML.NET FeaturizeText + SDCA ({labelled} labels)", null, ml.Distillation.EvaluateModel(fewSdca, task.Test, "sdca", evaluation), fewSdcaFit, null));
-        var fewTeachers = Teachers(ml, few, encoder, tfidf, fewSdca, fewSdcaFit.Seconds);
+        // The teacher's n-gram half: SDCA at its defaults, or (the -cv variant) tuned as a user would tune a teacher, by
+        // cross-validation on the labelled rows alone.
+        (ITransformer ngrams, FitCost ngramFit) = (fewSdca, fewSdcaFit);
+        if (chooseTeacherByCrossValidation)
+        {
+            var ((chosenName, chosen), chosenFit) = FitCost.Measure(() => ChooseLinearModel(ml, few, tfidf));
+            rows.Add(Row($"10 % labels: ML.NET FeaturizeText + {chosenName}, chosen by 5-fold CV on the {labelled} labels", null,
+                ml.Distillation.EvaluateModel(chosen, task.Test, "chosen", evaluation), chosenFit, null));
+            (ngrams, ngramFit) = (chosen, chosenFit);
+        }
+        var fewTeachers = Teachers(ml, few, encoder, tfidf, ngrams, ngramFit.Seconds);
         var probeFew = ml.Distillation.Evaluate(fewTeachers.Ensemble, sdca, task.Test, evaluation);
         rows.Add(Row($"10 % labels: teacher ensemble ({labelled} labels)", null, probeFew.Teacher, fewTeachers.EncoderFit + fewTeachers.TfidfFit, null));
         var features = tfidf.Fit(task.Train); // featurisation is unsupervised: every review's text may shape it
@@ -104,6 +118,35 @@ internal sealed class TextModels(TextTask task, BenchmarkSettings settings, stri
         fewTeachers.Dispose();
     }
 
+    /// <summary>
+    /// ML.NET's linear text classifiers over FeaturizeText (SDCA at its defaults; L-BFGS logistic regression or maximum
+    /// entropy with L2 only, at three strengths), scored by 5-fold cross-validation on <paramref name="labelled"/> (AUC or
+    /// micro accuracy): the best, fitted on all of them, and its name. The test rows play no part in the choice.
+    /// </summary>
+    private (string Name, ITransformer Model) ChooseLinearModel(MLContext ml, IDataView labelled, IEstimator<ITransformer> tfidf)
+    {
+        var candidates = new List<(string Name, IEstimator<ITransformer> Trainer)>
+        {
+            ("SDCA", task.Binary ? ml.BinaryClassification.Trainers.SdcaLogisticRegression() : ml.MulticlassClassification.Trainers.SdcaMaximumEntropy()),
+        };
+        foreach (float l2 in new[] { 1f, 0.1f, 0.01f })
+            candidates.Add(($"L-BFGS (L2 {l2.ToString(CultureInfo.InvariantCulture)}, no L1)", task.Binary
+                ? ml.BinaryClassification.Trainers.LbfgsLogisticRegression(l1Regularization: 0, l2Regularization: l2)
+                : ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(l1Regularization: 0, l2Regularization: l2)));
+        (string Name, IEstimator<ITransformer> Trainer, double Score)? best = null;
+        foreach (var (name, trainer) in candidates)
+        {
+            var pipeline = tfidf.Append(trainer);
+            double score = task.Binary
+                ? ml.BinaryClassification.CrossValidate(labelled, pipeline, numberOfFolds: 5, seed: 1).Average(f => f.Metrics.AreaUnderRocCurve)
+                : ml.MulticlassClassification.CrossValidate(labelled, pipeline, numberOfFolds: 5, seed: 1).Average(f => f.Metrics.MicroAccuracy);
+            Console.WriteLine($"  {task.Name} | 5-fold CV on the labelled rows | {name}: {score:F4}");
+            if (best is null || score > best.Value.Score)
+                best = (name, trainer, score);
+        }
+        return (best!.Value.Name, tfidf.Append(best.Value.Trainer).Fit(labelled));
+    }
+
     private sealed record TeacherSet(Teacher Encoder, Teacher Tfidf, Teacher Ensemble, double EncoderFit, double TfidfFit) : IDisposable
     {
         public void Dispose()
@@ -114,12 +157,12 @@ internal sealed class TextModels(TextTask task, BenchmarkSettings settings, stri
         }
     }
 
-    /// <summary>The transformer with a head fitted on <paramref name="train"/>, ML.NET's FeaturizeText + SDCA model, and the mean of their probabilities.</summary>
-    private static TeacherSet Teachers(MLContext ml, IDataView train, TextEncoder encoder, IEstimator<ITransformer> tfidf, ITransformer sdca, double sdcaSeconds)
+    /// <summary>The transformer with a head fitted on <paramref name="train"/>, an ML.NET FeaturizeText model (SDCA, or the one CV chose), and the mean of their probabilities.</summary>
+    private static TeacherSet Teachers(MLContext ml, IDataView train, TextEncoder encoder, IEstimator<ITransformer> tfidf, ITransformer ngrams, double ngramSeconds)
     {
         var (head, headFit) = FitCost.Measure(() => Teacher.FromTextEncoder(ml, train, encoder));
-        var tfidfTeacher = Teacher.FromTransformer(sdca);
-        return new TeacherSet(head, tfidfTeacher, Teacher.Ensemble([(head, 1f), (tfidfTeacher, 1f)], EnsembleCombination.MeanProbabilities), headFit.Seconds, sdcaSeconds);
+        var tfidfTeacher = Teacher.FromTransformer(ngrams);
+        return new TeacherSet(head, tfidfTeacher, Teacher.Ensemble([(head, 1f), (tfidfTeacher, 1f)], EnsembleCombination.MeanProbabilities), headFit.Seconds, ngramSeconds);
     }
 
     /// <summary>One student configuration over every seed: the mean and spread of its figures.</summary>
