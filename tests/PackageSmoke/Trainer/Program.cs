@@ -1,7 +1,8 @@
 // A fresh console app that takes MLNet.Distillation as a shop would: from a package feed, nothing else from this repository.
 // It distils a FastTree teacher into a binary student on the UCI breast-cancer data, saves the student, and writes the
 // student's predictions for the predictor app to compare with, and the HTML report with plots (MLNet.Distillation.Reporting:
-// ScottPlot and SkiaSharp's native library as the package brings them, rendering headless).
+// ScottPlot and SkiaSharp's native library as the package brings them, rendering headless). run.sh builds it twice: on
+// ML.NET 5.0.1 (the packages' lower bound) and on 6.0.0; the last lines name the versions that really loaded.
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -37,3 +38,12 @@ Console.WriteLine(evaluation.ToTable());
 var report = new DistillationReport(evaluation) { History = model.TrainingHistory() };
 report.SaveHtml(Path.Combine(outFolder, "report.html"));
 Console.WriteLine($"saved report.html with {string.Join(", ", report.CreatePlots().Select(p => p.Name))}");
+
+// The versions this process really ran (run.sh compares them with the ones the app asked for).
+foreach (string name in new[] { "Microsoft.ML.Data", "Microsoft.ML.OnnxTransformer", "Microsoft.ML.OnnxRuntime", "TorchSharp" })
+{
+    var loaded = AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == name).ToList();
+    string versions = string.Join(" ", loaded.Select(a => a.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+        .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion.Split('+')[0]));
+    Console.WriteLine($"loaded {name} {versions}");
+}
