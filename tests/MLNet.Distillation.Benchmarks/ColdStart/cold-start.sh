@@ -14,15 +14,19 @@ rounds=${1:-8}
 repo="$(cd "$(dirname "$0")/../../.." && pwd)"
 out="$(realpath -m "${2:-$repo/tests/MLNet.Distillation.Benchmarks/results}")"
 work="$(mktemp -d /tmp/distill-cold-start.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+# Each variant gets a version of its own: the global package folder would otherwise hand the second install the first's.
+version="0.0.0-cold.$(date +%s)"
+packages="${NUGET_PACKAGES:-$HOME/.nuget/packages}/mlnet.distillation.cli"
+trap 'rm -rf "$work" "$packages/$version-before" "$packages/$version-after"' EXIT
 cd "$work"
 Rscript -e 'library(modeldata); data(mlc_churn); write.csv(mlc_churn, "churn.csv", row.names=FALSE)' >/dev/null
 
 install() { # name, extra pack properties
     local name=$1; shift
     git clone -q "$repo" "src-$name"
-    dotnet pack "src-$name/src/MLNet.Distillation.Cli/MLNet.Distillation.Cli.csproj" -c Release -o "feed-$name" -p:Version=0.0.0-cold.1 "$@" >"pack-$name.log" 2>&1
-    dotnet tool install --tool-path "tool-$name" --add-source "feed-$name" MLNet.Distillation.Cli --version 0.0.0-cold.1 >>"pack-$name.log" 2>&1
+    { dotnet pack "src-$name/src/MLNet.Distillation.Cli/MLNet.Distillation.Cli.csproj" -c Release -o "feed-$name" -p:Version="$version-$name" "$@" \
+        && dotnet tool install --tool-path "tool-$name" --add-source "feed-$name" MLNet.Distillation.Cli --version "$version-$name"; } >"pack-$name.log" 2>&1 \
+        || { tail -20 "pack-$name.log"; exit 1; }
 }
 install before -p:PublishReadyToRun=false -p:TieredCompilation=true
 install after
