@@ -65,6 +65,11 @@ internal static class EvaluateCommand
         var columns = inputSchema.Where(c => !c.IsHidden).Select(c => (c.Name, Kind: KindOf(c, studentPath))).ToArray();
         if (label is not null && columns.All(c => c.Name != label))
             throw CliException.BadInput($"--label {label}: column '{label}' is not one the student was trained on; its columns are: {string.Join(", ", columns.Select(c => c.Name))}.");
+        if (label is null && SavedLabelColumn.Find(featurizer, inputSchema) is { } savedLabel)
+        {
+            label = savedLabel;
+            console.WriteLine($"Label: column '{label}', the one the student's label mapping reads (--label names it).");
+        }
         var raw = CsvLoading.Load(ml, schema, columns, "--data", Path.GetFileName(studentPath));
         var teacher = TeacherLoader.Load(ml, teacherSource);
         console.WriteLine($"Evaluating {teacherSource.Describe()} and {Path.GetFileName(studentPath)} on {schema.FileName} ({schema.Rows:N0} rows)...");

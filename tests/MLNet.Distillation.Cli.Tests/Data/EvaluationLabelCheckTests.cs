@@ -26,9 +26,10 @@ public sealed class EvaluationLabelCheckTests
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.StartsWith("error: --data wine-more.csv: 3 of 178 rows (the first is data row 5) have a label the student was not trained on ('class_9' in column 'Cultivar'); " +
             "its classes are 'class_0', 'class_1', 'class_2'.", error);
+        // Without --label the saved label mapping names the column, so the message still shows the values at fault.
         (code, _, error) = Distill.Run(Evaluate());
         Assert.Equal(ExitCodes.BadInput, code);
-        Assert.Contains("3 of 178 rows (the first is data row 5) have a label the student was not trained on or no label", error);
+        Assert.StartsWith("error: --data wine-more.csv: 3 of 178 rows (the first is data row 5) have a label the student was not trained on ('class_9' in column 'Cultivar')", error);
 
         // The file as trained on passes.
         var trainedOn = Evaluate("--label", "Cultivar");
@@ -44,13 +45,18 @@ public sealed class EvaluationLabelCheckTests
         var data = Tables.Binary(folder, "credit.csv", rows: 120, positiveShare: 0.5, negative: "bad", positive: "good");
         var (code, _, error) = Distill.Run("train", "--data", data, "--label", "label", "--teacher", "lightgbm", "--epochs", "1", "--seeds", "1", "--out", folder["out"]);
         Assert.True(code == 0, error);
-        string[] Evaluate(string file) => ["evaluate", "--teacher", Path.Combine(folder["out"], "teacher.zip"),
-            "--student", Path.Combine(folder["out"], "student.zip"), "--data", file, "--label", "label"];
+        string[] Evaluate(string file, bool nameLabel = true) => ["evaluate", "--teacher", Path.Combine(folder["out"], "teacher.zip"),
+            "--student", Path.Combine(folder["out"], "student.zip"), "--data", file, .. nameLabel ? new[] { "--label", "label" } : []];
         var text = File.ReadAllText(data);
 
-        (code, _, error) = Distill.Run(Evaluate(folder.Write("third.csv", text + "0.1,0.2,0.3,ugly\n0.2,0.1,0.0,ugly\n")));
+        var third = folder.Write("third.csv", text + "0.1,0.2,0.3,ugly\n0.2,0.1,0.0,ugly\n");
+        (code, _, error) = Distill.Run(Evaluate(third));
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Matches(@"^error: --data third\.csv: label 'label' holds 2 values besides the positive class: 'bad' \(\d+ rows, first data row \d+\), 'ugly' \(2 rows, first data row 121\)\.", error);
+        // Without --label too: the check used to need the name, and the 'ugly' rows were counted as 'bad' without a word.
+        (code, _, error) = Distill.Run(Evaluate(third, nameLabel: false));
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Matches(@"^error: --data third\.csv: label 'label' holds 2 values besides the positive class", error);
 
         (code, _, error) = Distill.Run(Evaluate(folder.Write("empty.csv", text + "0.1,0.2,0.3,\n")));
         Assert.Equal(ExitCodes.BadInput, code);
@@ -58,5 +64,13 @@ public sealed class EvaluationLabelCheckTests
 
         (code, _, error) = Distill.Run(Evaluate(data));
         Assert.True(code == 0, error);
+
+        // The classes keep the file's names without --label (they read False and True before).
+        string output;
+        (code, output, error) = Distill.Run(Evaluate(data, nameLabel: false));
+        Assert.True(code == 0, error);
+        Assert.Contains("Label: column 'label', the one the student's label mapping reads", output);
+        Assert.Matches(@"Classes in credit\.csv: 'bad' \d+ \(\d+\.\d %\), 'good' \d+", output);
+        Assert.DoesNotContain("'False'", output);
     }
 }
