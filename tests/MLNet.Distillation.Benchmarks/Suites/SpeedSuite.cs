@@ -34,6 +34,7 @@ internal sealed class SpeedSuite(string? dataFolder) : IBenchmarkSuite
         [
             new GemmPeak(context),
             new TrainingOverhead(context),
+            new ThreadCount(context),
             new BatchSizeDefaults(context, ExamplesData()),
             new SingleRowPrediction(context),
             new MemoryByRows(context, Path.Combine(Path.GetTempPath(), "mlnet-distillation-memory")),
