@@ -81,7 +81,7 @@ internal sealed class ScaleCheck(string teacherColumn, string labelColumn) : Tea
             "If the teacher was trained on another scale or another population, the student learns a mix of both; give the teacher's predictions in the label's units.");
     }
 
-    private static string Number(double value) => Math.Abs(value) is >= 1e4 or (< 1e-3 and > 0)
+    internal static string Number(double value) => Math.Abs(value) is >= 1e4 or (< 1e-3 and > 0)
         ? value.ToString("0.###e+0", CultureInfo.InvariantCulture) : value.ToString("0.###", CultureInfo.InvariantCulture);
 
     /// <summary>Spearman's rank correlation: Pearson's r of the ranks (ties get their mean rank); 0 when either side is constant.</summary>

@@ -169,6 +169,16 @@ public sealed class ScaleCheckTests
         Assert.Equal(1.5 / Math.Sqrt(3), ScaleCheck.RankCorrelation([(5, 3), (0, 1), (0, 2)]), 12);
     }
 
+    [Theory]
+    [InlineData(9999.4, "9999.4")]
+    [InlineData(10000, "1e+4")]         // from 10,000 up, scientific
+    [InlineData(-12340, "-1.234e+4")]
+    [InlineData(0.001, "0.001")]        // down to 0.001, three decimals
+    [InlineData(0.00099, "9.9e-4")]     // below it, scientific
+    [InlineData(0, "0")]                // zero is not "small"
+    public void The_figures_switch_to_scientific_notation_outside_a_thousandth_to_ten_thousand(double value, string expected)
+        => Assert.Equal(expected, ScaleCheck.Number(value));
+
     [Fact]
     public void The_rank_correlation_reads_ranks_not_values()
     {
