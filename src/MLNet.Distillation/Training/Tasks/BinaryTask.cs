@@ -18,6 +18,8 @@ internal sealed class BinaryTask : TrainingTask
 
     public override string PrimaryMetric => "Accuracy";
 
+    public override ModelOutputsReader OutputsReader => BinaryOutputsReader.Instance;
+
     public override void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout)
     {
         if (outputCount != 1)

@@ -15,6 +15,8 @@ internal sealed class MulticlassTask : TrainingTask
 
     public override string PrimaryMetric => "MicroAccuracy";
 
+    public override ModelOutputsReader OutputsReader => MulticlassOutputsReader.Instance;
+
     public override string OutputsMeaning(int outputCount) => $"(the label has {outputCount} classes)";
 
     public override void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout) => OnnxHeads.Multiclass(graph, x, outputCount, layout);

@@ -19,6 +19,8 @@ internal sealed class RegressionTask : TrainingTask
 
     public override string PrimaryMetric => "RootMeanSquaredError";
 
+    public override ModelOutputsReader OutputsReader => RegressionOutputsReader.Instance;
+
     public override bool PrimaryMetricHigherIsBetter => false;
 
     public override void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout)

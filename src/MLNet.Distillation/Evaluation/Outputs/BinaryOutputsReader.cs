@@ -1,0 +1,49 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.Distillation;
+
+/// <summary>Binary predictions: the score (a logit), the probability when the model gives one (σ of a teacher's logit), and the predicted class.</summary>
+internal sealed class BinaryOutputsReader : ModelOutputsReader
+{
+    public static BinaryOutputsReader Instance { get; } = new();
+
+    public override ModelOutputs FromLogits(float[] logits, EvaluationLabels labels)
+        => new(logits.Select(z => 1 / (1 + MathF.Exp(-z))).ToArray(), logits, logits.Select(z => z > 0 ? 1 : 0).ToArray());
+
+    public override ModelOutputs ReadStandardColumns(IDataView scored, DataViewSchema.Column score, EvaluationLabels labels, string name)
+    {
+        RequireSingle(score, name);
+        var probability = scored.Schema.GetColumnOrNull(DefaultColumnNames.Probability);
+        var predictedLabel = scored.Schema.GetColumnOrNull(DefaultColumnNames.PredictedLabel);
+        // An uncalibrated model writes no Probability; one without PredictedLabel is read by the sign of its score.
+        bool calibrated = probability is { } pc && pc.Type == NumberDataViewType.Single;
+        bool boolean = predictedLabel is { } pl && pl.Type == BooleanDataViewType.Instance;
+        int rows = labels.Rows;
+        var scores = new float[rows];
+        var probabilities = calibrated ? new float[rows] : null;
+        var predicted = new int[rows];
+        var columns = new List<DataViewSchema.Column> { score };
+        if (calibrated) columns.Add(probability!.Value);
+        if (boolean) columns.Add(predictedLabel!.Value);
+        using var cursor = scored.GetRowCursor(columns);
+        var getScore = cursor.GetGetter<float>(score);
+        var getProbability = calibrated ? cursor.GetGetter<float>(probability!.Value) : null;
+        var getPredicted = boolean ? cursor.GetGetter<bool>(predictedLabel!.Value) : null;
+        float s = 0, p = 0;
+        bool b = false;
+        int r = 0;
+        while (cursor.MoveNext())
+        {
+            getScore(ref s);
+            CheckRow(r, labels, name);
+            scores[r] = s;
+            if (getProbability is not null) { getProbability(ref p); probabilities![r] = p; }
+            if (getPredicted is not null) { getPredicted(ref b); predicted[r] = b ? 1 : 0; }
+            else predicted[r] = s > 0 ? 1 : 0;
+            r++;
+        }
+        CheckCount(r, labels, name);
+        return new ModelOutputs(probabilities, scores, predicted);
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNet.Distillation;
+
+/// <summary>Multiclass predictions: class probabilities (softmax of a teacher's logits, or the Score vector) and the predicted class.</summary>
+internal sealed class MulticlassOutputsReader : ModelOutputsReader
+{
+    public static MulticlassOutputsReader Instance { get; } = new();
+
+    public override int LogitsPerRow(EvaluationLabels labels) => labels.ClassCount;
+
+    public override ModelOutputs FromLogits(float[] logits, EvaluationLabels labels)
+    {
+        int width = labels.ClassCount;
+        var probabilities = new float[logits.Length];
+        var predicted = new int[labels.Rows];
+        for (int r = 0; r < labels.Rows; r++)
+        {
+            var z = logits.AsSpan(r * width, width);
+            var p = probabilities.AsSpan(r * width, width);
+            float max = float.NegativeInfinity;
+            for (int k = 0; k < width; k++) max = Math.Max(max, z[k]);
+            double sum = 0;
+            for (int k = 0; k < width; k++) sum += p[k] = MathF.Exp(z[k] - max);
+            for (int k = 0; k < width; k++) p[k] = (float)(p[k] / sum);
+            predicted[r] = ScoredModel.ArgMax(p);
+        }
+        return new ModelOutputs(probabilities, null, predicted);
+    }
+
+    public override ModelOutputs ReadStandardColumns(IDataView scored, DataViewSchema.Column score, EvaluationLabels labels, string name)
+    {
+        int k = labels.ClassCount, rows = labels.Rows;
+        if (score.Type is not VectorDataViewType { IsKnownSize: true, ItemType: var item } vector || item != NumberDataViewType.Single || vector.Size != k)
+            throw new ArgumentException($"The {name}'s '{DefaultColumnNames.Score}' column is {score.Type}, but the label has {k} classes: " +
+                $"a multiclass model writes a vector of {k} Single class probabilities.");
+        // A key-typed PredictedLabel is what the model predicts; MapKeyToValue may have turned it into values, then argmax of Score is.
+        var predictedLabel = scored.Schema.GetColumnOrNull(DefaultColumnNames.PredictedLabel);
+        bool keyed = predictedLabel is { Type: KeyDataViewType { RawType: var raw } } && raw == typeof(uint);
+        var probabilities = new float[rows * k];
+        var predicted = new int[rows];
+        using var cursor = scored.GetRowCursor(keyed ? [score, predictedLabel!.Value] : [score]);
+        var getScore = cursor.GetGetter<VBuffer<float>>(score);
+        var getKey = keyed ? cursor.GetGetter<uint>(predictedLabel!.Value) : null;
+        VBuffer<float> values = default;
+        uint key = 0;
+        int r = 0;
+        while (cursor.MoveNext())
+        {
+            getScore(ref values);
+            CheckRow(r, labels, name);
+            var p = probabilities.AsSpan(r * k, k);
+            values.DenseValues().ToArray().CopyTo(p);
+            if (getKey is not null) { getKey(ref key); predicted[r] = (int)key - 1; }
+            else predicted[r] = ScoredModel.ArgMax(p);
+            r++;
+        }
+        CheckCount(r, labels, name);
+        return new ModelOutputs(probabilities, null, predicted);
+    }
+}
