@@ -151,6 +151,10 @@ public sealed class EvaluateRealDataTests
         var wrongWidth = Assert.Throws<ArgumentException>(() => ml.Distillation.Evaluate(threeWide, student, data, noTiming)).Message;
         Assert.Contains("teacher 'teacher'", wrongWidth);
         Assert.Contains("10 classes", wrongWidth);
+        // A Teacher whose logits have the wrong width: the message names the label column and what it needs.
+        var teacher = Teacher.FromTransformer(ml.Transforms.ProjectToPrincipalComponents("Score", "Features", rank: 3).Fit(data), outputKind: TeacherOutputKind.Logits);
+        var wrongLogits = Assert.Throws<ArgumentException>(() => ml.Distillation.Evaluate(teacher, student, data, noTiming)).Message;
+        Assert.Contains("writes 3 logits per row, but label 'Label' (MulticlassClassification) needs 10 (the label has 10 classes)", wrongLogits);
         // Data the student cannot read.
         var wine = ml.Transforms.Conversion.MapValueToKey("Label").Fit(TestData.Wine(ml)).Transform(TestData.Wine(ml));
         var cannot = Assert.Throws<ArgumentException>(() => ml.Distillation.Evaluate(student, student, wine, noTiming)).Message;
