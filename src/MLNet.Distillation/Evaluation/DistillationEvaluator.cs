@@ -88,7 +88,10 @@ internal sealed class DistillationEvaluator
 
     private ModelEvaluation Figures(ScoredModel model, string name, EvaluationLabels labels, ModelOutputs outputs, (LatencyStatistics? Latency, double RowsPerSecond)? speed)
     {
-        var (metrics, binary, multiclass, regression) = TaskMetrics.Compute(_mlContext, labels, outputs);
+        var rows = ClassifierFigures.LabelledRows(labels).ToArray();
+        if (rows.Length == 0)
+            throw new ArgumentException("The evaluation data has no labelled rows: every label is missing.");
+        var (metrics, binary, multiclass, regression) = TrainingTask.Of(labels.Task).Evaluation.Metrics(_mlContext, labels, outputs, rows);
         var (bytes, parameters) = model.Size(_mlContext, _input.Schema);
         return new ModelEvaluation(name, metrics, parameters, bytes,
             speed?.Latency, speed?.RowsPerSecond,

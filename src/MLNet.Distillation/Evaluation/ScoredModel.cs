@@ -62,7 +62,7 @@ internal sealed class ScoredModel
         var task = TrainingTask.Of(labels.Task);
         var column = scored.Schema[DefaultColumnNames.TeacherLogits];
         int width = column.Type is VectorDataViewType vector ? vector.Size : 1;
-        int expected = task.OutputsReader.LogitsPerRow(labels);
+        int expected = task.Evaluation.LogitsPerRow(labels);
         if (width != expected)
             throw new ArgumentException($"The {name} writes {width} logits per row, but label '{labels.ColumnName}' ({labels.Task}) needs {expected} {task.OutputsMeaning(expected)}.");
         var logits = new float[labels.Rows * width];
@@ -74,10 +74,10 @@ internal sealed class ScoredModel
             while (cursor.MoveNext())
             {
                 getter(ref row);
-                ModelOutputsReader.CheckRow(i, labels, name);
+                TaskEvaluation.CheckRow(i, labels, name);
                 row.DenseValues().ToArray().CopyTo(logits, i++ * width);
             }
-            ModelOutputsReader.CheckCount(i, labels, name);
+            TaskEvaluation.CheckCount(i, labels, name);
         }
         // Probabilities from a teacher that did not say what its output holds would be read as logits: the figures of another model.
         if (labels.IsClassification && TeacherScoredDataView.OutputKindUnstated(column))
@@ -88,7 +88,7 @@ internal sealed class ScoredModel
             try { check.Verify(_ => { }); }
             catch (ArgumentOutOfRangeException e) { throw new ArgumentException($"The {name}'s outputs cannot be evaluated: {e.Message}", e); }
         }
-        return task.OutputsReader.FromLogits(logits, labels);
+        return task.Evaluation.FromLogits(logits, labels);
     }
 
     private static ModelOutputs ReadStandardColumns(IDataView scored, EvaluationLabels labels, string name)
@@ -96,7 +96,7 @@ internal sealed class ScoredModel
         var score = scored.Schema.GetColumnOrNull(DefaultColumnNames.Score)
             ?? throw new ArgumentException($"The {name} writes no '{DefaultColumnNames.Score}' column (it writes: {string.Join(", ", scored.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}); " +
                 "evaluation reads the columns ML.NET's trainers write.");
-        return TrainingTask.Of(labels.Task).OutputsReader.ReadStandardColumns(scored, score, labels, name);
+        return TrainingTask.Of(labels.Task).Evaluation.ReadStandardColumns(scored, score, labels, name);
     }
 
     internal static int ArgMax(ReadOnlySpan<float> values)

@@ -18,7 +18,7 @@ internal sealed class BinaryTask : TrainingTask
 
     public override string PrimaryMetric => "Accuracy";
 
-    public override ModelOutputsReader OutputsReader => BinaryOutputsReader.Instance;
+    public override TaskEvaluation Evaluation => BinaryEvaluation.Instance;
 
     public override void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout)
     {

@@ -15,7 +15,7 @@ internal sealed class MulticlassTask : TrainingTask
 
     public override string PrimaryMetric => "MicroAccuracy";
 
-    public override ModelOutputsReader OutputsReader => MulticlassOutputsReader.Instance;
+    public override TaskEvaluation Evaluation => MulticlassEvaluation.Instance;
 
     public override string OutputsMeaning(int outputCount) => $"(the label has {outputCount} classes)";
 

@@ -19,7 +19,7 @@ internal sealed class RegressionTask : TrainingTask
 
     public override string PrimaryMetric => "RootMeanSquaredError";
 
-    public override ModelOutputsReader OutputsReader => RegressionOutputsReader.Instance;
+    public override TaskEvaluation Evaluation => RegressionEvaluation.Instance;
 
     public override bool PrimaryMetricHigherIsBetter => false;
 

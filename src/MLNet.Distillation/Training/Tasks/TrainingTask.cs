@@ -33,7 +33,7 @@ internal abstract class TrainingTask
     public virtual string OutputsMeaning(int outputCount) => "(one per row)";
 
     /// <summary>How an evaluation reads a model's predictions for this task (see <see cref="ScoredModel"/>).</summary>
-    public abstract ModelOutputsReader OutputsReader { get; }
+    public abstract TaskEvaluation Evaluation { get; }
 
     /// <summary>Adds the task's outputs after the network's output <paramref name="x"/> (see <see cref="OnnxHeads"/>).</summary>
     public abstract void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout);

@@ -4,9 +4,9 @@ using Microsoft.ML.Data;
 namespace MLNet.Distillation;
 
 /// <summary>Multiclass predictions: class probabilities (softmax of a teacher's logits, or the Score vector) and the predicted class.</summary>
-internal sealed class MulticlassOutputsReader : ModelOutputsReader
+internal sealed class MulticlassEvaluation : TaskEvaluation
 {
-    public static MulticlassOutputsReader Instance { get; } = new();
+    public static MulticlassEvaluation Instance { get; } = new();
 
     public override int LogitsPerRow(EvaluationLabels labels) => labels.ClassCount;
 
@@ -58,5 +58,41 @@ internal sealed class MulticlassOutputsReader : ModelOutputsReader
         }
         CheckCount(r, labels, name);
         return new ModelOutputs(probabilities, null, predicted);
+    }
+
+    public override StandardMetrics Metrics(MLContext ml, EvaluationLabels labels, ModelOutputs outputs, int[] rows)
+    {
+        int k = labels.ClassCount;
+        // LoadFromEnumerable reads a key property as a 0-based index (it writes index + 1; an index ≥ k is missing).
+        var view = ml.Data.LoadFromEnumerable(rows.Select(r => new Row
+        {
+            Label = (uint)labels.Values[r],
+            Score = outputs.Probabilities.AsSpan(r * k, k).ToArray(),
+            PredictedLabel = outputs.Predicted![r] < 0 ? (uint)k : (uint)outputs.Predicted[r],
+        }), Definition(k));
+        var m = ml.MulticlassClassification.Evaluate(view);
+        return new([
+            new("MicroAccuracy", m.MicroAccuracy, true),
+            new("MacroAccuracy", m.MacroAccuracy, true),
+            new("MacroF1", DistillationMetrics.MacroF1(m.ConfusionMatrix), true),
+            new("LogLoss", m.LogLoss, false),
+            new("LogLossReduction", m.LogLossReduction, true),
+        ], null, m, null);
+    }
+
+    private static SchemaDefinition Definition(int classes)
+    {
+        var definition = SchemaDefinition.Create(typeof(Row));
+        definition[nameof(Row.Label)].ColumnType = new KeyDataViewType(typeof(uint), classes);
+        definition[nameof(Row.PredictedLabel)].ColumnType = new KeyDataViewType(typeof(uint), classes);
+        definition[nameof(Row.Score)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, classes);
+        return definition;
+    }
+
+    private sealed class Row
+    {
+        public uint Label { get; set; }
+        public float[] Score { get; set; } = [];
+        public uint PredictedLabel { get; set; }
     }
 }

@@ -4,9 +4,9 @@ using Microsoft.ML.Data;
 namespace MLNet.Distillation;
 
 /// <summary>Binary predictions: the score (a logit), the probability when the model gives one (σ of a teacher's logit), and the predicted class.</summary>
-internal sealed class BinaryOutputsReader : ModelOutputsReader
+internal sealed class BinaryEvaluation : TaskEvaluation
 {
-    public static BinaryOutputsReader Instance { get; } = new();
+    public static BinaryEvaluation Instance { get; } = new();
 
     public override ModelOutputs FromLogits(float[] logits, EvaluationLabels labels)
         => new(logits.Select(z => 1 / (1 + MathF.Exp(-z))).ToArray(), logits, logits.Select(z => z > 0 ? 1 : 0).ToArray());
@@ -45,5 +45,41 @@ internal sealed class BinaryOutputsReader : ModelOutputsReader
         }
         CheckCount(r, labels, name);
         return new ModelOutputs(probabilities, scores, predicted);
+    }
+
+    public override StandardMetrics Metrics(MLContext ml, EvaluationLabels labels, ModelOutputs outputs, int[] rows)
+    {
+        var view = ml.Data.LoadFromEnumerable(rows.Select(r => new Row
+        {
+            Label = labels.Values[r] == 1,
+            Score = outputs.Scores![r],
+            Probability = outputs.Probabilities?[r] ?? 0,
+            PredictedLabel = outputs.Predicted![r] == 1,
+        }));
+        // A model without probabilities (uncalibrated) has no log-loss: ML.NET's non-calibrated evaluator.
+        if (outputs.Probabilities is null)
+        {
+            var uncalibrated = ml.BinaryClassification.EvaluateNonCalibrated(view);
+            return new(Ranking(uncalibrated), uncalibrated, null, null);
+        }
+        var calibrated = ml.BinaryClassification.Evaluate(view);
+        return new([.. Ranking(calibrated), new("LogLoss", calibrated.LogLoss, false), new("LogLossReduction", calibrated.LogLossReduction, true)],
+            calibrated, null, null);
+    }
+
+    private static List<MetricValue> Ranking(BinaryClassificationMetrics m) =>
+    [
+        new("Accuracy", m.Accuracy, true),
+        new("AreaUnderRocCurve", m.AreaUnderRocCurve, true),
+        new("AreaUnderPrecisionRecallCurve", m.AreaUnderPrecisionRecallCurve, true),
+        new("F1Score", m.F1Score, true),
+    ];
+
+    private sealed class Row
+    {
+        public bool Label { get; set; }
+        public float Score { get; set; }
+        public float Probability { get; set; }
+        public bool PredictedLabel { get; set; }
     }
 }

@@ -4,9 +4,9 @@ using Microsoft.ML.Data;
 namespace MLNet.Distillation;
 
 /// <summary>Regression predictions: one score per row (a teacher's single output is its prediction).</summary>
-internal sealed class RegressionOutputsReader : ModelOutputsReader
+internal sealed class RegressionEvaluation : TaskEvaluation
 {
-    public static RegressionOutputsReader Instance { get; } = new();
+    public static RegressionEvaluation Instance { get; } = new();
 
     public override ModelOutputs FromLogits(float[] logits, EvaluationLabels labels) => new(null, logits, null);
 
@@ -21,5 +21,22 @@ internal sealed class RegressionOutputsReader : ModelOutputsReader
         while (cursor.MoveNext()) { getScore(ref s); CheckRow(r, labels, name); scores[r++] = s; }
         CheckCount(r, labels, name);
         return new ModelOutputs(null, scores, null);
+    }
+
+    public override StandardMetrics Metrics(MLContext ml, EvaluationLabels labels, ModelOutputs outputs, int[] rows)
+    {
+        var view = ml.Data.LoadFromEnumerable(rows.Select(r => new Row { Label = labels.Values[r], Score = outputs.Scores![r] }));
+        var m = ml.Regression.Evaluate(view);
+        return new([
+            new("RootMeanSquaredError", m.RootMeanSquaredError, false),
+            new("MeanAbsoluteError", m.MeanAbsoluteError, false),
+            new("RSquared", m.RSquared, true),
+        ], null, null, m);
+    }
+
+    private sealed class Row
+    {
+        public float Label { get; set; }
+        public float Score { get; set; }
     }
 }

@@ -4,11 +4,12 @@ using Microsoft.ML.Data;
 namespace MLNet.Distillation;
 
 /// <summary>
-/// How one task's predictions are read for evaluation (<see cref="ScoredModel"/>): from a teacher's logits, or from the
-/// standard columns ML.NET's trainers write for the task. The task object hands out its reader
-/// (<see cref="TrainingTask.OutputsReader"/>), so evaluation never switches on the task itself.
+/// What evaluation does differently per task: reading a model's predictions (<see cref="ScoredModel"/>) from a teacher's
+/// logits or from the standard columns ML.NET's trainers write for the task, and computing the task's standard metrics
+/// with ML.NET's own evaluator. The task object hands it out (<see cref="TrainingTask.Evaluation"/>), so evaluation never
+/// switches on the task itself.
 /// </summary>
-internal abstract class ModelOutputsReader
+internal abstract class TaskEvaluation
 {
     /// <summary>The logits a teacher writes per row for <paramref name="labels"/>: one per class, or one.</summary>
     public virtual int LogitsPerRow(EvaluationLabels labels) => 1;
@@ -21,6 +22,12 @@ internal abstract class ModelOutputsReader
     /// <paramref name="scored"/>, checking their types and that there is one row per labelled row.
     /// </summary>
     public abstract ModelOutputs ReadStandardColumns(IDataView scored, DataViewSchema.Column score, EvaluationLabels labels, string name);
+
+    /// <summary>
+    /// The task's standard metrics from ML.NET's own evaluator, run on the labelled <paramref name="rows"/> (rows whose label
+    /// is missing are left out, as ML.NET's evaluators do) and the model's predictions as the task's standard columns.
+    /// </summary>
+    public abstract StandardMetrics Metrics(MLContext ml, EvaluationLabels labels, ModelOutputs outputs, int[] rows);
 
     /// <summary>Throws, naming the model, when it scores more rows than there are labelled rows.</summary>
     internal static void CheckRow(int row, EvaluationLabels labels, string name)
