@@ -74,11 +74,6 @@ public static class LossRegistry
         return loss;
     }
 
-    internal static string Describe(DistillationTask task) => task switch
-    {
-        DistillationTask.MulticlassClassification => "multiclass classification",
-        DistillationTask.BinaryClassification => "binary classification",
-        DistillationTask.Regression => "regression",
-        _ => task.ToString(),
-    };
+    /// <summary>The task in words, for messages ("binary classification").</summary>
+    internal static string Describe(DistillationTask task) => TrainingTask.Of(task).Description;
 }

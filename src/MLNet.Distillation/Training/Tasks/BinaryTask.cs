@@ -16,6 +16,8 @@ internal sealed class BinaryTask : TrainingTask
 
     public override DistillationTask Kind => DistillationTask.BinaryClassification;
 
+    public override string Description => "binary classification";
+
     public override string PrimaryMetric => "Accuracy";
 
     public override TaskEvaluation Evaluation => BinaryEvaluation.Instance;

@@ -13,6 +13,8 @@ internal sealed class MulticlassTask : TrainingTask
 
     public override DistillationTask Kind => DistillationTask.MulticlassClassification;
 
+    public override string Description => "multiclass classification";
+
     public override string PrimaryMetric => "MicroAccuracy";
 
     public override TaskEvaluation Evaluation => MulticlassEvaluation.Instance;

@@ -17,6 +17,8 @@ internal sealed class RegressionTask : TrainingTask
 
     public override DistillationTask Kind => DistillationTask.Regression;
 
+    public override string Description => "regression";
+
     public override string PrimaryMetric => "RootMeanSquaredError";
 
     public override TaskEvaluation Evaluation => RegressionEvaluation.Instance;

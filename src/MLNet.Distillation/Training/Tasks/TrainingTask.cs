@@ -23,6 +23,9 @@ internal abstract class TrainingTask
         _ => throw new NotSupportedException($"No distillation task {kind}."),
     };
 
+    /// <summary>The task in words, for messages: "binary classification".</summary>
+    public abstract string Description { get; }
+
     /// <summary>The metric an evaluation compares teacher and student on (<see cref="DistillationEvaluation.QualityKept"/>).</summary>
     public abstract string PrimaryMetric { get; }
 
