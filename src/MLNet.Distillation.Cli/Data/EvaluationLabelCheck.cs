@@ -27,7 +27,10 @@ internal static class EvaluationLabelCheck
     public static (string False, string True)? Check(IDataView featurised, string? label, string fileName)
     {
         var mapped = featurised.Schema[Featurization.LabelColumn];
-        var original = label is null ? (DataViewSchema.Column?)null : featurised.Schema.GetColumnOrNull(label);
+        // A label column the file itself calls "Label" is shadowed by the mapped one of the same name: it stays in the
+        // schema, hidden, before it.
+        var original = label is null ? null
+            : featurised.Schema.Where(c => c.Name == label && c.Index != mapped.Index).Select(c => (DataViewSchema.Column?)c).LastOrDefault();
         if (original is { Type: not TextDataViewType })
             original = null;
         if (mapped.Type is KeyDataViewType)

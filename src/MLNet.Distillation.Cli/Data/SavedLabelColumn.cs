@@ -27,7 +27,7 @@ internal static class SavedLabelColumn
         var beforeLast = inputSchema;
         foreach (var stage in stages.Take(stages.Count - 1))
             beforeLast = stage.GetOutputSchema(beforeLast);
-        var required = inputSchema.Where(c => !c.IsHidden && c.Name != Featurization.LabelColumn)
+        var required = inputSchema.Where(c => !c.IsHidden)
             .Where(c => !Accepts(stages[^1], Without(beforeLast, c.Name)))
             .Select(c => c.Name)
             .ToList();
@@ -51,6 +51,7 @@ internal static class SavedLabelColumn
     private static DataViewSchema Without(DataViewSchema schema, string name)
     {
         var builder = new DataViewSchema.Builder();
+        // Visible columns only: a hidden one is shadowed by a later column of its name, which the builder would shadow anew.
         foreach (var column in schema.Where(c => !c.IsHidden && c.Name != name))
             builder.AddColumn(column.Name, column.Type, column.Annotations);
         return builder.ToSchema();

@@ -73,4 +73,30 @@ public sealed class EvaluationLabelCheckTests
         Assert.Matches(@"Classes in credit\.csv: 'bad' \d+ \(\d+\.\d %\), 'good' \d+", output);
         Assert.DoesNotContain("'False'", output);
     }
+
+    [Fact]
+    public void A_binary_text_label_the_file_itself_calls_Label_is_checked_and_named_too()
+    {
+        // The mapped label is also called Label and shadows the file's column: the check must find the original behind it.
+        using var folder = new TempFolder();
+        var generated = Tables.Binary(folder, "generated.csv", rows: 120, positiveShare: 0.5, negative: "bad", positive: "good");
+        var text = File.ReadAllText(generated).Replace("x1,x2,x3,label\n", "x1,x2,x3,Label\n");
+        var data = folder.Write("credit.csv", text);
+        var (code, _, error) = Distill.Run("train", "--data", data, "--label", "Label", "--teacher", "lightgbm", "--epochs", "1", "--seeds", "1", "--out", folder["out"]);
+        Assert.True(code == 0, error);
+        string[] Evaluate(string file, params string[] extra) => ["evaluate", "--teacher", Path.Combine(folder["out"], "teacher.zip"),
+            "--student", Path.Combine(folder["out"], "student.zip"), "--data", file, .. extra];
+        var third = folder.Write("third.csv", text + "0.1,0.2,0.3,ugly\n");
+
+        foreach (var extra in new[] { Array.Empty<string>(), ["--label", "Label"] })
+        {
+            (code, _, error) = Distill.Run(Evaluate(third, extra));
+            Assert.Equal(ExitCodes.BadInput, code);
+            Assert.Matches(@"^error: --data third\.csv: label 'Label' holds 2 values besides the positive class: 'bad' \(\d+ rows, first data row \d+\), 'ugly' \(1 rows, first data row 121\)\.", error);
+        }
+        string output;
+        (code, output, error) = Distill.Run(Evaluate(data));
+        Assert.True(code == 0, error);
+        Assert.Matches(@"Classes in credit\.csv: 'bad' \d+ \(\d+\.\d %\), 'good' \d+", output);
+    }
 }
