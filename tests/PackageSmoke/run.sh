@@ -102,6 +102,8 @@ status=$?
 tail -8 "$work/trainer.log"
 [ $status -eq 0 ] && [ -f "$work/out/student.zip" ] && grep -qx "loaded Microsoft.ML.Data $floor_ml" "$work/trainer.log"
 check "a fresh app on ML.NET $floor_ml restores MLNet.Distillation, distils a FastTree teacher and saves the student" $?
+[ "$(grep -o 'src="data:image/png;base64,' "$work/out/report.html" 2>/dev/null | wc -l)" -eq 6 ]
+check "the same app writes report.html with its six plots (loss, accuracy, reliability, per class, quality vs latency and size) embedded, figures from Evaluate" $?
 
 # A shop on the current ML.NET references it and FastTree at that version; OnnxTransformer and ONNX Runtime come
 # through the package at its floor unless the shop names them, so this app runs ML.NET 6 with the floor's OnnxTransformer.
@@ -119,8 +121,6 @@ status=$?
 tail -4 "$work/neighbour.log"
 [ $status -eq 0 ] && grep -q "TorchSharp assemblies loaded: 1 " "$work/neighbour.log"
 check "an ML.NET $current_ml app with Microsoft.ML.TorchSharp 0.24.0 beside MLNet.Distillation loads one TorchSharp for both and trains a student" $?
-[ "$(grep -o 'src="data:image/png;base64,' "$work/out/report.html" 2>/dev/null | wc -l)" -eq 6 ]
-check "the same app writes report.html with its six plots (loss, accuracy, reliability, per class, quality vs latency and size) embedded, figures from Evaluate" $?
 if [ -d "$work/Trainer/bin" ]; then
     natives=$(find "$work/Trainer/bin" -name "libtorch*" | grep -v linux | wc -l)
     [ "$natives" -eq 0 ]
