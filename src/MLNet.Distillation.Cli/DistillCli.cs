@@ -24,6 +24,7 @@ internal static class DistillCli
             TrainCommand.Create(Guard),
             EvaluateCommand.Create(Guard),
             SweepCommand.Create(Guard),
+            ScoreCommand.Create(Guard),
         };
         root.Options.Add(verbose);
 

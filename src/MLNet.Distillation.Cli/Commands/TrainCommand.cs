@@ -48,11 +48,17 @@ internal static class TrainCommand
             Description = "The metric the verdict compares students on (a name from the evaluation table, or auc, f1, minority-f1, rmse, mae, r2); " +
                 "default: the task's primary metric, or on imbalanced classes F1 of the minority class (binary) or MacroF1 (multiclass).",
         };
+        var shards = new Option<string?>(ShardedTrainingRows.Flag)
+        {
+            Description = "A folder of shards that 'distill score' workers wrote from --data with --teacher (an ML.NET model .zip): the training rows' teacher outputs " +
+                "are read from there instead of scored here. The folder must hold every shard of one job (a missing, repeated or foreign shard is refused by name).",
+        };
         var command = new Command("train", "Distil a student from a CSV file and a teacher; write student.zip, student.onnx, report.html, metrics.json and C# consumption code.");
         options.AddTo(command);
         command.Options.Add(noBaseline);
         command.Options.Add(seeds);
         command.Options.Add(metric);
+        command.Options.Add(shards);
         command.SetAction(result => run((console, cancellation) =>
         {
             bool baseline = !result.GetValue(noBaseline);
@@ -63,7 +69,10 @@ internal static class TrainCommand
                 throw CliException.BadInput($"--seeds {seedCount}: the seeds are for the verdict against the student from labels alone, which --no-baseline leaves out; give one or the other.");
             if (result.GetValue(metric) is not null && !baseline)
                 throw CliException.BadInput($"--metric {result.GetValue(metric)}: the metric is the verdict's against the student from labels alone, which --no-baseline leaves out; give one or the other.");
-            Execute(options.Parse(result) with { Baseline = baseline, Seeds = baseline ? seedCount ?? DefaultSeeds : 1, Metric = result.GetValue(metric) }, console, cancellation);
+            var parsed = options.Parse(result) with { Baseline = baseline, Seeds = baseline ? seedCount ?? DefaultSeeds : 1, Metric = result.GetValue(metric), Shards = result.GetValue(shards) };
+            if (parsed.Shards is not null)
+                ShardedTrainingRows.CheckTeacher(parsed.Teacher);
+            Execute(parsed, console, cancellation);
             return ExitCodes.Success;
         }));
         return command;
@@ -243,6 +252,7 @@ internal static class TrainCommand
             command = "train",
             data = Path.GetFullPath(args.Data),
             dataSha256 = MetricsJson.Sha256(args.Data),
+            shards = args.Shards is null ? null : Path.GetFullPath(args.Shards),
             test = args.Test is null ? null : Path.GetFullPath(args.Test),
             testSha256 = args.Test is null ? null : MetricsJson.Sha256(args.Test),
             holdOutFraction = args.Test is null ? args.HoldOutFraction : (double?)null,

@@ -144,6 +144,20 @@ internal sealed class Featurization
         return (sorted[0], sorted[1]);
     }
 
+    /// <summary>
+    /// Infers the columns of <paramref name="dataPath"/> (<c>--data</c>), finds the label and decides the task (given, or
+    /// inferred from the label), and plans the featurisation: what train, sweep and score all start from, so a scoring
+    /// worker loads the columns exactly as train will.
+    /// </summary>
+    /// <returns>The plan, and why the task was inferred as it was (for the console).</returns>
+    public static (Featurization Plan, string TaskReason) Infer(string dataPath, string labelName, DistillationTask? task, string? positive, bool? header)
+    {
+        var schema = CsvColumnInference.Infer(dataPath, "--data", header);
+        var label = schema.Column(labelName, "--label");
+        var (inferred, reason) = TaskInference.Infer(label);
+        return (Plan(schema, label, task ?? inferred, positive), reason);
+    }
+
     /// <summary>Loads the training file with the planned columns.</summary>
     public IDataView Load(MLContext mlContext) => Load(mlContext, Schema, "--data");
 

@@ -53,17 +53,20 @@ internal sealed class PreparedRun
     /// <summary>The teacher.</summary>
     public Teacher Teacher { get; }
 
+    /// <summary>
+    /// Whether the rows loaded from <c>--data</c> carry the teacher's outputs already (<c>--shards</c>), so the teacher
+    /// scores only rows from elsewhere (<c>--test</c>).
+    /// </summary>
+    public bool TeacherOutputsInData { get; private init; }
+
     /// <summary>The LightGbm model trained as teacher (<c>--teacher lightgbm</c>), or null.</summary>
     public ITransformer? TrainedTeacher { get; }
 
     /// <summary>Infers, loads, splits, featurises and gets the teacher.</summary>
     public static PreparedRun Prepare(RunArguments args, CliConsole console, CancellationToken cancellation)
     {
-        var schema = CsvColumnInference.Infer(args.Data, "--data", args.Header);
-        var label = schema.Column(args.Label, "--label");
-        var (inferredTask, reason) = TaskInference.Infer(label);
-        var task = args.Task ?? inferredTask;
-        var plan = Featurization.Plan(schema, label, task, args.Positive);
+        var (plan, reason) = Featurization.Infer(args.Data, args.Label, args.Task, args.Positive, args.Header);
+        var (schema, label, task) = (plan.Schema, plan.Label, plan.Task);
         if (task == DistillationTask.Regression && args.Temperature is float temperature)
             throw CliException.BadInput($"--temperature {temperature.ToString(System.Globalization.CultureInfo.InvariantCulture)}: regression has no softening temperature (the student matches the teacher's predictions); leave it out.");
         if (args.Metric is string metric)
@@ -81,7 +84,9 @@ internal sealed class PreparedRun
         var ml = new MLContext(args.Seed);
         // Ctrl+C also stops what only ML.NET's own cancellation reaches (LightGbm, featurisers); the context is not used after.
         cancellation.Register(() => ml.Distillation.CancelExecution());
-        var raw = plan.Load(ml);
+        // With --shards the workers' rows (the teacher's outputs beside them) stand in for the file: the same rows in order.
+        Teacher? shardTeacher = args.Shards is null ? null : TeacherLoader.Load(ml, args.Teacher);
+        var raw = shardTeacher is null ? plan.Load(ml) : ShardedTrainingRows.Load(ml, plan, args.Data, args.Shards!, shardTeacher);
         IDataView rawTrain, rawTest;
         if (args.Test is string testPath)
         {
@@ -138,11 +143,14 @@ internal sealed class PreparedRun
         }
         else
         {
-            teacher = TeacherLoader.Load(ml, args.Teacher);
-            console.WriteLine($"Teacher: {teacher.Description}.");
+            teacher = shardTeacher ?? TeacherLoader.Load(ml, args.Teacher);
+            console.WriteLine($"Teacher: {teacher.Description}" + (shardTeacher is null ? "." : $"; its outputs on the training rows come from the shards in {args.Shards} (not scored again)."));
         }
         cancellation.ThrowIfCancellationRequested();
-        return new PreparedRun(ml, plan, rawTrain, featurizer, train, featurizer.Transform(rawTest), trainRows, testRows, teacher, trainedTeacher);
+        return new PreparedRun(ml, plan, rawTrain, featurizer, train, featurizer.Transform(rawTest), trainRows, testRows, teacher, trainedTeacher)
+        {
+            TeacherOutputsInData = shardTeacher is not null,
+        };
     }
 
     /// <summary>The training rows with the teacher's outputs (<c>TeacherLogits</c>) appended.</summary>
@@ -151,6 +159,8 @@ internal sealed class PreparedRun
     /// <summary><paramref name="rows"/> (featurised) with the teacher's outputs (<c>TeacherLogits</c>) appended.</summary>
     public IDataView Scored(IDataView rows, bool cache)
     {
+        if (TeacherOutputsInData && rows.Schema.GetColumnOrNull(DefaultColumnNames.TeacherLogits) is not null)
+            return cache ? Ml.Data.Cache(rows) : rows;
         try
         {
             var scored = Ml.Transforms.TeacherScore(Teacher).Fit(rows).Transform(rows);

@@ -18,6 +18,9 @@ internal sealed record RunArguments
     /// <summary><c>--out</c>.</summary>
     public required string Out { get; init; }
 
+    /// <summary><c>--shards</c>: a folder of shards <c>distill score</c> wrote from <see cref="Data"/>, or null to score the rows here.</summary>
+    public string? Shards { get; init; }
+
     /// <summary><c>--test</c>, or null to hold out <see cref="HoldOutFraction"/> of the training rows.</summary>
     public string? Test { get; init; }
 

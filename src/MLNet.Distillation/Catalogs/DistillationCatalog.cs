@@ -78,6 +78,59 @@ public sealed class DistillationCatalog
     }
 
     /// <summary>
+    /// Scores shard <paramref name="shardIndex"/> of <paramref name="shardCount"/> of <paramref name="data"/> with
+    /// <paramref name="teacher"/> and writes it to <paramref name="directory"/> as <c>shard-NNNNN-of-NNNNN.idv</c> (every
+    /// visible column and the teacher's <c>TeacherLogits</c>) with a manifest beside it: one worker of a job array
+    /// (a Kubernetes Indexed Job, a Slurm array, an AWS Batch array job). See the options overload.
+    /// </summary>
+    /// <param name="data">The whole data set, the same in every worker (the shard's rows are selected here).</param>
+    /// <param name="teacher">The teacher, the same in every worker.</param>
+    /// <param name="directory">The folder every worker writes to (created if missing).</param>
+    /// <param name="shardIndex">This worker's shard, from 0 to <paramref name="shardCount"/> − 1.</param>
+    /// <param name="shardCount">How many shards the data is split into.</param>
+    public ShardScoringResult ScoreShard(IDataView data, Teacher teacher, string directory, int shardIndex, int shardCount)
+        => ScoreShard(data, teacher, new ShardScoringOptions { Directory = directory, ShardIndex = shardIndex, ShardCount = shardCount });
+
+    /// <summary>
+    /// Scores one shard of <paramref name="data"/> with <paramref name="teacher"/> and writes it whole: shard i of N holds
+    /// rows [⌊i·R/N⌋, ⌊(i+1)·R/N⌋) of the R rows, so <see cref="LoadScoredShards(string)"/> reads the shards back as the data
+    /// in its order, with the teacher's outputs. The shard is written under a temporary name and renamed, then its
+    /// manifest (rows, input fingerprint, teacher fingerprint, the file's SHA-256). Idempotent: run again, a worker skips a
+    /// shard whose manifest matches and whose file is intact, and redoes one that a killed worker left unfinished. Every
+    /// worker counts the rows (one pass when the data view does not know its count) and reads up to its shard's end, so
+    /// reading is repeated across workers; scoring, where the compute is, is not. The teacher runs over the data as
+    /// given: featurise first with a featuriser fitted once (saved and loaded in every worker), never per shard.
+    /// </summary>
+    /// <param name="data">The whole data set, the same in every worker.</param>
+    /// <param name="teacher">The teacher, the same in every worker.</param>
+    /// <param name="options">Folder, shard index and count, teacher column, batch size, kept columns and source id.</param>
+    /// <exception cref="ArgumentException">An option is out of range or names a column the data lacks (the message names it).</exception>
+    /// <exception cref="InvalidDataException">The data gave other rows than it counted (it changed while being read).</exception>
+    public ShardScoringResult ScoreShard(IDataView data, Teacher teacher, ShardScoringOptions options)
+        => ShardScoring.Score(_mlContext, data, teacher, options);
+
+    /// <summary>
+    /// Reads a folder of shards written by <see cref="ScoreShard(IDataView, Teacher, ShardScoringOptions)"/> as one data
+    /// view, in row order (a shuffled cursor visits the shards in a seeded random order, as
+    /// <see cref="LoadBinaryShards(string[])"/>). The folder must hold one complete job: a shard without a manifest (its
+    /// worker did not finish), a missing or repeated index, a shard of another split, other data or another teacher, or a
+    /// file whose size differs from its manifest's is refused, naming the file.
+    /// </summary>
+    /// <param name="directory">The folder the workers wrote to.</param>
+    /// <exception cref="InvalidDataException">The folder is not one complete set of shards (the message names the file at fault).</exception>
+    public IDataView LoadScoredShards(string directory) => LoadScoredShards(directory, teacher: null, sourceId: null);
+
+    /// <summary>
+    /// Reads a folder of scored shards (see <see cref="LoadScoredShards(string)"/>), checking also that
+    /// <paramref name="teacher"/> scored them and that they come from the data <paramref name="sourceId"/> names.
+    /// </summary>
+    /// <param name="directory">The folder the workers wrote to.</param>
+    /// <param name="teacher">The teacher that must have scored every shard, or null not to check.</param>
+    /// <param name="sourceId">The <see cref="ShardScoringOptions.SourceId"/> every shard must carry, or null not to check.</param>
+    public IDataView LoadScoredShards(string directory, Teacher? teacher, string? sourceId)
+        => ScoredShardFolder.Open(_mlContext, directory, teacher, sourceId);
+
+    /// <summary>
     /// The distillation trainer for <paramref name="options"/>' task, as the task's catalog builds it
     /// (<c>mlContext.BinaryClassification.Trainers.Distillation(options)</c>, ...), typed for code that does not know the
     /// task in advance: start from <see cref="DistillationTrainerOptions.ForTask"/>.

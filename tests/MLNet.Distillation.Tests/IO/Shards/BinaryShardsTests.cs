@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Distillation.Tests.Support;
 
-namespace MLNet.Distillation.Tests.IO;
+namespace MLNet.Distillation.Tests.IO.Shards;
 
 /// <summary>Shards written by teacher-scoring workers, read back as one view and streamed into a Fit.</summary>
 public sealed class BinaryShardsTests : IDisposable
