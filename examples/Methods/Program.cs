@@ -1,7 +1,10 @@
 // Every method family of the library, one short block each, on one real table (UCI digits, shipped in examples/data):
 // each student is measured against the same teacher with ml.Distillation.Evaluate and printed beside the same student
 // trained from labels alone. One seed, one split: this shows how each method is called and that it runs end to end;
-// what each method is worth is measured with seeds and spreads in the benchmark suites (README, "Every method, side by side").
+// what each method is worth is measured with seeds and spreads in the benchmark suites (docs/articles/benchmarks/index.md,
+// "Every method, side by side").
+// The `// <name>` ... `// </name>` comments mark the blocks the documentation site quotes (docs/articles/methods/*.md), so
+// the pages show code that CI runs; docs/build.sh fails a page whose quoted block came out empty.
 // Run: dotnet run -c Release --project examples/Methods            (all, about a minute and a half on 2 cores)
 //      dotnet run -c Release --project examples/Methods -- dkd hint   (chosen blocks; names in the table below)
 //      dotnet run -c Release --project examples/Methods -- --seeds 1,2,3   (every student once per seed: mean ± std)
@@ -18,6 +21,7 @@ var blocks = args.Where((a, i) => seedsAt < 0 || (i != seedsAt && i != seedsAt +
 var chosen = blocks.Length > 0 ? blocks.ToHashSet(StringComparer.OrdinalIgnoreCase) : null;
 bool Run(string name) => chosen is null || chosen.Contains(name);
 
+// <setup>
 var ml = new MLContext(seed: 0);
 var data = ml.Data.LoadFromTextFile(Path.Combine(AppContext.BaseDirectory, "data", "digits.csv"), [
     new TextLoader.Column("Features", DataKind.Single, 0, 63),
@@ -48,6 +52,7 @@ DistillationMulticlassTrainer.Options Small(string? teacherColumn = DefaultColum
     TeacherColumnName = teacherColumn, Student = new MlpStudent { HiddenLayers = [32] }, Temperature = 4, Alpha = 0.1f, NumberOfEpochs = 60, Seed = seed,
 };
 ITransformer Fit(DistillationMulticlassTrainer.Options options, IDataView? on = null) => ml.MulticlassClassification.Trainers.Distillation(options).Fit(on ?? scored);
+// </setup>
 
 var rows = new List<(string Block, string Method, DistillationEvaluation Evaluation)>();
 void Report(string block, string method, ITransformer student, string? detail = null)
@@ -66,16 +71,21 @@ foreach (int each in seeds)
     if (seeds.Length > 1) Console.WriteLine($"seed {seed}");
     Report("labels", "student from labels alone (the baseline of every row)", Fit(Small(teacherColumn: null)));
 
+    // <kd>
     if (Run("kd"))        // Hinton et al. 2015: alpha · CE(labels) + (1 − alpha) · T² · KL(teacher_T ‖ student_T)
         Report("kd", "logit KD (T 4, alpha 0.1)", Fit(Small()));
+    // </kd>
 
+    // <dkd>
     if (Run("dkd"))       // Zhao et al. 2022: target-class and non-target-class KL weighted separately
     {
         var options = Small();
         options.Losses = [new(LossNames.CrossEntropy, 1), new(LossNames.DecoupledKnowledgeDistillation, 1)];
         Report("dkd", "decoupled KD (alpha 1, beta 8, T 4: the paper's CIFAR defaults)", Fit(options));
     }
+    // </dkd>
 
+    // <hint>
     if (Run("hint"))      // FitNets (Romero et al. 2015): the student's hidden layer regresses the teacher's, through a projector
     {
         var options = Small();
@@ -83,7 +93,9 @@ foreach (int each in seeds)
                           new(LossNames.Hint, 1) { StudentLayer = "hidden1", TeacherColumn = "TeacherHidden" }];   // 32 → 256 projector
         Report("hint", "KD + hint: student hidden1 ← teacher hidden1", Fit(options));
     }
+    // </hint>
 
+    // <rkd>
     if (Run("rkd"))       // Park et al. 2019: distances and angles between rows in a batch, on a hidden layer
     {
         var options = Small();
@@ -92,7 +104,9 @@ foreach (int each in seeds)
                           new(LossNames.RelationAngle, 50) { StudentLayer = "hidden1", TeacherColumn = "TeacherHidden" }];
         Report("rkd", "KD + RKD distance (25) and angle (50) on hidden1", Fit(options));
     }
+    // </rkd>
 
+    // <sp>
     if (Run("sp"))        // Tung & Mori 2019: the batch's row-similarity matrices should match
     {
         var options = Small();
@@ -100,7 +114,9 @@ foreach (int each in seeds)
                           new(LossNames.SimilarityPreserving, 3000) { StudentLayer = "hidden1", TeacherColumn = "TeacherHidden" }];
         Report("sp", "KD + similarity-preserving (3000) on hidden1", Fit(options));
     }
+    // </sp>
 
+    // <ensemble>
     if (Run("ensemble"))  // multi-teacher: the MLP and an ML.NET LightGbm model, mean of their logits
     {
         var lightGbm = ml.MulticlassClassification.Trainers.LightGbm().Fit(train);
@@ -108,14 +124,18 @@ foreach (int each in seeds)
         var scoredByBoth = ml.Data.Cache(ml.Transforms.TeacherScore(both).Fit(train).Transform(train));
         Report("ensemble", "KD from the mean logits of MLP + LightGbm teachers", Fit(Small(), scoredByBoth));
     }
+    // </ensemble>
 
+    // <self>
     if (Run("self"))      // born-again networks (Furlanello et al. 2018): generation k+1 learns from generation k
     {
         var result = ml.Distillation.SelfDistill(train, Small(teacherColumn: null), generations: 3, seed: seed);
         foreach (var generation in result.Generations)
             Report("self", $"born-again generation {generation.Generation}", generation.Student, $" (held-out {generation.Metric} {generation.Score:0.000})");
     }
+    // </self>
 
+    // <munge>
     if (Run("munge"))     // Bucilua et al. 2006: pseudo-rows around the few labelled rows, labelled by the teacher
     {
         var few = ml.Data.Cache(ml.Data.TakeRows(ml.Data.ShuffleRows(train, seed: seed), Count(train) / 10));
@@ -124,13 +144,17 @@ foreach (int each in seeds)
         Report("munge", "10 % of the labels, from labels alone", Fit(Small(teacherColumn: null), few));
         Report("munge", "10 % of the labels + ×10 MUNGE pseudo-rows labelled by the teacher", Fit(Small(), scoredMunged));
     }
+    // </munge>
 
+    // <search>
     if (Run("search"))    // T and alpha chosen on a held-out part of the training rows; labels alone is always a trial
     {
         var result = ml.Distillation.SearchTemperatureAndAlpha(scored, Small(), new DistillationSearchOptions { Temperatures = [2, 4, 8], Alphas = [0.1f, 0.5f], Seed = seed });
         Report("search", $"best of {result.Trials.Count} trials on a held-out part", result.Best.Student, $": {result.Best}");
     }
+    // </search>
 
+    // <prune>
     if (Run("prune"))     // a wider student distilled, then its least active hidden units removed and the rest fine-tuned
     {
         var wide = Small();
@@ -139,7 +163,9 @@ foreach (int each in seeds)
         var pruned = ml.Distillation.Prune(student, scored, wide, new PruningOptions { Widths = [32], FineTuningEpochs = 20 });
         Report("prune", $"KD 64-128-10, pruned to 64-32-10 and fine-tuned", pruned.Student, $" ({pruned.Criterion})");
     }
+    // </prune>
 
+    // <int8>
     if (Run("int8"))      // the distilled student's ONNX graph with int8 weights (dynamic: no calibration data)
     {
         var student = Fit(Small());
@@ -147,7 +173,9 @@ foreach (int each in seeds)
         Report("int8", "logit KD, int8 dynamic quantization", ml.Distillation.Quantize(student));
         Report("int8", "logit KD, int8 static quantization (calibrated on training rows)", ml.Distillation.Quantize(student, train));
     }
+    // </int8>
 
+    // <custom>
     if (Run("custom"))    // any TorchSharp module of the documented layer set as the student
     {
         var options = Small();
@@ -155,6 +183,7 @@ foreach (int each in seeds)
             nn.Linear(inputs, 48), nn.BatchNorm1d(48), nn.ReLU(), nn.Dropout(0.1), nn.Linear(48, classes)), name: "linear-bn");
         Report("custom", "logit KD into a TorchSharp Sequential (Linear-BatchNorm-ReLU-Linear)", Fit(options));
     }
+    // </custom>
 
 }
 
