@@ -1,6 +1,6 @@
 namespace MLNet.Distillation.Cli;
 
-/// <summary>The process exit codes of <c>distill</c> (documented in the README and in <c>distill --help</c>).</summary>
+/// <summary>The process exit codes of <c>distill</c> (documented in docs/articles/cli.md and in <c>distill --help</c>).</summary>
 internal static class ExitCodes
 {
     /// <summary>Every output was written.</summary>

@@ -1,5 +1,5 @@
 // Distillation benchmarks on real data. Each suite trains teachers and students, measures them, and writes one JSON
-// file and one Markdown report. Not a test: figures from here go into the README, never into timed tests.
+// file and one Markdown report. Not a test: figures from here go into the documentation (docs/articles/benchmarks/), never into timed tests.
 //   dotnet run -c Release --project tests/MLNet.Distillation.Benchmarks -- [--suite fashion-mnist|tabular|speed|text] [--mode quick|full] [--data DIR] [--out DIR] [--only experiment,experiment]
 // Fashion-MNIST needs: sudo apt-get install dataset-fashion-mnist
 // The tabular suite needs R's modeldata, from which it exports its tables itself: sudo apt-get install r-cran-modeldata
@@ -35,7 +35,7 @@ IBenchmarkSuite suite = suiteName switch
     TextSuite.Name => new TextSuite(Argument("--data")),
     _ => throw new ArgumentException($"--suite must be '{FashionMnistSuite.Name}', '{TabularSuite.Name}', '{SpeedSuite.Name}' or '{TextSuite.Name}', not '{suiteName}'."),
 };
-// --only runs some of the suite's experiments (for a quick look; a report for the README runs them all).
+// --only runs some of the suite's experiments (for a quick look; a report for the documentation runs them all).
 var only = Argument("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
 var report = BenchmarkRunner.Run(suite, settings, only);
 report.Write(outFolder, only);

@@ -104,7 +104,7 @@ public abstract class DistillationTrainerOptions
     /// <see cref="Distillation.SparseFeatureStep"/>). Null (the default) is <see cref="SparseFeatureStep.TableWide"/> for an
     /// <see cref="MlpStudent"/> (linear or with hidden layers) in multiclass classification, and
     /// <see cref="SparseFeatureStep.PerWeight"/> otherwise (binary classification, regression, <see cref="FastTextStudent"/>),
-    /// chosen by measurement on the text benchmark (README, "Text"): on Jane Austen's six novels a linear student distilled
+    /// chosen by measurement on the text benchmark (docs/articles/benchmarks/text.md): on Jane Austen's six novels a linear student distilled
     /// with per-weight steps fell below the same student trained on labels alone (0.858 against 0.879 accuracy, seed 1)
     /// and reaches 0.923 with table-wide steps (0.927 from labels); there the fastText student lost with table-wide steps
     /// (0.83 against 0.92 from labels), and on the binary fine-food reviews per-weight steps are 0.01–0.03 AUC better.

@@ -92,7 +92,7 @@ public sealed class ChromiumRenderTests(ITestOutputHelper output)
         finally { Directory.Delete(profile, true); }
     }
 
-    /// <summary>Keeps the top of the page (tables and the six plots), halved, as a small PNG for the README.</summary>
+    /// <summary>Keeps the top of the page (tables and the six plots), halved, as a small PNG for the documentation.</summary>
     private static void SaveScreenshot(SKBitmap page, string path)
     {
         const int height = 2260;

@@ -80,7 +80,7 @@ public sealed class BinaryShardsTests : IDisposable
     [Fact]
     public void Workers_score_shards_with_a_teacher_and_one_machine_distils_from_all_of_them_streamed()
     {
-        // The README's scale-out recipe: each worker scores its rows with TeacherScore and saves a shard; training streams them.
+        // The scale-out recipe of docs/articles/methods/streaming.md: each worker scores its rows with TeacherScore and saves a shard; training streams them.
         var ml = new MLContext(0);
         var split = ml.Data.TrainTestSplit(TestData.BreastCancer(ml), testFraction: 0.3, seed: 1);
         var fastTree = ml.BinaryClassification.Trainers.FastTree(numberOfTrees: 50).Fit(split.TrainSet);
