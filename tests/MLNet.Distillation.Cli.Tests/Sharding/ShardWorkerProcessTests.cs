@@ -30,24 +30,10 @@ public sealed class ShardWorkerProcessTests : IDisposable
         return _folder["large.csv"];
     }
 
-    /// <summary>
-    /// The tool as its own build wrote it (src/MLNet.Distillation.Cli/bin/CONFIG/net10.0/linux-x64): the copy beside the
-    /// tests has the native libraries under runtimes/, where the tool's RID-specific deps.json does not look (LightGbm's fails to load).
-    /// </summary>
-    private static string Tool()
-    {
-        var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string framework = bin.Name, configuration = bin.Parent!.Name;
-        var tests = bin.Parent.Parent!.Parent!.Parent!;
-        string tool = Path.Combine(tests.Parent!.FullName, "src", "MLNet.Distillation.Cli", "bin", configuration, framework, "linux-x64", "distill.dll");
-        Assert.True(File.Exists(tool), $"the distill tool is not built at {tool}");
-        return tool;
-    }
-
     private Process Worker(string data, string teacher, int index)
     {
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
-            [Tool(), "score", "--data", data, "--label", "Malignant", "--teacher", teacher,
+            [ShardWorkerTool.Path(), "score", "--data", data, "--label", "Malignant", "--teacher", teacher,
                 "--out", _folder["shards"], "--shard-count", Shards.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,

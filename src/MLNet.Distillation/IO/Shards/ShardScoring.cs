@@ -34,11 +34,6 @@ internal static class ShardScoring
                 $"ShardScoringOptions.ShardCount is {options.ShardCount}, but the data has {total:N0} rows: every shard needs one. Use fewer shards.");
         // ML.NET's SkipRows and TakeRows refuse a count of 0.
         var rows = mlContext.Data.TakeRows(first > 0 ? mlContext.Data.SkipRows(data, first) : data, end - first);
-        var (input, counted) = InputFingerprint(rows, kept);
-        if (counted != end - first)
-            throw new InvalidDataException($"Shard {options.ShardIndex} of {options.ShardCount} should hold rows {first:N0} to {end - 1:N0} of {total:N0}, " +
-                $"but the data gave {counted:N0} of them: it changed since it was counted. Score shards from data that stays the same.");
-
         string path = Path.Combine(options.Directory, ShardManifest.ShardFileName(options.ShardIndex, options.ShardCount));
         string manifestPath = ShardManifest.PathOf(path);
         var manifest = new ShardManifest
@@ -53,17 +48,24 @@ internal static class ShardScoring
             TeacherFingerprint = teacher.Fingerprint(),
             TeacherColumn = options.TeacherColumnName,
             Columns = kept.Select(c => Describe(c)).ToArray(),
-            InputFingerprint = input.ToString("x16", CultureInfo.InvariantCulture),
+            InputFingerprint = "",
             SourceId = options.SourceId,
             File = Path.GetFileName(path),
             Bytes = 0,
             Sha256 = "",
             LibraryVersion = typeof(ShardScoring).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
         };
-        if (IsComplete(path, manifestPath, manifest))
-            return Result(path, manifest, skipped: true, clock);
+        // A shard already complete for these rows and this teacher is left as it is. Its input rows are read (fingerprinted)
+        // only when everything else matches: the common case, a first run, reads them once, to score them.
+        if (IsComplete(path, manifestPath, manifest) is { } done)
+        {
+            var (input, counted) = InputFingerprint(rows, kept.Select(c => c.Name));
+            CheckCount(counted, manifest);
+            if (Hex(input) == done.InputFingerprint)
+                return Result(path, done, skipped: true, clock);
+        }
 
-        // Redone from here: until its new manifest lands, the shard counts as unfinished.
+        // Scored from here: until its new manifest lands, the shard counts as unfinished.
         File.Delete(manifestPath);
         var scored = mlContext.Transforms.TeacherScore(new TeacherScoringEstimator.Options
         {
@@ -73,9 +75,23 @@ internal static class ShardScoring
         }).Fit(rows).Transform(rows);
         var selected = mlContext.Transforms.SelectColumns([.. kept.Select(c => c.Name), options.TeacherColumnName]).Fit(scored).Transform(scored);
         AtomicFile.Write(path, stream => mlContext.Data.SaveAsBinary(selected, stream));
-        var written = manifest with { Bytes = new FileInfo(path).Length, Sha256 = ShardManifest.Sha256Of(path) };
-        AtomicFile.WriteAllBytes(manifestPath, written.ToBytes());
-        return Result(path, written, skipped: false, clock);
+        // The input's fingerprint is taken from the shard just written (its kept columns are the input's, value for value):
+        // reading the local binary file is far cheaper than reading the source (a CSV file parsed again) a second time.
+        var (written, rowsWritten) = InputFingerprint(mlContext.Data.LoadFromBinary(path), kept.Select(c => c.Name));
+        CheckCount(rowsWritten, manifest);
+        var complete = manifest with { InputFingerprint = Hex(written), Bytes = new FileInfo(path).Length, Sha256 = ShardManifest.Sha256Of(path) };
+        AtomicFile.WriteAllBytes(manifestPath, complete.ToBytes());
+        return Result(path, complete, skipped: false, clock);
+    }
+
+    private static string Hex(ulong fingerprint) => fingerprint.ToString("x16", CultureInfo.InvariantCulture);
+
+    /// <summary>Refuses a shard that got other rows than the data counted: the data changed while it was read.</summary>
+    private static void CheckCount(long rows, ShardManifest manifest)
+    {
+        if (rows != manifest.Rows)
+            throw new InvalidDataException($"Shard {manifest.ShardIndex} of {manifest.ShardCount} should hold rows {manifest.FirstRow:N0} to {manifest.FirstRow + manifest.Rows - 1:N0} of " +
+                $"{manifest.TotalRows:N0}, but the data gave {rows:N0} of them: it changed since it was counted. Score shards from data that stays the same.");
     }
 
     /// <summary>The first row of shard <paramref name="index"/>: ⌊index·total/count⌋ (shards differ in size by at most one row).</summary>
@@ -115,14 +131,19 @@ internal static class ShardScoring
         return [.. kept];
     }
 
-    private static bool IsComplete(string path, string manifestPath, ShardManifest expected)
-        => File.Exists(path) && File.Exists(manifestPath) && ShardManifest.TryRead(manifestPath) is { } done && done.SameShardAs(expected)
-            && new FileInfo(path).Length == done.Bytes && ShardManifest.Sha256Of(path) == done.Sha256;
+    /// <summary>
+    /// The manifest of a complete shard that matches <paramref name="expected"/> in everything but the input's fingerprint
+    /// (not known yet), its file intact (size and SHA-256); null otherwise.
+    /// </summary>
+    private static ShardManifest? IsComplete(string path, string manifestPath, ShardManifest expected)
+        => File.Exists(path) && File.Exists(manifestPath) && ShardManifest.TryRead(manifestPath) is { } done
+            && done.SameShardAs(expected with { InputFingerprint = done.InputFingerprint })
+            && new FileInfo(path).Length == done.Bytes && ShardManifest.Sha256Of(path) == done.Sha256 ? done : null;
 
     /// <summary>The fingerprint of the rows' kept (hashable) columns, in order, and how many rows there were.</summary>
-    private static (ulong Fingerprint, long Rows) InputFingerprint(IDataView rows, DataViewSchema.Column[] kept)
+    private static (ulong Fingerprint, long Rows) InputFingerprint(IDataView rows, IEnumerable<string> kept)
     {
-        var columns = RowFingerprint.Columns(rows.Schema, kept.Select(c => rows.Schema[c.Name]).ToArray());
+        var columns = RowFingerprint.Columns(rows.Schema, kept.Select(name => rows.Schema[name]).ToArray());
         using var cursor = rows.GetRowCursor(columns);
         var row = new RowFingerprint(cursor, columns);
         ulong hash = 0x27D4EB2F165667C5UL;

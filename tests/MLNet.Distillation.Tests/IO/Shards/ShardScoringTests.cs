@@ -101,6 +101,12 @@ public sealed class ShardScoringTests : IDisposable
         Assert.False(ml.Distillation.ScoreShard(train, teacher, _folder, 1, 2).Skipped);
         Assert.Equal(written, Content(redone.Path));
 
+        // Other rows (the same count, another order): their fingerprint differs from the manifest's, so redone.
+        var reordered = ml.Data.Cache(ml.Data.ShuffleRows(train, seed: 3));
+        Assert.False(ml.Distillation.ScoreShard(reordered, teacher, _folder, 1, 2).Skipped);
+        Assert.NotEqual(written, Content(redone.Path));
+        Assert.True(ml.Distillation.ScoreShard(reordered, teacher, _folder, 1, 2).Skipped);
+
         // Another teacher: redone, and the folder is then a mix of two teachers' shards, refused by name.
         var other = Teacher.FromTransformer(ml.BinaryClassification.Trainers.FastTree(numberOfTrees: 5).Fit(train));
         Assert.False(ml.Distillation.ScoreShard(train, other, _folder, 1, 2).Skipped);
