@@ -31,6 +31,7 @@ internal sealed class TextSuite(string? dataFolder) : IBenchmarkSuite
             // Austen's cross-validation picks SDCA, so only fine foods has a -cv variant that differs.
             new TextModels(fineFoods, settings, model, vocabulary, quick ? 2 : 4, fewLabels: true, chooseTeacherByCrossValidation: true),
             new TextModels(fineFoods, settings, model, vocabulary, quick ? 2 : 4, studentAsNgramTeacher: true),
+            new TextModels(fineFoods, settings, model, vocabulary, quick ? 2 : 4, tfIdfFeatures: true),
             new TextScale(fineFoods, quick ? 5 : 25),
             new TextModels(austen, settings, model, vocabulary, 2),
             new TextModels(austen, settings, model, vocabulary, 2, fewLabels: true),
