@@ -17,9 +17,14 @@ internal sealed class RunOptions
     public Option<string?> Time { get; } = new("--time") { Description = "Time budget for the whole command, e.g. 90s, 5m, 1h: training stops at an epoch boundary and keeps the student." };
     public Option<int?> Epochs { get; } = new("--epochs") { Description = "Passes over the training rows; default: sized by rows seen (at least 192,000 rows, 20 to 2,000 epochs)." };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the split, the teacher and the student (same seed, same student).", DefaultValueFactory = _ => 0 };
-    public Option<float?> Temperature { get; } = new("--temperature") { Description = "Softening temperature T (classifiers; default 4)." };
-    public Option<float?> Alpha { get; } = new("--alpha") { Description = "Weight of the hard-label term; the teacher's term gets 1 - alpha (default 0.1)." };
-    public Option<string?> Hidden { get; } = new("--hidden") { Description = "Hidden layer widths of the MLP student, e.g. 64 or 128,64 (default 64)." };
+    public Option<float?> Temperature { get; } = new("--temperature") { Description = $"Softening temperature T (classifiers; default {Number(TrainerDefaults.Temperature)})." };
+    public Option<float?> Alpha { get; } = new("--alpha") { Description = $"Weight of the hard-label term; the teacher's term gets 1 - alpha (default {Number(TrainerDefaults.Alpha)})." };
+    public Option<string?> Hidden { get; } = new("--hidden") { Description = $"Hidden layer widths of the MLP student, e.g. 64 or 128,64 (default {string.Join(",", new MlpStudent().HiddenLayers)})." };
+
+    /// <summary>The library's defaults, read from its public options so that the help cannot drift from them.</summary>
+    private static readonly DistillationBinaryTrainer.Options TrainerDefaults = new();
+
+    private static string Number(float value) => value.ToString(CultureInfo.InvariantCulture);
     public Option<string?> Positive { get; } = new("--positive") { Description = "Binary tasks: the class that is positive (true), as the label column writes it; default true, 1, or the later of two text values in ordinal order." };
     public Option<string?> Header { get; } = new("--header") { Description = "true or false: whether the CSV files start with a header row (default: detected)." };
     public Option<bool> Force { get; } = new("--force") { Description = "Overwrite files already in --out." };
