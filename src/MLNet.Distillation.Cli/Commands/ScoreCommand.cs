@@ -30,7 +30,7 @@ internal static class ScoreCommand
         var shardCount = new Option<int?>("--shard-count")
         {
             Description = "The number of shards, the index coming from the job engine: JOB_COMPLETION_INDEX (Kubernetes Indexed Job), SLURM_ARRAY_TASK_ID " +
-                "(less SLURM_ARRAY_TASK_MIN), AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job) or the trailing digits of AZ_BATCH_TASK_ID (Azure Batch), the first one set.",
+                "(an array numbered from 0), AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job) or the trailing digits of AZ_BATCH_TASK_ID (Azure Batch), the first one set.",
         };
         var command = new Command("score", "One worker of a job array: score shard i of N of a CSV file with a teacher and write it (with its manifest) to --out, for distill train --shards. " +
             "Run again, a worker skips a complete shard and redoes an unfinished one.");
@@ -49,7 +49,7 @@ internal static class ScoreCommand
     /// <summary>Parses <c>--teacher</c> for a scoring worker: an ML.NET model .zip only.</summary>
     public static TeacherSource Teacher(string value)
     {
-        var source = TeacherSource.Parse(value, allowLightGbm: false);
+        var source = TeacherSource.Parse(value, allowLightGbm: false, command: "score");
         return source.Kind == TeacherKind.MLNetModel ? source
             : throw CliException.BadInput($"--teacher {value}: a scoring worker needs a teacher that reads the CSV's own columns, an ML.NET model .zip. " +
                 "An ONNX teacher reads the featurised vector, and distill train fits that featuriser on the training rows, so each worker would fit its own; " +
@@ -61,9 +61,18 @@ internal static class ScoreCommand
         string outPath, ShardAssignment assignment, CliConsole console, CancellationToken cancellation)
     {
         var (plan, _) = Featurization.Infer(dataPath, labelName, task, positive, header);
+        if (assignment.Count > plan.Schema.Rows)
+            throw CliException.BadInput($"{assignment.Source}: {assignment.Count} shards, but {plan.Schema.FileName} has {plan.Schema.Rows:N0} rows: every shard needs one. Use fewer shards.");
+        CheckOutput(outPath);
         console.WriteLine($"Data: {plan.Schema.FileName}, {plan.Schema.Rows:N0} rows; task {TaskInference.Name(plan.Task)} (label '{plan.Label.Name}'); {assignment.Describe()}.");
         var ml = new MLContext(0);
-        using var _ = cancellation.Register(() => ml.Distillation.CancelExecution());
+        // ML.NET's binary writer does not stop for a cancelled context, so Ctrl+C ends the worker as a killed one ends:
+        // its temporary file stays (the next run of this shard removes it) and no manifest is written.
+        using var stop = cancellation.Register(() =>
+        {
+            console.Error.WriteLine($"error: cancelled; shard {assignment.Index} was not finished (no manifest): run this worker again to score it.");
+            Environment.Exit(ExitCodes.Cancelled);
+        });
         using var teacher = TeacherLoader.Load(ml, teacherSource);
         var options = new ShardScoringOptions
         {
@@ -77,13 +86,17 @@ internal static class ScoreCommand
         {
             result = ml.Distillation.ScoreShard(plan.Load(ml), teacher, options);
         }
-        catch (ArgumentOutOfRangeException e)
+        catch (InvalidDataException e)
         {
-            throw CliException.BadInput($"{assignment.Source}: {e.Message.Split('\n')[0].Replace("ShardScoringOptions.ShardCount", "the shard count", StringComparison.Ordinal)}", e);
+            throw CliException.BadInput($"--data {plan.Schema.FileName}: {e.Message}", e);
         }
-        catch (Exception e) when (e is not IOException and not UnauthorizedAccessException and not OperationCanceledException and not CliException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw CliException.TrainingFailed($"--teacher {teacherSource.Path}: scoring shard {assignment.Index} failed: {e.Message.Split('\n')[0]}", e);
+            throw CliException.OutputFailed($"--out {outPath}: {e.Message}", e);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not CliException)
+        {
+            throw CliException.TrainingFailed($"--teacher {teacherSource.Path}: scoring shard {assignment.Index} of {plan.Schema.FileName} failed: {Cleaned(e.Message)}", e);
         }
         string rows = $"rows {result.FirstRow:N0} to {result.FirstRow + result.Rows - 1:N0} of {result.TotalRows:N0}";
         console.WriteLine(result.Skipped
@@ -91,6 +104,25 @@ internal static class ScoreCommand
             : $"Scored shard {result.ShardIndex} ({rows}) with {teacher.Description} in {result.Elapsed.TotalSeconds:0.0} s: {result.Path}.");
         return result;
     }
+
+    /// <summary>Refuses an output folder that cannot be one (a file of that name, a parent that is a file), before any work.</summary>
+    private static void CheckOutput(string outPath)
+    {
+        if (File.Exists(outPath))
+            throw CliException.OutputFailed($"--out {outPath}: is a file; give the folder the workers write their shards to.");
+        try
+        {
+            Directory.CreateDirectory(outPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CliException.OutputFailed($"--out {outPath}: cannot create the folder: {e.Message}", e);
+        }
+    }
+
+    /// <summary>An ML.NET message on one line, without the " (Parameter 'x')" suffixes argument exceptions add.</summary>
+    private static string Cleaned(string message)
+        => System.Text.RegularExpressions.Regex.Replace(message.Split('\n')[0], @"\s*\(Parameter '[^']*'\)", "");
 
     /// <summary>What identifies the training file in the shards' manifests, so train refuses shards scored from another file.</summary>
     public static string SourceId(string dataPath) => $"sha256:{MetricsJson.Sha256(dataPath)}";

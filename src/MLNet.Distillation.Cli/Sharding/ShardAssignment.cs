@@ -7,7 +7,8 @@ namespace MLNet.Distillation.Cli;
 /// job engine's own variable, so one container command serves every task of the array:
 /// <list type="bullet">
 /// <item><c>JOB_COMPLETION_INDEX</c>: a Kubernetes Indexed Job (0 to completions − 1);</item>
-/// <item><c>SLURM_ARRAY_TASK_ID</c>: a Slurm job array, less <c>SLURM_ARRAY_TASK_MIN</c> (so <c>--array=1-8</c> works too);</item>
+/// <item><c>SLURM_ARRAY_TASK_ID</c>: a Slurm job array numbered from 0 (<c>--array=0-7</c>). The id is taken as it is, not
+/// less <c>SLURM_ARRAY_TASK_MIN</c>: resubmitting one task (<c>sbatch --array=3</c>) must score shard 3, not shard 0;</item>
 /// <item><c>AWS_BATCH_JOB_ARRAY_INDEX</c>: an AWS Batch array job (0 to size − 1);</item>
 /// <item><c>AZ_BATCH_TASK_ID</c>: an Azure Batch task, whose id the submitter chooses: its trailing digits are the index (<c>task-3</c> → 3).</item>
 /// </list>
@@ -46,27 +47,21 @@ internal sealed record ShardAssignment(int Index, int Count, string Source)
         {
             if (environment(variable) is not { Length: > 0 } value)
                 continue;
-            int index = IndexFrom(variable, value, environment);
+            int index = IndexFrom(variable, value);
             if (index < 0 || index >= count)
                 throw CliException.BadInput($"{variable}={value}: shard {index} is outside 0 to {count - 1} (--shard-count {count}); " +
-                    $"the array must have exactly {count} tasks{(variable == "SLURM_ARRAY_TASK_ID" ? ", numbered consecutively" : "")}.");
+                    $"the array must have exactly {count} tasks{(variable == "SLURM_ARRAY_TASK_ID" ? ", numbered from 0 (--array=0-" + (count - 1) + ")" : "")}.");
             return new ShardAssignment(index, count.Value, variable);
         }
         throw CliException.BadInput($"--shard-count {count}: none of {string.Join(", ", EngineVariables)} is set, so this worker does not know its shard; give --shard i/{count}.");
     }
 
-    private static int IndexFrom(string variable, string value, Func<string, string?> environment)
+    private static int IndexFrom(string variable, string value)
     {
         string digits = variable == "AZ_BATCH_TASK_ID" ? new string(value.Reverse().TakeWhile(char.IsAsciiDigit).Reverse().ToArray()) : value;
         if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
             throw CliException.BadInput($"{variable}={value}: not a shard index" +
                 (variable == "AZ_BATCH_TASK_ID" ? " (name the Azure Batch tasks with the index as their last digits, e.g. score-3)." : "."));
-        if (variable == "SLURM_ARRAY_TASK_ID" && environment("SLURM_ARRAY_TASK_MIN") is { Length: > 0 } min)
-        {
-            if (!int.TryParse(min, NumberStyles.None, CultureInfo.InvariantCulture, out int first))
-                throw CliException.BadInput($"SLURM_ARRAY_TASK_MIN={min}: not a number.");
-            index -= first;
-        }
         return index;
     }
 

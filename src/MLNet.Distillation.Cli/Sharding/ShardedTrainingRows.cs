@@ -32,8 +32,10 @@ internal static class ShardedTrainingRows
         }
         catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException or FileNotFoundException)
         {
-            string hint = e.Message.Contains("from other data", StringComparison.Ordinal) ? $" (they were scored from another file than {Path.GetFileName(dataPath)})" : "";
-            throw CliException.BadInput($"{Flag} {directory}: {e.Message}{hint}", e);
+            if (e.Message.Contains("from other data", StringComparison.Ordinal))
+                throw CliException.BadInput($"{Flag} {directory}: the shards were scored from another file than --data {Path.GetFileName(dataPath)} (its SHA-256 differs from " +
+                    "the one the workers recorded): score them again from this file, or give the file they were scored from.", e);
+            throw CliException.BadInput($"{Flag} {directory}: {e.Message}", e);
         }
         var expected = plan.Load(ml).Schema;
         foreach (var column in expected)

@@ -66,7 +66,8 @@ internal sealed record TeacherSource(TeacherKind Kind, string? Path, string? Voc
     /// <param name="value">The option's value.</param>
     /// <param name="allowLightGbm">Whether a teacher may be trained here (train, sweep) or must be a file (evaluate).</param>
     /// <param name="vocabulary"><c>--vocab</c>: an encoder's vocab.txt, or null.</param>
-    public static TeacherSource Parse(string value, bool allowLightGbm = true, string? vocabulary = null)
+    /// <param name="command">The command that must be given a file (for the message refusing <c>lightgbm</c>): evaluate or score.</param>
+    public static TeacherSource Parse(string value, bool allowLightGbm = true, string? vocabulary = null, string command = "evaluate")
     {
         if (value.Equals(MiniLM, StringComparison.OrdinalIgnoreCase) || vocabulary is not null)
         {
@@ -85,7 +86,7 @@ internal sealed record TeacherSource(TeacherKind Kind, string? Path, string? Voc
         }
         if (value.Equals("lightgbm", StringComparison.OrdinalIgnoreCase))
             return allowLightGbm ? new TeacherSource(TeacherKind.LightGbm, null)
-                : throw CliException.BadInput("--teacher lightgbm: evaluate needs the teacher a student learnt from: give the teacher.zip that 'distill train --teacher lightgbm' wrote.");
+                : throw CliException.BadInput($"--teacher lightgbm: {command} needs the teacher a student learns from as a file: give the teacher.zip that 'distill train --teacher lightgbm' wrote.");
         var kind = System.IO.Path.GetExtension(value).ToLowerInvariant() switch
         {
             ".onnx" => TeacherKind.Onnx,

@@ -63,7 +63,8 @@ public sealed class ScoreCommandTests : IDisposable
         var other = Distill.Run("train", "--data", edited, "--label", "Malignant", "--teacher", teacher, "--out", _folder["x"], "--no-baseline", "--epochs", "1", "--shards", _folder["shards"]);
         Assert.Equal(ExitCodes.BadInput, other.ExitCode);
         Assert.Contains("--shards", other.Error);
-        Assert.Contains("another file than edited.csv", other.Error);
+        Assert.Contains("another file than --data edited.csv", other.Error);
+        Assert.Contains("score them again", other.Error);
 
         // A teacher the workers cannot have scored with.
         var lightGbm = Train("lightgbm", "y", "--shards", _folder["shards"]);
@@ -89,6 +90,30 @@ public sealed class ScoreCommandTests : IDisposable
         Assert.Contains("only 'distill train' can use it", Score("minilm", "0/2").Error);
         var past = Score(onnx, "2/2");
         Assert.Contains("--shard 2/2: the index counts from 0", past.Error);
+        Assert.Contains("lightgbm: score needs", Score("lightgbm", "0/2").Error);
         Assert.False(Directory.Exists(_folder["shards"]));
+    }
+
+    [Fact]
+    public void A_worker_names_the_culprit_of_a_teacher_that_does_not_fit_too_many_shards_and_an_output_that_is_a_file()
+    {
+        string teacher = Teacher();
+        // A teacher trained on another table: it lacks the columns it reads.
+        var (code, _, error) = Distill.Run("train", "--data", Distill.Fixture("wine.csv"), "--label", "Cultivar", "--out", _folder["wine"], "--no-baseline", "--epochs", "1");
+        Assert.True(code == 0, error);
+        var misfit = Score(_folder["wine/teacher.zip"], "0/2");
+        Assert.Equal(ExitCodes.TrainingFailed, misfit.ExitCode);
+        Assert.Contains("--teacher", misfit.Error);
+        Assert.DoesNotContain("(Parameter", misfit.Error);
+
+        var many = Score(teacher, "0/1000");
+        Assert.Equal(ExitCodes.BadInput, many.ExitCode);
+        Assert.Contains("--shard: 1000 shards, but breast_cancer.csv has 569 rows", many.Error);
+
+        _folder.Write("taken", "a file");
+        var file = Distill.Run("score", "--data", _data, "--label", "Malignant", "--teacher", teacher, "--out", _folder["taken"], "--shard", "0/2");
+        Assert.Equal(ExitCodes.OutputFailed, file.ExitCode);
+        Assert.Contains("--out", file.Error);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_folder["shards"])); // the misfit teacher's run left no shard, finished or not
     }
 }

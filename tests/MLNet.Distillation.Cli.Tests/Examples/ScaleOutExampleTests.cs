@@ -76,7 +76,8 @@ public sealed class ScaleOutExampleTests : IDisposable
         Assert.True(File.Exists(Example("../../src/MLNet.Distillation.Cli/MLNet.Distillation.Cli.csproj")));
         Assert.Contains("ENTRYPOINT [\"dotnet\", \"/app/distill.dll\"]", dockerfile);
         Assert.Equal("distill", typeof(ScoreCommand).Assembly.GetName().Name);
-        Assert.Contains("image: distill-worker:latest", File.ReadAllText(Example("kubernetes/score-job.yaml")));
+        foreach (var file in new[] { "kubernetes/score-job.yaml", "kubernetes/train-job.yaml" })
+            Assert.EndsWith("/distill-worker:1", Assert.Single(Job(file).Spec.Template.Spec.Containers).Image); // a registry name and a fixed tag: not pulled as :latest
     }
 
     private static (int ExitCode, string Output) Bash(string script, Dictionary<string, string> environment)
@@ -102,14 +103,19 @@ public sealed class ScaleOutExampleTests : IDisposable
         var environment = new Dictionary<string, string>
         {
             ["DISTILL"] = ShardWorkerTool.Path(), ["WORK"] = _folder.Path, ["LABEL"] = "Malignant",
-            ["SLURM_ARRAY_TASK_MIN"] = "1", ["SLURM_ARRAY_TASK_COUNT"] = "3", // --array=1-3: Slurm numbers tasks as the array says
+            ["SHARDS"] = "3", // --array=0-2
         };
-        for (int task = 1; task <= 3; task++)
+        string Task(int task) => task.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (int task in new[] { 0, 2 })
         {
-            var (exit, output) = Bash("slurm/score-array.sbatch", new(environment) { ["SLURM_ARRAY_TASK_ID"] = task.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            var (exit, output) = Bash("slurm/score-array.sbatch", new(environment) { ["SLURM_ARRAY_TASK_ID"] = Task(task), ["SLURM_ARRAY_TASK_MIN"] = "0" });
             Assert.True(exit == 0, output);
-            Assert.Contains($"shard {task - 1} of 3 (numbered from 0; from SLURM_ARRAY_TASK_ID)", output);
+            Assert.Contains($"shard {task} of 3 (numbered from 0; from SLURM_ARRAY_TASK_ID)", output);
         }
+        // Task 1 resubmitted alone (sbatch --array=1): Slurm sets the minimum to 1, and the task still scores shard 1.
+        var (resubmitted, log1) = Bash("slurm/score-array.sbatch", new(environment) { ["SLURM_ARRAY_TASK_ID"] = "1", ["SLURM_ARRAY_TASK_MIN"] = "1", ["SLURM_ARRAY_TASK_COUNT"] = "1" });
+        Assert.True(resubmitted == 0, log1);
+        Assert.Contains("shard 1 of 3", log1);
         var (trained, log) = Bash("slurm/train.sbatch", new(environment) { ["EXTRA_ARGS"] = "--no-baseline --epochs 2" });
         Assert.True(trained == 0, log);
         Assert.Contains("come from the shards in", log);

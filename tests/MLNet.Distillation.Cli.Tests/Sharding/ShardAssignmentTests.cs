@@ -19,8 +19,12 @@ public sealed class ShardAssignmentTests
     }
 
     [Fact]
-    public void A_slurm_array_numbered_from_one_counts_from_its_minimum()
-        => Assert.Equal(0, ShardAssignment.Resolve(null, 4, Environment(("SLURM_ARRAY_TASK_ID", "1"), ("SLURM_ARRAY_TASK_MIN", "1"))).Index);
+    public void A_resubmitted_slurm_task_scores_its_own_shard_whatever_the_arrays_minimum()
+        => Assert.Equal(3, ShardAssignment.Resolve(null, 8, Environment(("SLURM_ARRAY_TASK_ID", "3"), ("SLURM_ARRAY_TASK_MIN", "3"))).Index);
+
+    [Fact]
+    public void A_slurm_array_numbered_from_one_is_refused_at_its_last_task()
+        => Assert.Contains("numbered from 0 (--array=0-3)", Assert.Throws<CliException>(() => ShardAssignment.Resolve(null, 4, Environment(("SLURM_ARRAY_TASK_ID", "4")))).Message);
 
     [Fact]
     public void The_explicit_shard_wins_and_names_both_numbers()

@@ -14,6 +14,8 @@ internal static class ScoredShardFolder
     public static IDataView Open(MLContext mlContext, string directory, Teacher? teacher, string? sourceId)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (File.Exists(directory))
+            throw new InvalidDataException($"'{directory}' is a file: give the folder the shards were written to.");
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"The shard folder '{directory}' does not exist.");
         var manifests = new List<(string Path, ShardManifest Manifest)>();
@@ -36,7 +38,8 @@ internal static class ScoredShardFolder
         foreach (var (path, manifest) in manifests)
             Agree(first, firstPath, manifest, path);
         if (teacher is not null && first.TeacherFingerprint != teacher.Fingerprint())
-            throw new InvalidDataException($"The shards in '{directory}' were scored by another teacher ({first.Teacher}, in '{firstPath}') than {teacher.Description}: " +
+            throw new InvalidDataException($"The shards in '{directory}' were scored by another teacher ({Named(first.Teacher, first.TeacherFingerprint)}, in '{firstPath}') " +
+                $"than {Named(teacher.Description, teacher.Fingerprint())}: " +
                 "score them with this teacher, or train with the teacher that scored them.");
         if (sourceId is not null && first.SourceId != sourceId)
             throw new InvalidDataException($"The shards in '{directory}' were scored from other data (source '{first.SourceId ?? "not recorded"}', in '{firstPath}') than '{sourceId}'.");
@@ -80,6 +83,9 @@ internal static class ScoredShardFolder
         return new BinaryShards(mlContext, files);
     }
 
+    /// <summary>A teacher as messages name it: its description and the start of its fingerprint (two teacher.zip files differ there).</summary>
+    private static string Named(string description, string fingerprint) => $"{description}, fingerprint {fingerprint[..Math.Min(12, fingerprint.Length)]}";
+
     /// <summary>Refuses a manifest that belongs to another job: another split, other data, another teacher or other columns.</summary>
     private static void Agree(ShardManifest first, string firstPath, ShardManifest other, string otherPath)
     {
@@ -87,7 +93,8 @@ internal static class ScoredShardFolder
             other.ShardCount != first.ShardCount ? $"it is one of {other.ShardCount} shards, '{firstPath}' one of {first.ShardCount}"
             : other.TotalRows != first.TotalRows ? $"it splits {other.TotalRows:N0} rows, '{firstPath}' {first.TotalRows:N0}"
             : other.SourceId != first.SourceId ? $"it was scored from source '{other.SourceId ?? "not recorded"}', '{firstPath}' from '{first.SourceId ?? "not recorded"}'"
-            : other.TeacherFingerprint != first.TeacherFingerprint ? $"it was scored by another teacher ({other.Teacher}) than '{firstPath}' ({first.Teacher})"
+            : other.TeacherFingerprint != first.TeacherFingerprint
+                ? $"it was scored by another teacher ({Named(other.Teacher, other.TeacherFingerprint)}) than '{firstPath}' ({Named(first.Teacher, first.TeacherFingerprint)})"
             : other.TeacherColumn != first.TeacherColumn ? $"its teacher column is '{other.TeacherColumn}', '{firstPath}''s '{first.TeacherColumn}'"
             : !other.Columns.SequenceEqual(first.Columns) ? $"its columns ({string.Join(", ", other.Columns)}) differ from '{firstPath}''s ({string.Join(", ", first.Columns)})"
             : other.ShardIndex < 0 || other.ShardIndex >= other.ShardCount ? $"its index {other.ShardIndex} is outside 0 to {other.ShardCount - 1}"

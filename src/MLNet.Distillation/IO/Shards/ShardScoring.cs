@@ -24,14 +24,13 @@ internal static class ShardScoring
         ArgumentNullException.ThrowIfNull(options);
         var kept = Check(data.Schema, options);
         var clock = Stopwatch.StartNew();
-        Directory.CreateDirectory(options.Directory);
-
         long total = data.GetRowCount() ?? Count(data);
         long first = Boundary(options.ShardIndex, options.ShardCount, total);
         long end = Boundary(options.ShardIndex + 1, options.ShardCount, total);
         if (total < options.ShardCount)
             throw new ArgumentOutOfRangeException(nameof(options), options.ShardCount,
                 $"ShardScoringOptions.ShardCount is {options.ShardCount}, but the data has {total:N0} rows: every shard needs one. Use fewer shards.");
+        Directory.CreateDirectory(options.Directory);
         // ML.NET's SkipRows and TakeRows refuse a count of 0.
         var rows = mlContext.Data.TakeRows(first > 0 ? mlContext.Data.SkipRows(data, first) : data, end - first);
         string path = Path.Combine(options.Directory, ShardManifest.ShardFileName(options.ShardIndex, options.ShardCount));
