@@ -86,7 +86,9 @@ internal sealed record TeacherSource(TeacherKind Kind, string? Path, string? Voc
         }
         if (value.Equals("lightgbm", StringComparison.OrdinalIgnoreCase))
             return allowLightGbm ? new TeacherSource(TeacherKind.LightGbm, null)
-                : throw CliException.BadInput($"--teacher lightgbm: {command} needs the teacher a student learns from as a file: give the teacher.zip that 'distill train --teacher lightgbm' wrote.");
+                : throw CliException.BadInput(command == "evaluate"
+                    ? "--teacher lightgbm: evaluate needs the teacher a student learnt from: give the teacher.zip that 'distill train --teacher lightgbm' wrote."
+                    : $"--teacher lightgbm: {command} needs a teacher file: give the teacher.zip that 'distill train --teacher lightgbm' wrote.");
         var kind = System.IO.Path.GetExtension(value).ToLowerInvariant() switch
         {
             ".onnx" => TeacherKind.Onnx,
