@@ -65,6 +65,26 @@ internal sealed class PreparedRun
     /// <summary>Infers, loads, splits, featurises and gets the teacher.</summary>
     public static PreparedRun Prepare(RunArguments args, CliConsole console, CancellationToken cancellation)
     {
+        var plan = PlanColumns(args, console);
+        var ml = new MLContext(args.Seed);
+        // Ctrl+C also stops what only ML.NET's own cancellation reaches (LightGbm, featurisers); the context is not used after.
+        cancellation.Register(() => ml.Distillation.CancelExecution());
+        // With --shards the workers' rows (the teacher's outputs beside them) stand in for the file: the same rows in order.
+        Teacher? shardTeacher = args.Shards is null ? null : TeacherLoader.Load(ml, args.Teacher);
+        var (rawTrain, rawTest, trainRows, testRows) = LoadAndSplit(ml, plan, args, shardTeacher, console);
+        var (featurizer, train) = Featurize(ml, plan, rawTrain, console);
+        cancellation.ThrowIfCancellationRequested();
+        var (teacher, trainedTeacher) = shardTeacher is null ? GetTeacher(ml, plan, args, train, console) : (ShardTeacher(shardTeacher, args, console), null);
+        cancellation.ThrowIfCancellationRequested();
+        return new PreparedRun(ml, plan, rawTrain, featurizer, train, featurizer.Transform(rawTest), trainRows, testRows, teacher, trainedTeacher)
+        {
+            TeacherOutputsInData = shardTeacher is not null,
+        };
+    }
+
+    /// <summary>The columns, the task and the featurisation, checked against the options that depend on the task, and said on the console.</summary>
+    private static Featurization PlanColumns(RunArguments args, CliConsole console)
+    {
         var (plan, reason) = Featurization.Infer(args.Data, args.Label, args.Task, args.Positive, args.Header);
         var (schema, label, task) = (plan.Schema, plan.Label, plan.Task);
         if (task == DistillationTask.Regression && args.Temperature is float temperature)
@@ -80,12 +100,14 @@ internal sealed class PreparedRun
                 (args.Positive is null ? " (--positive changes it)." : "."));
         foreach (var line in plan.Describe())
             console.WriteLine($"  {line}");
+        return plan;
+    }
 
-        var ml = new MLContext(args.Seed);
-        // Ctrl+C also stops what only ML.NET's own cancellation reaches (LightGbm, featurisers); the context is not used after.
-        cancellation.Register(() => ml.Distillation.CancelExecution());
-        // With --shards the workers' rows (the teacher's outputs beside them) stand in for the file: the same rows in order.
-        Teacher? shardTeacher = args.Shards is null ? null : TeacherLoader.Load(ml, args.Teacher);
+    /// <summary>The raw training and evaluation rows (--test, or a seeded share of --data held out) and their counts.</summary>
+    private static (IDataView Train, IDataView Test, long TrainRows, long TestRows) LoadAndSplit(MLContext ml, Featurization plan, RunArguments args,
+        Teacher? shardTeacher, CliConsole console)
+    {
+        var schema = plan.Schema;
         var raw = shardTeacher is null ? plan.Load(ml) : ShardedTrainingRows.Load(ml, plan, args.Data, args.Shards!, shardTeacher);
         IDataView rawTrain, rawTest;
         if (args.Test is string testPath)
@@ -105,7 +127,12 @@ internal sealed class PreparedRun
         console.WriteLine(args.Test is null
             ? $"Split: no --test, so {args.HoldOutFraction:P0} of {schema.FileName} is held out for evaluation (seed {args.Seed}): {trainRows:N0} training rows, {testRows:N0} test rows."
             : $"Split: {trainRows:N0} training rows, {testRows:N0} test rows from {Path.GetFileName(args.Test)}.");
+        return (rawTrain, rawTest, trainRows, testRows);
+    }
 
+    /// <summary>The featuriser fitted on the training rows, and those rows featurised (cached).</summary>
+    private static (ITransformer Featurizer, IDataView Train) Featurize(MLContext ml, Featurization plan, IDataView rawTrain, CliConsole console)
+    {
         ITransformer featurizer;
         IDataView train;
         try
@@ -115,42 +142,44 @@ internal sealed class PreparedRun
         }
         catch (Exception e) when (e is not CliException and not OperationCanceledException)
         {
-            throw CliException.BadInput($"--data {schema.FileName}: featurising the columns failed: {e.Message}", e);
+            throw CliException.BadInput($"--data {plan.Schema.FileName}: featurising the columns failed: {e.Message}", e);
         }
         var features = (train.Schema[Featurization.FeaturesColumn].Type as VectorDataViewType)?.Size ?? 1;
         console.WriteLine($"Features: {features:N0} values per row.");
-        cancellation.ThrowIfCancellationRequested();
+        return (featurizer, train);
+    }
 
-        ITransformer? trainedTeacher = null;
-        Teacher teacher;
+    /// <summary>The teacher <c>--teacher</c> names: LightGbm trained here, a text encoder with its head fitted here, or a file.</summary>
+    private static (Teacher Teacher, ITransformer? Trained) GetTeacher(MLContext ml, Featurization plan, RunArguments args, IDataView train, CliConsole console)
+    {
+        var clock = Stopwatch.StartNew();
         if (args.Teacher.Kind == TeacherKind.LightGbm)
         {
-            var clock = Stopwatch.StartNew();
-            trainedTeacher = TeacherLoader.TrainLightGbm(ml, task, train);
-            teacher = Teacher.FromTransformer(trainedTeacher);
+            var trained = TeacherLoader.TrainLightGbm(ml, plan.Task, train);
             console.WriteLine($"Teacher: LightGbm trained on the training rows in {clock.Elapsed.TotalSeconds:0.0} s.");
+            return (Teacher.FromTransformer(trained), trained);
         }
-        else if (args.Teacher.Kind == TeacherKind.TextEncoder)
+        if (args.Teacher.Kind == TeacherKind.TextEncoder)
         {
             var texts = plan.FeatureColumns.Where(c => c.Kind == ColumnKind.Text).ToArray();
             if (texts.Length == 0)
-                throw CliException.BadInput($"--teacher {args.Teacher.Path ?? TeacherSource.MiniLM}: a text encoder reads a free-text column, and {schema.FileName} has none " +
+                throw CliException.BadInput($"--teacher {args.Teacher.Path ?? TeacherSource.MiniLM}: a text encoder reads a free-text column, and {plan.Schema.FileName} has none " +
                     $"(its columns: {string.Join(", ", plan.FeatureColumns.Select(c => $"{c.Name} ({c.Kind})"))}).");
-            var clock = Stopwatch.StartNew();
-            teacher = TeacherLoader.FitTextEncoder(ml, args.Teacher, train, texts[0].Name);
+            var teacher = TeacherLoader.FitTextEncoder(ml, args.Teacher, train, texts[0].Name);
             console.WriteLine($"Teacher: {args.Teacher.Describe()} over column '{texts[0].Name}'" +
                 $"{(texts.Length > 1 ? $" (the first of {texts.Length} text columns)" : "")}, its head fitted on the training rows in {clock.Elapsed.TotalSeconds:0.0} s.");
+            return (teacher, null);
         }
-        else
-        {
-            teacher = shardTeacher ?? TeacherLoader.Load(ml, args.Teacher);
-            console.WriteLine($"Teacher: {teacher.Description}" + (shardTeacher is null ? "." : $"; its outputs on the training rows come from the shards in {args.Shards} (not scored again)."));
-        }
-        cancellation.ThrowIfCancellationRequested();
-        return new PreparedRun(ml, plan, rawTrain, featurizer, train, featurizer.Transform(rawTest), trainRows, testRows, teacher, trainedTeacher)
-        {
-            TeacherOutputsInData = shardTeacher is not null,
-        };
+        var loaded = TeacherLoader.Load(ml, args.Teacher);
+        console.WriteLine($"Teacher: {loaded.Description}.");
+        return (loaded, null);
+    }
+
+    /// <summary>The teacher that scored the shards (checked against them when they were loaded), said on the console.</summary>
+    private static Teacher ShardTeacher(Teacher teacher, RunArguments args, CliConsole console)
+    {
+        console.WriteLine($"Teacher: {teacher.Description}; its outputs on the training rows come from the shards in {args.Shards} (not scored again).");
+        return teacher;
     }
 
     /// <summary>The training rows with the teacher's outputs (<c>TeacherLogits</c>) appended.</summary>
