@@ -124,9 +124,69 @@ internal static class TrainCommand
             console.WriteLine($"Verdict metric: {metric.Describe()} ({metric.Reason}{(args.Metric is null ? "; --metric changes it" : "")}).");
         var stopping = EarlyStopping.Split(run, args);
         console.WriteLine(stopping.Describe());
+        var students = TrainAll(run, args, stopping, console, clock, cancellation);
+        var student = students.Main.Student;
 
-        // Every student the verdict needs: the distilled one and the one from labels alone, for each seed. The --seed pair
-        // trains with progress and is the one saved and reported in full; each further seed's pair trains quietly.
+        console.WriteLine();
+        console.WriteLine($"Evaluating on {run.TestRows:N0} test rows...");
+        var evaluation = ClassNames(TeacherEvaluation.Evaluate(run.Ml, args.Teacher, run.Teacher, run.TrainedTeacher, student, run.Test, console), run.Plan);
+        var options = new EvaluationOptions { LabelColumnName = Featurization.LabelColumn };
+        var baselineEvaluation = students.Baseline is null ? null : ClassNames(run.Ml.Distillation.EvaluateModel(students.Baseline.Student, run.Test, BaselineName, options), run.Plan);
+        var majority = balance is null ? null : MajorityClassModel.Evaluate(run.Ml, run.Test, balance);
+        var others = new[] { baselineEvaluation, majority }.OfType<ModelEvaluation>().ToArray();
+        console.WriteLine(EvaluationTable.Of(evaluation, others).ToText());
+
+        if (balance is { Imbalanced: true } && task == DistillationTask.BinaryClassification)
+        {
+            long minorityRows = evaluation.Student.PerClassAccuracy.First(c => c.ClassName == balance.Minority).Rows;
+            foreach (var measured in new[] { evaluation.Student, baselineEvaluation }.OfType<ModelEvaluation>())
+                Note(console, notes, "Note", $"the {measured.Name} predicts '{balance.Minority}' (the minority class) for {VerdictMetric.PredictedAs(measured, balance.Minority):N0} " +
+                    $"of {evaluation.Rows:N0} test rows; {minorityRows:N0} are '{balance.Minority}'.");
+        }
+        var comparison = metric is not null && baselineEvaluation is not null
+            ? Compare(run, metric, students, evaluation, baselineEvaluation, majority, console, notes)
+            : null;
+        var predictions = task == DistillationTask.Regression ? RegressionPredictions(run, evaluation, student, students.Baseline?.Student, console, notes) : [];
+
+        // Everything is in memory before the first file is written: a failure above leaves --out as it was.
+        var model = run.SaveableModel(student);
+        var files = new List<string>
+        {
+            output.Write(StudentFile, run.SavedBytes(model)),
+            output.Write(OnnxFile, student.ToOnnx()),
+            output.WriteText(ReportFile, new DistillationReport(evaluation)
+            {
+                Title = $"{run.Plan.Schema.FileName}: {args.Teacher.Describe()} → {student.Architecture} student",
+                History = students.Main.History,
+                OtherModels = others,
+                Predictions = predictions,
+            }.ToHtml()),
+            output.WriteText(MetricsFile, MetricsJson.Write(evaluation,
+                new[] { ("baseline", baselineEvaluation), ("majorityClass", majority) }.Where(m => m.Item2 is not null).ToDictionary(m => m.Item1, m => m.Item2!),
+                comparison, notes, Settings(args, run, stopping, students.Main.Options, metric, students.Seeds))),
+            output.WriteText(codeFile, ConsumptionCodeWriter.Write(run.Plan, args.Name, StudentFile)),
+        };
+        if (run.TrainedTeacher is { } teacher)
+            files.Add(output.Write(TeacherFile, run.SavedBytes(new TransformerChain<ITransformer>(run.Featurizer, teacher))));
+        console.WriteLine($"Wrote to {output.Path}:");
+        foreach (var file in files)
+            console.WriteLine($"  {Path.GetFileName(file),-28} {new FileInfo(file).Length,12:N0} bytes");
+        console.WriteLine($"Done in {ProgressReporter.Clock(clock.Elapsed)}.");
+        return new Result(run, model, student, evaluation, baselineEvaluation, students.Baseline?.Student, majority, comparison, students.Main.History, notes, files,
+            students.Main.CutShort);
+    }
+
+    /// <summary>Every student the verdict needs, and the seeds they were trained with.</summary>
+    /// <param name="Main">The distilled student of <c>--seed</c>: trained with progress, saved and reported in full.</param>
+    /// <param name="Baseline">The student from labels alone of <c>--seed</c>, or null with <c>--no-baseline</c>.</param>
+    /// <param name="Further">Each further seed's pair, trained quietly.</param>
+    /// <param name="Seeds">Every seed.</param>
+    private sealed record TrainedStudents(TrainedStudent Main, TrainedStudent? Baseline,
+        IReadOnlyList<(int Seed, StudentTransformer Distilled, StudentTransformer FromLabelsAlone)> Further, int[] Seeds);
+
+    /// <summary>Trains the distilled student and the one from labels alone for each seed, sharing out the <c>--time</c> budget.</summary>
+    private static TrainedStudents TrainAll(PreparedRun run, RunArguments args, EarlyStopping stopping, CliConsole console, Stopwatch clock, CancellationToken cancellation)
+    {
         var seeds = Enumerable.Range(args.Seed, args.Baseline ? args.Seeds : 1).ToArray();
         int trainings = seeds.Length * (args.Baseline ? 2 : 1);
         var scored = run.Scored(stopping.Rows, cache: true);
@@ -142,85 +202,44 @@ internal static class TrainCommand
             console.WriteLine($"  seed {seed}: both students trained (best epochs {distilled.Student.BestEpoch} and {alone.Student.BestEpoch}).");
             further.Add((seed, distilled.Student, alone.Student));
         }
-        var student = main.Student;
+        return new TrainedStudents(main, baseline, further, seeds);
+    }
 
-        console.WriteLine();
-        console.WriteLine($"Evaluating on {run.TestRows:N0} test rows...");
-        var evaluation = ClassNames(TeacherEvaluation.Evaluate(run.Ml, args.Teacher, run.Teacher, run.TrainedTeacher, student, run.Test, console), run.Plan);
-        var options = new EvaluationOptions { LabelColumnName = Featurization.LabelColumn };
-        var baselineEvaluation = baseline is null ? null : ClassNames(run.Ml.Distillation.EvaluateModel(baseline.Student, run.Test, BaselineName, options), run.Plan);
-        var majority = balance is null ? null : MajorityClassModel.Evaluate(run.Ml, run.Test, balance);
-        var others = new[] { baselineEvaluation, majority }.OfType<ModelEvaluation>().ToArray();
-        console.WriteLine(EvaluationTable.Of(evaluation, others).ToText());
+    /// <summary>The verdict over the seeds on <paramref name="metric"/>, printed with its warnings.</summary>
+    private static StudentComparison Compare(PreparedRun run, VerdictMetric metric, TrainedStudents students, DistillationEvaluation evaluation,
+        ModelEvaluation baselineEvaluation, ModelEvaluation? majority, CliConsole console, List<string> notes)
+    {
+        var quiet = new EvaluationOptions { LabelColumnName = Featurization.LabelColumn, MeasureSpeed = false };
+        double Measure(StudentTransformer model) => metric.Of(ClassNames(run.Ml.Distillation.EvaluateModel(model, run.Test, "seed", quiet), run.Plan));
+        var comparison = new StudentComparison(metric, students.Seeds,
+            [metric.Of(evaluation.Student), .. students.Further.Select(f => Measure(f.Distilled))],
+            [metric.Of(baselineEvaluation), .. students.Further.Select(f => Measure(f.FromLabelsAlone))],
+            majority is null ? null : metric.Of(majority), majority?.Name, evaluation.Rows);
+        foreach (var line in comparison.Lines())
+            console.WriteLine(line);
+        foreach (var warning in comparison.Warnings(evaluation))
+            Note(console, notes, "Warning", warning);
+        return comparison;
+    }
 
-        if (balance is { Imbalanced: true } && task == DistillationTask.BinaryClassification)
-        {
-            long minorityRows = evaluation.Student.PerClassAccuracy.First(c => c.ClassName == balance.Minority).Rows;
-            foreach (var measured in new[] { evaluation.Student, baselineEvaluation }.OfType<ModelEvaluation>())
-                Note(console, notes, "Note", $"the {measured.Name} predicts '{balance.Minority}' (the minority class) for {VerdictMetric.PredictedAs(measured, balance.Minority):N0} " +
-                    $"of {evaluation.Rows:N0} test rows; {minorityRows:N0} are '{balance.Minority}'.");
-        }
-
-        StudentComparison? comparison = null;
-        if (metric is not null && baselineEvaluation is not null)
-        {
-            var quiet = new EvaluationOptions { LabelColumnName = Featurization.LabelColumn, MeasureSpeed = false };
-            double Measure(StudentTransformer model) => metric.Of(ClassNames(run.Ml.Distillation.EvaluateModel(model, run.Test, "seed", quiet), run.Plan));
-            comparison = new StudentComparison(metric, seeds,
-                [metric.Of(evaluation.Student), .. further.Select(f => Measure(f.Distilled))],
-                [metric.Of(baselineEvaluation), .. further.Select(f => Measure(f.FromLabelsAlone))],
-                majority is null ? null : metric.Of(majority), majority?.Name, evaluation.Rows);
-            foreach (var line in comparison.Lines())
-                console.WriteLine(line);
-            foreach (var warning in comparison.Warnings(evaluation))
-                Note(console, notes, "Warning", warning);
-        }
-
-        IReadOnlyList<PredictedValues> predictions = [];
-        if (task == DistillationTask.Regression)
-        {
-            var range = PredictionRange.Of(run.Train);
-            var actual = run.Test.GetColumn<float>(Featurization.LabelColumn).ToArray();
-            var teacherScores = TeacherPredictions(run);
-            var studentScores = student.Transform(run.Test).GetColumn<float>(DefaultColumnNames.Score).ToArray();
-            var baselineScores = baseline?.Student.Transform(run.Test).GetColumn<float>(DefaultColumnNames.Score).ToArray();
-            foreach (var (name, values) in new[] { ("student", studentScores), (BaselineName, baselineScores) })
-                if (values is not null && range.Note(name, values) is string note)
-                    Note(console, notes, "Note", note);
-            predictions =
-            [
-                new PredictedValues(evaluation.Teacher.Name, actual, teacherScores),
-                new PredictedValues(evaluation.Student.Name, actual, studentScores),
-                .. baselineScores is null ? Array.Empty<PredictedValues>() : [new PredictedValues(BaselineName, actual, baselineScores)],
-            ];
-        }
-
-        // Everything is in memory before the first file is written: a failure above leaves --out as it was.
-        var model = run.SaveableModel(student);
-        var history = main.History;
-        var files = new List<string>
-        {
-            output.Write(StudentFile, run.SavedBytes(model)),
-            output.Write(OnnxFile, student.ToOnnx()),
-            output.WriteText(ReportFile, new DistillationReport(evaluation)
-            {
-                Title = $"{run.Plan.Schema.FileName}: {args.Teacher.Describe()} → {student.Architecture} student",
-                History = history,
-                OtherModels = others,
-                Predictions = predictions,
-            }.ToHtml()),
-            output.WriteText(MetricsFile, MetricsJson.Write(evaluation,
-                new[] { ("baseline", baselineEvaluation), ("majorityClass", majority) }.Where(m => m.Item2 is not null).ToDictionary(m => m.Item1, m => m.Item2!),
-                comparison, notes, Settings(args, run, stopping, main.Options, metric, seeds))),
-            output.WriteText(codeFile, ConsumptionCodeWriter.Write(run.Plan, args.Name, StudentFile)),
-        };
-        if (run.TrainedTeacher is { } teacher)
-            files.Add(output.Write(TeacherFile, run.SavedBytes(new TransformerChain<ITransformer>(run.Featurizer, teacher))));
-        console.WriteLine($"Wrote to {output.Path}:");
-        foreach (var file in files)
-            console.WriteLine($"  {Path.GetFileName(file),-28} {new FileInfo(file).Length,12:N0} bytes");
-        console.WriteLine($"Done in {ProgressReporter.Clock(clock.Elapsed)}.");
-        return new Result(run, model, student, evaluation, baselineEvaluation, baseline?.Student, majority, comparison, history, notes, files, main.CutShort);
+    /// <summary>A regression's predictions on the test rows for the report's charts, with a note for a student whose predictions leave the training range.</summary>
+    private static IReadOnlyList<PredictedValues> RegressionPredictions(PreparedRun run, DistillationEvaluation evaluation, StudentTransformer student,
+        StudentTransformer? baseline, CliConsole console, List<string> notes)
+    {
+        var range = PredictionRange.Of(run.Train);
+        var actual = run.Test.GetColumn<float>(Featurization.LabelColumn).ToArray();
+        var teacherScores = TeacherPredictions(run);
+        var studentScores = student.Transform(run.Test).GetColumn<float>(DefaultColumnNames.Score).ToArray();
+        var baselineScores = baseline?.Transform(run.Test).GetColumn<float>(DefaultColumnNames.Score).ToArray();
+        foreach (var (name, values) in new[] { ("student", studentScores), (BaselineName, baselineScores) })
+            if (values is not null && range.Note(name, values) is string note)
+                Note(console, notes, "Note", note);
+        return
+        [
+            new PredictedValues(evaluation.Teacher.Name, actual, teacherScores),
+            new PredictedValues(evaluation.Student.Name, actual, studentScores),
+            .. baselineScores is null ? Array.Empty<PredictedValues>() : [new PredictedValues(BaselineName, actual, baselineScores)],
+        ];
     }
 
     /// <summary>Prints a warning or note and keeps it for metrics.json.</summary>
