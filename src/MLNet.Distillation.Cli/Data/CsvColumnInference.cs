@@ -18,10 +18,8 @@ internal static class CsvColumnInference
     /// <summary>A text column with at most this many distinct values (and values that repeat) is categorical.</summary>
     public const int MaximumCategories = 100;
 
-    private static readonly HashSet<string> MissingTokens = new(StringComparer.OrdinalIgnoreCase) { "", "NA", "N/A", "NaN", "?", "null", "None" };
-
-    /// <summary>Whether <paramref name="value"/> stands for a missing value (empty, <c>NA</c>, <c>NaN</c>, <c>?</c>, <c>null</c>, <c>None</c>).</summary>
-    public static bool IsMissing(string value) => MissingTokens.Contains(value);
+    /// <summary>Whether <paramref name="value"/> stands for a missing value (<see cref="MissingValues"/>).</summary>
+    public static bool IsMissing(string value) => MissingValues.IsMissing(value);
 
     /// <summary>Whether <paramref name="value"/> parses as a float, in the invariant culture.</summary>
     public static bool IsNumber(string value) => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);

@@ -6,7 +6,8 @@ namespace MLNet.Distillation.Testbed;
 
 /// <summary>
 /// A comma-separated table with a header, its column types inferred from the values as Model Builder does (a column is
-/// numeric when every value parses as a number or is <c>NA</c>/empty; otherwise it is categorical text), loaded into an
+/// numeric when every value parses as a number or is missing, as the command line's <c>MissingValues</c> says: empty,
+/// <c>NA</c>, <c>N/A</c>, <c>NaN</c>, <c>?</c>, <c>null</c>, <c>None</c>; otherwise it is categorical text), loaded into an
 /// IDataView and featurised into one <c>Features</c> vector: numbers with missing values replaced by the column mean,
 /// categories one-hot encoded.
 /// </summary>
@@ -88,7 +89,7 @@ public sealed class TabularCsv
         return pipeline.Append(mlContext.Transforms.Concatenate("Features", inputs.Select(c => c.Name).ToArray()));
     }
 
-    private static bool IsMissing(string value) => value.Length == 0 || value == "NA";
+    private static bool IsMissing(string value) => MLNet.Distillation.Cli.MissingValues.IsMissing(value);
 
     /// <summary>Splits one CSV line, honouring double quotes (and "" inside them).</summary>
     private static List<string> Split(string line)
