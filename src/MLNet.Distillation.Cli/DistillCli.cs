@@ -7,7 +7,7 @@ namespace MLNet.Distillation.Cli;
 /// stderr and an exit code (<see cref="ExitCodes"/>); <c>--verbose</c> adds the exception's details. Runs in-process for
 /// tests: give it the writers to use.
 /// </summary>
-internal static class DistillCli
+internal static partial class DistillCli
 {
     /// <summary>Runs <c>distill</c> with <paramref name="args"/>; returns the exit code.</summary>
     /// <param name="args">The arguments.</param>
@@ -82,10 +82,16 @@ internal static class DistillCli
             console.Error.WriteLine(exception.ToString());
     }
 
-    /// <summary>The first line of a message (ML.NET's may carry a second with a parameter name).</summary>
+    /// <summary>
+    /// The first line of a message (ML.NET's may carry a second), without the " (Parameter 'name')" that .NET appends to an
+    /// argument exception's message: the name is a method's parameter, which the user never typed.
+    /// </summary>
     private static string FirstLine(string message)
     {
         int end = message.IndexOfAny(['\r', '\n']);
-        return (end < 0 ? message : message[..end]).Trim();
+        return ParameterName().Replace(end < 0 ? message : message[..end], "").Trim();
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s*\(Parameter '[^']*'\)")]
+    private static partial System.Text.RegularExpressions.Regex ParameterName();
 }

@@ -63,7 +63,8 @@ internal static class ScoreCommand
         var (plan, _) = Featurization.Infer(dataPath, labelName, task, positive, header);
         if (assignment.Count > plan.Schema.Rows)
             throw CliException.BadInput($"{assignment.Source}: {assignment.Count} shards, but {plan.Schema.FileName} has {plan.Schema.Rows:N0} rows: every shard needs one. Use fewer shards.");
-        CheckOutput(outPath);
+        // The folder is shared by every worker, and this worker's own shard may be there from an earlier run: no --force.
+        OutputFolder.Prepare(outPath, force: true, []);
         console.WriteLine($"Data: {plan.Schema.FileName}, {plan.Schema.Rows:N0} rows; task {TaskInference.Name(plan.Task)} (label '{plan.Label.Name}'); {assignment.Describe()}.");
         var ml = new MLContext(0);
         // ML.NET's binary writer does not stop for a cancelled context, so Ctrl+C ends the worker as a killed one ends:
@@ -96,7 +97,7 @@ internal static class ScoreCommand
         }
         catch (Exception e) when (e is not OperationCanceledException and not CliException)
         {
-            throw CliException.TrainingFailed($"--teacher {teacherSource.Path}: scoring shard {assignment.Index} of {plan.Schema.FileName} failed: {Cleaned(e.Message)}", e);
+            throw CliException.TrainingFailed($"--teacher {teacherSource.Path}: scoring shard {assignment.Index} of {plan.Schema.FileName} failed: {e.Message}", e);
         }
         string rows = $"rows {result.FirstRow:N0} to {result.FirstRow + result.Rows - 1:N0} of {result.TotalRows:N0}";
         console.WriteLine(result.Skipped
@@ -104,25 +105,6 @@ internal static class ScoreCommand
             : $"Scored shard {result.ShardIndex} ({rows}) with {teacher.Description} in {result.Elapsed.TotalSeconds:0.0} s: {result.Path}.");
         return result;
     }
-
-    /// <summary>Refuses an output folder that cannot be one (a file of that name, a parent that is a file), before any work.</summary>
-    private static void CheckOutput(string outPath)
-    {
-        if (File.Exists(outPath))
-            throw CliException.OutputFailed($"--out {outPath}: is a file; give the folder the workers write their shards to.");
-        try
-        {
-            Directory.CreateDirectory(outPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw CliException.OutputFailed($"--out {outPath}: cannot create the folder: {e.Message}", e);
-        }
-    }
-
-    /// <summary>An ML.NET message on one line, without the " (Parameter 'x')" suffixes argument exceptions add.</summary>
-    private static string Cleaned(string message)
-        => System.Text.RegularExpressions.Regex.Replace(message.Split('\n')[0], @"\s*\(Parameter '[^']*'\)", "");
 
     /// <summary>What identifies the training file in the shards' manifests, so train refuses shards scored from another file.</summary>
     public static string SourceId(string dataPath) => $"sha256:{MetricsJson.Sha256(dataPath)}";
