@@ -26,6 +26,17 @@ internal sealed class RowFingerprint
     public static DataViewSchema.Column[] Columns(DataViewSchema schema, IReadOnlyList<DataViewSchema.Column>? teacherInputs)
         => (teacherInputs ?? schema.Where(c => !c.IsHidden).ToArray()).Where(c => Hashable(c.Type)).ToArray();
 
+    /// <summary>The fingerprint of every row of <paramref name="data"/>, in its order (one cursor over <paramref name="columns"/>).</summary>
+    /// <param name="data">The rows.</param>
+    /// <param name="columns">The columns to fingerprint (see <see cref="Columns"/>).</param>
+    public static IEnumerable<ulong> OfRows(IDataView data, IReadOnlyList<DataViewSchema.Column> columns)
+    {
+        using var cursor = data.GetRowCursor(columns);
+        var fingerprint = new RowFingerprint(cursor, columns);
+        while (cursor.MoveNext())
+            yield return fingerprint.Current();
+    }
+
     /// <summary>The fingerprint of the row's current values.</summary>
     public ulong Current()
     {

@@ -57,10 +57,7 @@ internal static class TeacherOutputCache
     private static ulong[] Fingerprints(IDataView input, IReadOnlyList<DataViewSchema.Column> columns)
     {
         var result = new List<ulong>((int)Math.Min(input.GetRowCount() ?? 1024, Array.MaxLength));
-        using var cursor = input.GetRowCursor(columns);
-        var fingerprint = new RowFingerprint(cursor, columns);
-        while (cursor.MoveNext())
-            result.Add(fingerprint.Current());
+        result.AddRange(RowFingerprint.OfRows(input, columns));
         return result.ToArray();
     }
 

@@ -37,9 +37,10 @@ internal static class ScoredShardFolder
         var (firstPath, first) = manifests[0];
         foreach (var (path, manifest) in manifests)
             Agree(first, firstPath, manifest, path);
-        if (teacher is not null && first.TeacherFingerprint != teacher.Fingerprint())
+        // An ML.NET teacher's fingerprint saves the whole model: taken once.
+        if (teacher?.Fingerprint() is { } expected && first.TeacherFingerprint != expected)
             throw new InvalidDataException($"The shards in '{directory}' were scored by another teacher ({Named(first.Teacher, first.TeacherFingerprint)}, in '{firstPath}') " +
-                $"than {Named(teacher.Description, teacher.Fingerprint())}: " +
+                $"than {Named(teacher.Description, expected)}: " +
                 "score them with this teacher, or train with the teacher that scored them.");
         if (sourceId is not null && first.SourceId != sourceId)
             throw new InvalidDataException($"The shards in '{directory}' were scored from other data (source '{first.SourceId ?? "not recorded"}', in '{firstPath}') than '{sourceId}'.");

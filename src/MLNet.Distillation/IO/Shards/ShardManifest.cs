@@ -27,7 +27,7 @@ internal sealed record ShardManifest
     public required string TeacherColumn { get; init; }
     public required IReadOnlyList<string> Columns { get; init; }
 
-    /// <summary>A 64-bit fingerprint of the shard's input rows (the kept columns' values, in order), in hex.</summary>
+    /// <summary>SHA-256 of the shard's input rows' fingerprints (the kept columns' values, in order), in hex.</summary>
     public required string InputFingerprint { get; init; }
 
     public string? SourceId { get; init; }

@@ -1,7 +1,8 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Globalization;
 using System.Numerics;
 using System.Reflection;
+using System.Security.Cryptography;
 using Microsoft.ML;
 
 namespace MLNet.Distillation;
@@ -60,7 +61,7 @@ internal static class ShardScoring
         {
             var (input, counted) = InputFingerprint(rows, kept.Select(c => c.Name));
             CheckCount(counted, manifest);
-            if (Hex(input) == done.InputFingerprint)
+            if (input == done.InputFingerprint)
                 return Result(path, done, skipped: true, clock);
         }
 
@@ -78,12 +79,10 @@ internal static class ShardScoring
         // reading the local binary file is far cheaper than reading the source (a CSV file parsed again) a second time.
         var (written, rowsWritten) = InputFingerprint(mlContext.Data.LoadFromBinary(path), kept.Select(c => c.Name));
         CheckCount(rowsWritten, manifest);
-        var complete = manifest with { InputFingerprint = Hex(written), Bytes = new FileInfo(path).Length, Sha256 = ShardManifest.Sha256Of(path) };
+        var complete = manifest with { InputFingerprint = written, Bytes = new FileInfo(path).Length, Sha256 = ShardManifest.Sha256Of(path) };
         AtomicFile.WriteAllBytes(manifestPath, complete.ToBytes());
         return Result(path, complete, skipped: false, clock);
     }
-
-    private static string Hex(ulong fingerprint) => fingerprint.ToString("x16", CultureInfo.InvariantCulture);
 
     /// <summary>Refuses a shard that got other rows than the data counted: the data changed while it was read.</summary>
     private static void CheckCount(long rows, ShardManifest manifest)
@@ -139,20 +138,23 @@ internal static class ShardScoring
             && done.SameShardAs(expected with { InputFingerprint = done.InputFingerprint })
             && new FileInfo(path).Length == done.Bytes && ShardManifest.Sha256Of(path) == done.Sha256 ? done : null;
 
-    /// <summary>The fingerprint of the rows' kept (hashable) columns, in order, and how many rows there were.</summary>
-    private static (ulong Fingerprint, long Rows) InputFingerprint(IDataView rows, IEnumerable<string> kept)
+    /// <summary>
+    /// SHA-256 of the rows' fingerprints over the kept (hashable) columns, in order (as the teacher-output cache keys its
+    /// files), and how many rows there were.
+    /// </summary>
+    private static (string Fingerprint, long Rows) InputFingerprint(IDataView rows, IEnumerable<string> kept)
     {
         var columns = RowFingerprint.Columns(rows.Schema, kept.Select(name => rows.Schema[name]).ToArray());
-        using var cursor = rows.GetRowCursor(columns);
-        var row = new RowFingerprint(cursor, columns);
-        ulong hash = 0x27D4EB2F165667C5UL;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> bytes = stackalloc byte[sizeof(ulong)];
         long count = 0;
-        while (cursor.MoveNext())
+        foreach (ulong row in RowFingerprint.OfRows(rows, columns))
         {
-            hash = BitOperations.RotateLeft(hash ^ row.Current(), 29) * 0x9E3779B185EBCA87UL;
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes, row);
+            hash.AppendData(bytes);
             count++;
         }
-        return (hash ^ (ulong)count, count);
+        return (Convert.ToHexStringLower(hash.GetHashAndReset()), count);
     }
 
     private static long Count(IDataView data)
