@@ -4,6 +4,7 @@
 // Fashion-MNIST needs: sudo apt-get install dataset-fashion-mnist
 // The tabular suite needs R's modeldata, from which it exports its tables itself: sudo apt-get install r-cran-modeldata
 // The text suite needs modeldata and janeaustenr: sudo apt-get install r-cran-modeldata r-cran-janeaustenr
+// The speed suite's PyTorch + OpenBLAS anchor needs: sudo sh tests/MLNet.Distillation.Benchmarks/Experiments/Speed/PyTorchAnchor/install.sh
 using MLNet.Distillation.Benchmarks;
 
 // A Fit in a process of its own, started by the memory experiments.

@@ -27,6 +27,12 @@ public sealed class MlpStudent : StudentArchitecture
     /// </summary>
     public float InputDropout { get; set; }
 
+    /// <summary>
+    /// Whether a dense network's training steps use the hand-written backward pass (<see cref="FusedDenseStack"/>; the
+    /// default) or autograd's; the two train the same student to float rounding. Tests compare them.
+    /// </summary>
+    internal bool FusedTrainingStep { get; set; } = true;
+
     /// <inheritdoc />
     public override string Describe(int inputSize, int classCount)
         => $"MLP {string.Join("-", HiddenLayers.Prepend(inputSize).Append(classCount))}";
@@ -34,6 +40,7 @@ public sealed class MlpStudent : StudentArchitecture
     internal override StudentArchitecture Copy() => new MlpStudent
     {
         HiddenLayers = HiddenLayers?.ToArray()!, Dropout = Dropout, InputDropout = InputDropout, StandardizeInputs = StandardizeInputs,
+        FusedTrainingStep = FusedTrainingStep,
     };
 
     internal override bool ReadsSparseInputs => true;
@@ -48,7 +55,7 @@ public sealed class MlpStudent : StudentArchitecture
     internal override StudentNetwork Build(int inputSize, int classCount)
     {
         Check();
-        return new Network(inputSize, HiddenLayers, classCount, Dropout, InputDropout);
+        return new Network(inputSize, HiddenLayers, classCount, Dropout, InputDropout, FusedTrainingStep);
     }
 
     internal override StudentNetwork BuildForSparseInputs(int inputSize, int classCount)
@@ -71,13 +78,40 @@ public sealed class MlpStudent : StudentArchitecture
     {
         private readonly ModuleList<Linear> layers;
         private readonly float _dropout, _inputDropout;
+        private readonly FusedDenseStack? _fused;
 
-        public Network(int inputSize, int[] hidden, int classCount, float dropout, float inputDropout) : base("mlp")
+        public Network(int inputSize, int[] hidden, int classCount, float dropout, float inputDropout, bool fused) : base("mlp")
         {
             (_dropout, _inputDropout) = (dropout, inputDropout);
             var widths = hidden.Prepend(inputSize).Append(classCount).ToArray();
             layers = new ModuleList<Linear>(Enumerable.Range(0, widths.Length - 1).Select(i => nn.Linear(widths[i], widths[i + 1])).ToArray());
             RegisterComponents();
+            _fused = fused ? new FusedDenseStack([.. layers], dropout) : null;
+        }
+
+        /// <summary>The hand-written pass while training inside a Fit (which sets the generator), else autograd's.</summary>
+        public override Tensor ForwardForStep(Tensor input, Dictionary<string, Tensor?>? taps)
+        {
+            if (_fused is null || !training || Generator is not { } generator)
+                return Forward(input, taps);
+            if (_inputDropout > 0)
+                input = Dropout(input, _inputDropout);
+            return _fused.Forward(input, taps, generator, "hidden");
+        }
+
+        public override void BackwardForStep(Tensor total)
+        {
+            if (_fused is { Pending: true })
+                _fused.Backward(total);
+            else
+                total.backward();
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                _fused?.Dispose();
+            base.Dispose(disposing);
         }
 
         public override IReadOnlyList<string> LayerNames => Enumerable.Range(1, layers.Count - 1).Select(i => $"hidden{i}").ToArray();

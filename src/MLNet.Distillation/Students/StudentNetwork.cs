@@ -56,6 +56,19 @@ internal abstract class StudentNetwork : nn.Module<Tensor, Tensor>
         return forward(input);
     }
 
+    /// <summary>
+    /// The outputs for a training step, like <see cref="Forward"/>; <see cref="BackwardForStep"/> then backpropagates the
+    /// step's loss. A network that writes its own backward pass (<see cref="FusedDenseStack"/>) returns leaves here that
+    /// autograd stops at, and finishes the pass in <see cref="BackwardForStep"/>; both run in one dispose scope.
+    /// </summary>
+    /// <param name="input">Features, [B, F].</param>
+    /// <param name="taps">Layer names to capture, or null.</param>
+    public virtual Tensor ForwardForStep(Tensor input, Dictionary<string, Tensor?>? taps) => Forward(input, taps);
+
+    /// <summary>Backpropagates a training step's total loss into the parameters' gradients (autograd's <c>backward</c> unless overridden).</summary>
+    /// <param name="total">The loss of the step whose outputs <see cref="ForwardForStep"/> gave.</param>
+    public virtual void BackwardForStep(Tensor total) => total.backward();
+
     /// <summary>The first layer when it reads sparse rows (<see cref="ForwardSparse"/>), else null.</summary>
     public virtual SparseLinear? SparseInput => null;
 

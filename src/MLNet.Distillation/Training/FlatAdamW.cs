@@ -11,12 +11,21 @@ namespace MLNet.Distillation;
 /// small network that per-call cost, not arithmetic, dominates a mini-batch. The step is PyTorch's single-tensor AdamW,
 /// operation for operation (decoupled weight decay, then the moment updates, bias-corrected step); a test pins it to
 /// torch.optim.AdamW's values.
+/// <para>
+/// On the CPU the four buffers are managed memory that the tensors share (<see cref="PinnedFloats"/>) and a step is one
+/// pass of C# vector code over them (<see cref="AdamWKernel"/>): libtorch's eight element-wise calls cost about 55–75 µs
+/// for a 51k-parameter MLP on 2 cores (each spreads its few thousand vectors across threads), the single pass about 20 µs
+/// alone and 60 inside the training loop, where the batch has pushed the optimiser's state out of the cache; the epoch of
+/// a 784-64-10 MLP is 5–6 % shorter. On another device the step stays eight libtorch calls.
+/// </para>
 /// </summary>
 internal sealed class FlatAdamW : IDisposable
 {
     private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
 
     private readonly Tensor _parameters, _gradients, _mean, _variance;
+    /// <summary>On the CPU: the memory of the parameters, gradients, first and second moments, in that order; else null.</summary>
+    private readonly PinnedFloats[]? _host;
     private readonly double _learningRate, _weightDecay;
     private long _step;
 
@@ -26,10 +35,18 @@ internal sealed class FlatAdamW : IDisposable
         _weightDecay = weightDecay;
         long total = parameters.Sum(p => p.numel());
         var device = parameters[0].device;
-        _parameters = empty(total, dtype: ScalarType.Float32, device: device);
-        _gradients = zeros(total, dtype: ScalarType.Float32, device: device);
-        _mean = zeros(total, dtype: ScalarType.Float32, device: device);
-        _variance = zeros(total, dtype: ScalarType.Float32, device: device);
+        if (device.type == DeviceType.CPU)
+        {
+            _host = [new PinnedFloats(total, zeroed: false), new PinnedFloats(total, zeroed: true), new PinnedFloats(total, zeroed: true), new PinnedFloats(total, zeroed: true)];
+            (_parameters, _gradients, _mean, _variance) = (_host[0].Tensor, _host[1].Tensor, _host[2].Tensor, _host[3].Tensor);
+        }
+        else
+        {
+            _parameters = empty(total, dtype: ScalarType.Float32, device: device);
+            _gradients = zeros(total, dtype: ScalarType.Float32, device: device);
+            _mean = zeros(total, dtype: ScalarType.Float32, device: device);
+            _variance = zeros(total, dtype: ScalarType.Float32, device: device);
+        }
         long offset = 0;
         using (no_grad())
             foreach (var parameter in parameters)
@@ -47,9 +64,29 @@ internal sealed class FlatAdamW : IDisposable
     /// <summary>Steps taken so far.</summary>
     public long StepCount => _step;
 
-    public void ZeroGrad() => _gradients.zero_();
+    public void ZeroGrad()
+    {
+        if (_host is not null)
+            _host[1].Span.Clear();
+        else
+            _gradients.zero_();
+    }
 
     public void Step()
+    {
+        if (_host is not null)
+        {
+            _step++;
+            AdamWKernel.Step(_host[0].Memory, _host[1].Memory, _host[2].Memory, _host[3].Memory, new AdamWKernel.Coefficients(
+                Decay: (float)(1 - _learningRate * _weightDecay), MeanWeight: (float)(1 - Beta1), Beta2: (float)Beta2, OneMinusBeta2: (float)(1 - Beta2),
+                Correction2: (float)Math.Sqrt(1 - Math.Pow(Beta2, _step)), Epsilon: (float)Epsilon, StepSize: (float)(-_learningRate / (1 - Math.Pow(Beta1, _step)))));
+            return;
+        }
+        StepOnDevice();
+    }
+
+    /// <summary>The step as eight libtorch calls (a device other than the CPU).</summary>
+    private void StepOnDevice()
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -101,6 +138,11 @@ internal sealed class FlatAdamW : IDisposable
 
     public void Dispose()
     {
+        if (_host is not null)
+        {
+            foreach (var buffer in _host) buffer.Dispose();
+            return;
+        }
         _parameters.Dispose();
         _gradients.Dispose();
         _mean.Dispose();

@@ -9,7 +9,8 @@ namespace MLNet.Distillation;
 /// moment updates, bias-corrected step, the step count shared with the rest of the network). A row the batch did not
 /// touch keeps its weights and moments: this is "lazy" Adam (TensorFlow's LazyAdam, PyTorch's SparseAdam), which differs
 /// from dense AdamW there (dense AdamW would decay the row and keep moving it by its old momentum). When every batch
-/// touches every row the two are the same, operation for operation; a test checks it.
+/// touches every row the two are the same operations, equal to float rounding (<see cref="FlatAdamW"/> runs them as C#
+/// vector code on the CPU, where libtorch's lerp fuses a multiply-add); a test checks it.
 /// <para>
 /// With <see cref="SparseFeatureStep.TableWide"/> the second moment is one running mean of the squared gradient over
 /// the weights each step touched, for the whole table: the step is the bias-corrected momentum divided by its root, so

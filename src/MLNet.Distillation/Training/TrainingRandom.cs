@@ -57,11 +57,19 @@ internal static class TrainingRandom
             return nn.functional.dropout(x, p, training);
         if (!training || p == 0 || x.numel() == 0)
             return x;
+        return x.mul(DropoutNoise(x, p, generator));
+    }
+
+    /// <summary>
+    /// The scaled mask <see cref="Dropout"/> multiplies in: 0 or 1/(1 − p) per value of <paramref name="like"/>, the same
+    /// draws from <paramref name="generator"/> (a hand-written backward pass multiplies the gradient by it).
+    /// </summary>
+    public static Tensor DropoutNoise(Tensor like, double p, Generator generator)
+    {
         double keep = 1 - p;
         using var scale = keep.ToScalar();
-        var noise = empty_like(x).bernoulli_(keep, generator);
-        noise.div_(scale);
-        return x.mul(noise);
+        var noise = empty_like(like).bernoulli_(keep, generator);
+        return noise.div_(scale);
     }
 
     /// <summary>Uniform values in [0, 1) shaped like <paramref name="like"/>, drawn from <paramref name="generator"/> (from the global generator without one), as <c>rand_like</c> draws them.</summary>

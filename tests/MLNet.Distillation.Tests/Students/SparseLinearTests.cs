@@ -1,3 +1,4 @@
+using MLNet.Distillation.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -81,7 +82,9 @@ public sealed class SparseLinearTests
                 dense.grad!.index_copy_(0, slots, rows.grad!);
             lazy.Step();
             flat.Step();
-            Assert.Equal(dense.data<float>().ToArray(), sparse.Weight.data<float>().ToArray());
+            // To float rounding: on the CPU FlatAdamW steps in C# vector code, where libtorch's lerp fuses a multiply-add.
+            Tolerance.Close(dense.data<float>().ToArray().Select(v => (double)v).ToArray(), sparse.Weight.data<float>().ToArray().Select(v => (double)v).ToArray(),
+                1e-7, 1e-6, $"weights after step {step + 1}");
         }
     }
 

@@ -31,9 +31,11 @@ internal sealed class BatchInputs : IDisposable
     /// <summary>
     /// The network's outputs for <paramref name="rows"/> of <paramref name="table"/>, capturing the layers named in
     /// <paramref name="taps"/>; <paramref name="denseFeatures"/> is the dense batch it read (null for sparse rows), valid
-    /// until the next batch.
+    /// until the next batch. With <paramref name="forStep"/> the outputs are a training step's
+    /// (<see cref="StudentNetwork.ForwardForStep"/>: backpropagate with <see cref="StudentNetwork.BackwardForStep"/>).
     /// </summary>
-    public Tensor Forward(StudentNetwork network, TrainingTable table, ReadOnlySpan<int> rows, Dictionary<string, Tensor?>? taps, out Tensor? denseFeatures)
+    public Tensor Forward(StudentNetwork network, TrainingTable table, ReadOnlySpan<int> rows, Dictionary<string, Tensor?>? taps, out Tensor? denseFeatures,
+        bool forStep = false)
     {
         if (_sparse is not null)
         {
@@ -41,7 +43,7 @@ internal sealed class BatchInputs : IDisposable
             return network.ForwardSparse(_sparse.Gather(table.SparseFeatures!, rows), taps);
         }
         denseFeatures = _dense!.Gather(table.Features!, rows);
-        return network.Forward(denseFeatures, taps);
+        return forStep ? network.ForwardForStep(denseFeatures, taps) : network.Forward(denseFeatures, taps);
     }
 
     public void Dispose() => _dense?.Dispose();

@@ -147,7 +147,7 @@ internal sealed class StudentTrainingLoop
                 var index = permutation.narrow(0, start, size);
                 block.PerRow.Index = index;
                 var taps = state.Views.NewTaps();
-                var logits = state.Batches.Forward(state.Network, table, batchRows, taps, out var features);
+                var logits = state.Batches.Forward(state.Network, table, batchRows, taps, out var features, forStep: true);
                 exportCheck.Capture(features, size);
                 var batch = new DistillationBatch(logits, block.Labels.index_select(0, index), block.Teacher?.index_select(0, index), epoch,
                     block.PerRow, block.UnlabelledRows == 0 ? size : LabelledCount(labelsOnHost.AsSpan(), batchRows));
@@ -178,7 +178,7 @@ internal sealed class StudentTrainingLoop
             total = t == 0 ? value.Times(Losses[t].Weight) : total.PlusScaled(value, Losses[t].Weight);
         }
         state.Optimizer.ZeroGrad();
-        total.backward();
+        state.Network.BackwardForStep(total);
         state.Optimizer.Step();
     }
 
