@@ -29,27 +29,35 @@ public sealed class TabularCsv
     /// <summary>Data rows (the header excluded).</summary>
     public int RowCount { get; }
 
-    /// <summary>Reads the whole file once to learn each column's type; errors name the file, the line and the column.</summary>
+    /// <summary>
+    /// Reads the whole file once (with the command line's reader, <c>CsvRecords</c>) to learn each column's type; errors
+    /// name the file and the line.
+    /// </summary>
     /// <param name="path">The CSV file (RFC 4180 quoting, as R's <c>write.csv</c> writes it).</param>
     public static TabularCsv Inspect(string path)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"The table '{path}' does not exist.", path);
-        using var reader = new StreamReader(path);
-        var header = Split(reader.ReadLine() ?? throw new InvalidDataException($"'{path}' is empty."));
-        var numeric = Enumerable.Repeat(true, header.Count).ToArray();
+        IReadOnlyList<string>? header = null;
+        bool[] numeric = [];
         int rows = 0;
-        for (string? line; (line = reader.ReadLine()) is not null;)
+        foreach (var (line, values) in MLNet.Distillation.Cli.CsvRecords.Read(path))
         {
-            if (line.Length == 0) continue;
-            var values = Split(line);
+            if (header is null)
+            {
+                header = values;
+                numeric = Enumerable.Repeat(true, header.Count).ToArray();
+                continue;
+            }
             if (values.Count != header.Count)
-                throw new InvalidDataException($"'{path}', line {rows + 2}: {values.Count} values, but the header names {header.Count} columns.");
+                throw new InvalidDataException($"'{path}', line {line}: {values.Count} values, but the header names {header.Count} columns.");
             for (int c = 0; c < values.Count; c++)
                 if (numeric[c] && !IsMissing(values[c]) && !double.TryParse(values[c], NumberStyles.Float, CultureInfo.InvariantCulture, out _))
                     numeric[c] = false;
             rows++;
         }
+        if (header is null)
+            throw new InvalidDataException($"'{path}' is empty.");
         return new TabularCsv(path, header.Select((name, i) => new TabularColumn(name, numeric[i], i)).ToArray(), rows);
     }
 
@@ -90,29 +98,6 @@ public sealed class TabularCsv
     }
 
     private static bool IsMissing(string value) => MLNet.Distillation.Cli.MissingValues.IsMissing(value);
-
-    /// <summary>Splits one CSV line, honouring double quotes (and "" inside them).</summary>
-    private static List<string> Split(string line)
-    {
-        var values = new List<string>();
-        var current = new System.Text.StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char ch = line[i];
-            if (quoted)
-            {
-                if (ch == '"' && i + 1 < line.Length && line[i + 1] == '"') { current.Append('"'); i++; }
-                else if (ch == '"') quoted = false;
-                else current.Append(ch);
-            }
-            else if (ch == '"') quoted = true;
-            else if (ch == ',') { values.Add(current.ToString()); current.Clear(); }
-            else current.Append(ch);
-        }
-        values.Add(current.ToString());
-        return values;
-    }
 }
 
 /// <summary>A column of a <see cref="TabularCsv"/>.</summary>
