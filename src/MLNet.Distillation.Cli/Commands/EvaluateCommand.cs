@@ -44,22 +44,7 @@ internal static class EvaluateCommand
             throw CliException.BadInput($"--student {studentPath}: file not found.");
         var ml = new MLContext(0);
         using var _ = cancellation.Register(() => ml.Distillation.CancelExecution());
-        ITransformer model;
-        DataViewSchema inputSchema;
-        try
-        {
-            model = ml.Distillation.LoadModel(studentPath, out inputSchema);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw CliException.BadInput($"--student {studentPath}: not a model ML.NET can load: {e.Message.Split('\n')[0]}", e);
-        }
-        if (model is not TransformerChain<ITransformer> chain || chain.Count() < 2
-            || chain.First().GetOutputSchema(inputSchema) is not { } featurised
-            || featurised.GetColumnOrNull(Featurization.FeaturesColumn) is null || featurised.GetColumnOrNull(Featurization.LabelColumn) is null)
-            throw CliException.BadInput($"--student {studentPath}: not a student that distill train wrote (its first stage must featurise the CSV columns into Features and Label).");
-        var featurizer = chain.First();
-        var student = chain.ElementAt(1);
+        var (featurizer, student, inputSchema) = LoadStudent(ml, studentPath);
 
         var schema = CsvColumnInference.Infer(dataPath, "--data", header);
         var columns = inputSchema.Where(c => !c.IsHidden).Select(c => (c.Name, Kind: KindOf(c, studentPath))).ToArray();
@@ -79,27 +64,8 @@ internal static class EvaluateCommand
         if (binaryClasses is { } classes)
             evaluation = evaluation with { Teacher = Named(evaluation.Teacher, classes), Student = Named(evaluation.Student, classes) };
 
-        // The floor every classifier must beat, as train prints it. Evaluate has no training rows, so the constant answers
-        // the most common class of --data itself: the best constant on these rows.
         var notes = new List<string>();
-        var mapped = rows.Schema[Featurization.LabelColumn];
-        ModelEvaluation? majority = null;
-        if (mapped.Type is BooleanDataViewType or KeyDataViewType)
-        {
-            IReadOnlyList<string> names = mapped.Type is BooleanDataViewType
-                ? binaryClasses is { } c ? [c.False, c.True] : ["False", "True"]
-                : ClassBalance.KeyNames(mapped);
-            var balance = ClassBalance.Of(rows, names);
-            console.WriteLine($"Classes in {schema.FileName}: {balance.Describe()}.");
-            if (balance.Imbalanced)
-            {
-                string warning = $"Warning: the classes are imbalanced: always answering '{balance.Majority}' scores {balance.MajorityShare:P1} accuracy on these rows, " +
-                    $"so accuracy flatters a model that rarely predicts '{balance.Minority}'. Compare with {MajorityClassModel.Name(balance)} below.";
-                console.WriteLine(warning);
-                notes.Add(warning);
-            }
-            majority = MajorityClassModel.Evaluate(ml, rows, balance);
-        }
+        var majority = MajorityClass(ml, rows, binaryClasses, schema.FileName, console, notes);
         var others = majority is null ? Array.Empty<ModelEvaluation>() : [majority];
         console.WriteLine(EvaluationTable.Of(evaluation, others).ToText());
         if (output is not null)
@@ -118,6 +84,54 @@ internal static class EvaluateCommand
             console.WriteLine($"Wrote to {output.Path}: {string.Join(", ", files.Select(Path.GetFileName))}.");
         }
         return evaluation;
+    }
+
+    /// <summary>
+    /// The saved pipeline's featuriser and student stage, and the schema it reads; a file ML.NET cannot load, or a model
+    /// that is not a student distill train wrote, is refused naming --student.
+    /// </summary>
+    private static (ITransformer Featurizer, ITransformer Student, DataViewSchema InputSchema) LoadStudent(MLContext ml, string studentPath)
+    {
+        ITransformer model;
+        DataViewSchema inputSchema;
+        try
+        {
+            model = ml.Distillation.LoadModel(studentPath, out inputSchema);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw CliException.BadInput($"--student {studentPath}: not a model ML.NET can load: {e.Message.Split('\n')[0]}", e);
+        }
+        if (model is not TransformerChain<ITransformer> chain || chain.Count() < 2
+            || chain.First().GetOutputSchema(inputSchema) is not { } featurised
+            || featurised.GetColumnOrNull(Featurization.FeaturesColumn) is null || featurised.GetColumnOrNull(Featurization.LabelColumn) is null)
+            throw CliException.BadInput($"--student {studentPath}: not a student that distill train wrote (its first stage must featurise the CSV columns into Features and Label).");
+        return (chain.First(), chain.ElementAt(1), inputSchema);
+    }
+
+    /// <summary>
+    /// The floor every classifier must beat, as train prints it: the constant answering the most common class. Evaluate
+    /// has no training rows, so it is the most common class of --data itself (the best constant on these rows). Null for
+    /// regression; prints the class balance and warns (into <paramref name="notes"/> too) when it is imbalanced.
+    /// </summary>
+    private static ModelEvaluation? MajorityClass(MLContext ml, IDataView rows, (string False, string True)? binaryClasses, string fileName, CliConsole console, List<string> notes)
+    {
+        var mapped = rows.Schema[Featurization.LabelColumn];
+        if (mapped.Type is not (BooleanDataViewType or KeyDataViewType))
+            return null;
+        IReadOnlyList<string> names = mapped.Type is BooleanDataViewType
+            ? binaryClasses is { } c ? [c.False, c.True] : ["False", "True"]
+            : ClassBalance.KeyNames(mapped);
+        var balance = ClassBalance.Of(rows, names);
+        console.WriteLine($"Classes in {fileName}: {balance.Describe()}.");
+        if (balance.Imbalanced)
+        {
+            string warning = $"Warning: the classes are imbalanced: always answering '{balance.Majority}' scores {balance.MajorityShare:P1} accuracy on these rows, " +
+                $"so accuracy flatters a model that rarely predicts '{balance.Minority}'. Compare with {MajorityClassModel.Name(balance)} below.";
+            console.WriteLine(warning);
+            notes.Add(warning);
+        }
+        return MajorityClassModel.Evaluate(ml, rows, balance);
     }
 
     /// <summary>What metrics.json records of the run: the files with their SHA-256 and the versions that measured them.</summary>

@@ -103,31 +103,12 @@ internal static class SweepCommand
         string table = Table(rows, markdown: false);
         console.WriteLine();
         console.WriteLine(table);
-        int tied = rows.Count(r => r.Validation == rows[0].Validation);
-        long validationRows = run.TrainRows - searchRows;
-        console.WriteLine(tied > 1
-            // A tie is not a ranking: say so rather than crown the first of equals (the search keeps the grid's order among them).
-            ? $"{tied} students tie at the top ({rows[0].Metric} {rows[0].Validation:0.0000} on about {validationRows} validation rows), so these rows cannot tell them apart; " +
-              $"the first of them ({Setting(rows[0])}) is kept. Compare the test column, or sweep with more rows."
-            : result.Best.FromLabelsAlone
-                ? "The student from labels alone ranked first: distillation did not help on these rows."
-                : $"Best: {Setting(rows[0])}; the student from labels alone ranked {rows.First(r => r.FromLabelsAlone).Rank} of {rows.Length}.");
+        console.WriteLine(Verdict(rows, run.TrainRows - searchRows));
 
         var best = run.SaveableModel(result.Best.Student);
-        var json = JsonSerializer.Serialize(new
-        {
-            data = run.Plan.Schema.FileName,
-            task = TaskInference.Name(task),
-            metric = rows[0].Metric,
-            epochs,
-            trainingRows = searchRows,
-            validationRows = run.TrainRows - searchRows,
-            testRows = run.TestRows,
-            trials = rows,
-        }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase });
         var files = new[]
         {
-            output.WriteText(JsonFile, json + "\n"),
+            output.WriteText(JsonFile, Json(run, rows, epochs, searchRows) + "\n"),
             output.WriteText(MarkdownFile, $"# T/alpha sweep on {run.Plan.Schema.FileName}\n\n{Table(rows, markdown: true)}\n"),
             output.Write(TrainCommand.StudentFile, run.SavedBytes(best)),
             output.Write(TrainCommand.OnnxFile, result.Best.Student.ToOnnx()),
@@ -136,6 +117,34 @@ internal static class SweepCommand
         console.WriteLine($"Done in {ProgressReporter.Clock(clock.Elapsed)}.");
         return rows;
     }
+
+    /// <summary>
+    /// What the ranking says: the best setting, or that labels alone won, or that several students tie at the top (a tie is
+    /// not a ranking: said so rather than crowning the first of equals; the search keeps the grid's order among them).
+    /// </summary>
+    private static string Verdict(Row[] rows, long validationRows)
+    {
+        int tied = rows.Count(r => r.Validation == rows[0].Validation);
+        if (tied > 1)
+            return $"{tied} students tie at the top ({rows[0].Metric} {rows[0].Validation:0.0000} on about {validationRows} validation rows), so these rows cannot tell them apart; " +
+                $"the first of them ({Setting(rows[0])}) is kept. Compare the test column, or sweep with more rows.";
+        return rows[0].FromLabelsAlone
+            ? "The student from labels alone ranked first: distillation did not help on these rows."
+            : $"Best: {Setting(rows[0])}; the student from labels alone ranked {rows.First(r => r.FromLabelsAlone).Rank} of {rows.Length}.";
+    }
+
+    /// <summary>sweep.json: the data, task, metric, row counts and every trial.</summary>
+    private static string Json(PreparedRun run, Row[] rows, int epochs, long searchRows) => JsonSerializer.Serialize(new
+    {
+        data = run.Plan.Schema.FileName,
+        task = TaskInference.Name(run.Plan.Task),
+        metric = rows[0].Metric,
+        epochs,
+        trainingRows = searchRows,
+        validationRows = run.TrainRows - searchRows,
+        testRows = run.TestRows,
+        trials = rows,
+    }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase });
 
     /// <summary>The search's metric (AUC, micro accuracy, R²) on the test rows.</summary>
     private static double TestScore(PreparedRun run, StudentTransformer student)

@@ -103,22 +103,13 @@ internal static class TrainCommand
     {
         var clock = Stopwatch.StartNew();
         string codeFile = ConsumptionCodeWriter.FileName(args.Name);
-        var names = new List<string> { StudentFile, OnnxFile, ReportFile, MetricsFile, codeFile };
-        if (args.Teacher.Kind == TeacherKind.LightGbm)
-            names.Add(TeacherFile);
-        var output = OutputFolder.Prepare(args.Out, args.Force, names);
+        var output = OutputFolder.Prepare(args.Out, args.Force,
+            [StudentFile, OnnxFile, ReportFile, MetricsFile, codeFile, .. args.Teacher.Kind == TeacherKind.LightGbm ? [TeacherFile] : Array.Empty<string>()]);
 
         var run = PreparedRun.Prepare(args, console, cancellation);
         var task = run.Plan.Task;
-        var balance = task == DistillationTask.Regression ? null : ClassBalance.Of(run.Train, run.Plan);
         var notes = new List<string>();
-        if (balance is not null)
-        {
-            console.WriteLine($"Classes in the training rows: {balance.Describe()}.");
-            if (balance.Imbalanced)
-                Note(console, notes, "Warning", $"the classes are imbalanced: always answering '{balance.Majority}' scores {balance.MajorityShare:P1} accuracy, " +
-                    $"so accuracy flatters a student that rarely predicts '{balance.Minority}'. Compare with the majority class (always '{balance.Majority}') below.");
-        }
+        var balance = task == DistillationTask.Regression ? null : TrainingBalance(run, console, notes);
         var metric = args.Baseline ? VerdictMetric.Choose(args.Metric, task, balance) : null;
         if (metric is not null)
             console.WriteLine($"Verdict metric: {metric.Describe()} ({metric.Reason}{(args.Metric is null ? "; --metric changes it" : "")}).");
@@ -137,12 +128,7 @@ internal static class TrainCommand
         console.WriteLine(EvaluationTable.Of(evaluation, others).ToText());
 
         if (balance is { Imbalanced: true } && task == DistillationTask.BinaryClassification)
-        {
-            long minorityRows = evaluation.Student.PerClassAccuracy.First(c => c.ClassName == balance.Minority).Rows;
-            foreach (var measured in new[] { evaluation.Student, baselineEvaluation }.OfType<ModelEvaluation>())
-                Note(console, notes, "Note", $"the {measured.Name} predicts '{balance.Minority}' (the minority class) for {VerdictMetric.PredictedAs(measured, balance.Minority):N0} " +
-                    $"of {evaluation.Rows:N0} test rows; {minorityRows:N0} are '{balance.Minority}'.");
-        }
+            MinorityNotes(balance, evaluation, baselineEvaluation, console, notes);
         var comparison = metric is not null && baselineEvaluation is not null
             ? Compare(run, metric, students, evaluation, baselineEvaluation, majority, console, notes)
             : null;
@@ -168,12 +154,38 @@ internal static class TrainCommand
         };
         if (run.TrainedTeacher is { } teacher)
             files.Add(output.Write(TeacherFile, run.SavedBytes(new TransformerChain<ITransformer>(run.Featurizer, teacher))));
-        console.WriteLine($"Wrote to {output.Path}:");
+        PrintWritten(console, output.Path, files, clock);
+        return new Result(run, model, student, evaluation, baselineEvaluation, students.Baseline?.Student, majority, comparison, students.Main.History, notes, files,
+            students.Main.CutShort);
+    }
+
+    /// <summary>The training rows' class balance, printed; a warning (into <paramref name="notes"/> too) when it is imbalanced.</summary>
+    private static ClassBalance TrainingBalance(PreparedRun run, CliConsole console, List<string> notes)
+    {
+        var balance = ClassBalance.Of(run.Train, run.Plan);
+        console.WriteLine($"Classes in the training rows: {balance.Describe()}.");
+        if (balance.Imbalanced)
+            Note(console, notes, "Warning", $"the classes are imbalanced: always answering '{balance.Majority}' scores {balance.MajorityShare:P1} accuracy, " +
+                $"so accuracy flatters a student that rarely predicts '{balance.Minority}'. Compare with the majority class (always '{balance.Majority}') below.");
+        return balance;
+    }
+
+    /// <summary>How often each model predicts the minority class, beside how many test rows are of it (imbalanced binary tasks).</summary>
+    private static void MinorityNotes(ClassBalance balance, DistillationEvaluation evaluation, ModelEvaluation? baselineEvaluation, CliConsole console, List<string> notes)
+    {
+        long minorityRows = evaluation.Student.PerClassAccuracy.First(c => c.ClassName == balance.Minority).Rows;
+        foreach (var measured in new[] { evaluation.Student, baselineEvaluation }.OfType<ModelEvaluation>())
+            Note(console, notes, "Note", $"the {measured.Name} predicts '{balance.Minority}' (the minority class) for {VerdictMetric.PredictedAs(measured, balance.Minority):N0} " +
+                $"of {evaluation.Rows:N0} test rows; {minorityRows:N0} are '{balance.Minority}'.");
+    }
+
+    /// <summary>The files written, with their sizes, and the run's time.</summary>
+    private static void PrintWritten(CliConsole console, string folder, List<string> files, Stopwatch clock)
+    {
+        console.WriteLine($"Wrote to {folder}:");
         foreach (var file in files)
             console.WriteLine($"  {Path.GetFileName(file),-28} {new FileInfo(file).Length,12:N0} bytes");
         console.WriteLine($"Done in {ProgressReporter.Clock(clock.Elapsed)}.");
-        return new Result(run, model, student, evaluation, baselineEvaluation, students.Baseline?.Student, majority, comparison, students.Main.History, notes, files,
-            students.Main.CutShort);
     }
 
     /// <summary>Every student the verdict needs, and the seeds they were trained with.</summary>

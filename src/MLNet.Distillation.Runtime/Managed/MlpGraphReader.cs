@@ -22,7 +22,31 @@ internal static class MlpGraphReader
 
     public static MlpStudentPredictor Read(GraphProto graph)
     {
-        // Refused up front, by name: the predictor reads float weights only, and must not half-read an integer graph.
+        var (input, features) = CheckSupported(graph);
+        var outputs = graph.Output.Select(o => o.Name).ToHashSet();
+        if (!outputs.Contains(Logits))
+            throw new InvalidDataException($"The model has no '{Logits}' output: read the file StudentTransformer.SaveOnnx writes in its default (batch) layout.");
+        var task = outputs.Contains(Probability) ? DistillationTask.BinaryClassification
+            : outputs.Contains(PredictedLabel) ? DistillationTask.MulticlassClassification
+            : DistillationTask.Regression;
+
+        var walk = new GraphWalk(graph, input, features);
+        foreach (var node in graph.Node)
+            walk.Visit(node);
+        if (!walk.Values.TryGetValue(Logits, out int logits))
+            throw new InvalidDataException($"No node writes the '{Logits}' output.");
+        if (task != DistillationTask.MulticlassClassification && walk.Sizes[logits] != 1)
+            throw new InvalidDataException($"A {task} student has one output; '{Logits}' has {walk.Sizes[logits]}.");
+        return MlpStudentPredictor.Create([.. walk.Steps], [.. walk.Sizes], logits, task, input);
+    }
+
+    /// <summary>
+    /// Refuses, by name and up front, what the predictor does not run (an int8 graph, sparse or several inputs, an input
+    /// that is not [rows, features]); returns the input's name and width.
+    /// </summary>
+    private static (string Input, int Features) CheckSupported(GraphProto graph)
+    {
+        // The predictor reads float weights only, and must not half-read an integer graph.
         if (graph.Node.FirstOrDefault(n => QuantizedOperators.Contains(n.OpType)) is { } quantized)
             throw new InvalidDataException($"This is an int8-quantized student (operator '{quantized.OpType}', node '{quantized.Name}'): MlpStudentPredictor " +
                 "runs float MLP graphs only. Score the quantized student with PredictionEngine or ONNX Runtime, or give the predictor the float student's file.");
@@ -41,66 +65,45 @@ internal static class MlpGraphReader
         var dims = input.Type?.TensorType?.Shape?.Dim;
         if (dims is null || dims.Count != 2 || dims[1].ValueCase != TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue)
             throw new InvalidDataException($"The input '{input.Name}' is not [rows, features].");
-        var outputs = graph.Output.Select(o => o.Name).ToHashSet();
-        if (!outputs.Contains(Logits))
-            throw new InvalidDataException($"The model has no '{Logits}' output: read the file StudentTransformer.SaveOnnx writes in its default (batch) layout.");
-        var task = outputs.Contains(Probability) ? DistillationTask.BinaryClassification
-            : outputs.Contains(PredictedLabel) ? DistillationTask.MulticlassClassification
-            : DistillationTask.Regression;
+        return (input.Name, checked((int)dims[1].DimValue));
+    }
 
-        var constants = graph.Initializer.ToDictionary(t => t.Name);
-        var values = new Dictionary<string, int> { [input.Name] = 0 };
-        var sizes = new List<int> { checked((int)dims[1].DimValue) };
-        var steps = new List<MlpStudentPredictor.Step>();
-        int NewValue(string name, int size)
-        {
-            values[name] = sizes.Count;
-            sizes.Add(size);
-            return sizes.Count - 1;
-        }
-        int Value(NodeProto node, string name) => values.TryGetValue(name, out int index) ? index
-            : throw new InvalidDataException($"Node '{node.Name}' ({node.OpType}) reads '{name}', which no earlier node writes.");
-        float[] Constant(NodeProto node, string name) => constants.TryGetValue(name, out var tensor) ? Floats(tensor)
-            : throw new InvalidDataException($"Node '{node.Name}' ({node.OpType}) expects a constant '{name}', which the model does not hold.");
+    /// <summary>The graph read node by node into the predictor's steps: which buffer holds each tensor, and each buffer's size.</summary>
+    private sealed class GraphWalk(GraphProto graph, string input, int features)
+    {
+        private readonly Dictionary<string, TensorProto> _constants = graph.Initializer.ToDictionary(t => t.Name);
 
-        foreach (var node in graph.Node)
+        public Dictionary<string, int> Values { get; } = new() { [input] = 0 };
+
+        public List<int> Sizes { get; } = [features];
+
+        public List<MlpStudentPredictor.Step> Steps { get; } = [];
+
+        public void Visit(NodeProto node)
         {
             switch (node.OpType)
             {
                 case "Gemm":
-                {
-                    if (Attribute(node, "transA", 0) != 0 || Attribute(node, "transB", 0) != 1 || FloatAttribute(node, "alpha", 1) != 1 || FloatAttribute(node, "beta", 1) != 1)
-                        throw new InvalidDataException($"Gemm node '{node.Name}' is not y = x·Wᵀ + b (transB = 1, alpha = beta = 1), the dense layer the trainer writes.");
-                    int x = Value(node, node.Input[0]);
-                    var weightTensor = constants.GetValueOrDefault(node.Input[1]);
-                    if (weightTensor is null || weightTensor.Dims.Count != 2 || weightTensor.Dims[1] != sizes[x])
-                        throw new InvalidDataException($"Gemm node '{node.Name}': its weight '{node.Input[1]}' is not a constant [outputs, {sizes[x]}].");
-                    int outputsCount = checked((int)weightTensor.Dims[0]);
-                    var bias = node.Input.Count > 2 ? Constant(node, node.Input[2]) : new float[outputsCount];
-                    if (bias.Length != outputsCount)
-                        throw new InvalidDataException($"Gemm node '{node.Name}': its bias has {bias.Length} values for {outputsCount} outputs.");
-                    int y = NewValue(node.Output[0], outputsCount);
-                    steps.Add(new MlpStudentPredictor.Dense(x, y, Floats(weightTensor), bias, sizes[x]));
+                    Dense(node);
                     break;
-                }
                 case "Relu":
                 {
                     int x = Value(node, node.Input[0]);
-                    steps.Add(new MlpStudentPredictor.Relu(x, NewValue(node.Output[0], sizes[x])));
+                    Steps.Add(new MlpStudentPredictor.Relu(x, NewValue(node.Output[0], Sizes[x])));
                     break;
                 }
                 case "Sub" or "Mul" or "Add":
                 {
                     int x = Value(node, node.Input[0]);
                     var constant = Constant(node, node.Input[1]);
-                    if (constant.Length != sizes[x])
-                        throw new InvalidDataException($"{node.OpType} node '{node.Name}': its constant has {constant.Length} values for {sizes[x]} inputs.");
-                    steps.Add(new MlpStudentPredictor.WithConstant(x, NewValue(node.Output[0], sizes[x]), constant, node.OpType));
+                    if (constant.Length != Sizes[x])
+                        throw new InvalidDataException($"{node.OpType} node '{node.Name}': its constant has {constant.Length} values for {Sizes[x]} inputs.");
+                    Steps.Add(new MlpStudentPredictor.WithConstant(x, NewValue(node.Output[0], Sizes[x]), constant, node.OpType));
                     break;
                 }
                 case "Identity" or "Reshape" or "Flatten":
                     // One row at a time, shapes are only views: the output is the input's buffer.
-                    values[node.Output[0]] = Value(node, node.Input[0]);
+                    Values[node.Output[0]] = Value(node, node.Input[0]);
                     break;
                 case var op when HeadOperators.Contains(op):
                     break;
@@ -109,11 +112,36 @@ internal static class MlpGraphReader
                         "dense layers, ReLU and standardisation. Score this model with PredictionEngine or ONNX Runtime.");
             }
         }
-        if (!values.TryGetValue(Logits, out int logits))
-            throw new InvalidDataException($"No node writes the '{Logits}' output.");
-        if (task != DistillationTask.MulticlassClassification && sizes[logits] != 1)
-            throw new InvalidDataException($"A {task} student has one output; '{Logits}' has {sizes[logits]}.");
-        return MlpStudentPredictor.Create([.. steps], [.. sizes], logits, task, input.Name);
+
+        /// <summary>A Gemm node as the trainer writes a dense layer: y = x·Wᵀ + b with a constant weight and bias.</summary>
+        private void Dense(NodeProto node)
+        {
+            if (Attribute(node, "transA", 0) != 0 || Attribute(node, "transB", 0) != 1 || FloatAttribute(node, "alpha", 1) != 1 || FloatAttribute(node, "beta", 1) != 1)
+                throw new InvalidDataException($"Gemm node '{node.Name}' is not y = x·Wᵀ + b (transB = 1, alpha = beta = 1), the dense layer the trainer writes.");
+            int x = Value(node, node.Input[0]);
+            var weightTensor = _constants.GetValueOrDefault(node.Input[1]);
+            if (weightTensor is null || weightTensor.Dims.Count != 2 || weightTensor.Dims[1] != Sizes[x])
+                throw new InvalidDataException($"Gemm node '{node.Name}': its weight '{node.Input[1]}' is not a constant [outputs, {Sizes[x]}].");
+            int outputsCount = checked((int)weightTensor.Dims[0]);
+            var bias = node.Input.Count > 2 ? Constant(node, node.Input[2]) : new float[outputsCount];
+            if (bias.Length != outputsCount)
+                throw new InvalidDataException($"Gemm node '{node.Name}': its bias has {bias.Length} values for {outputsCount} outputs.");
+            int y = NewValue(node.Output[0], outputsCount);
+            Steps.Add(new MlpStudentPredictor.Dense(x, y, Floats(weightTensor), bias, Sizes[x]));
+        }
+
+        private int NewValue(string name, int size)
+        {
+            Values[name] = Sizes.Count;
+            Sizes.Add(size);
+            return Sizes.Count - 1;
+        }
+
+        private int Value(NodeProto node, string name) => Values.TryGetValue(name, out int index) ? index
+            : throw new InvalidDataException($"Node '{node.Name}' ({node.OpType}) reads '{name}', which no earlier node writes.");
+
+        private float[] Constant(NodeProto node, string name) => _constants.TryGetValue(name, out var tensor) ? Floats(tensor)
+            : throw new InvalidDataException($"Node '{node.Name}' ({node.OpType}) expects a constant '{name}', which the model does not hold.");
     }
 
     private static long Attribute(NodeProto node, string name, long fallback)

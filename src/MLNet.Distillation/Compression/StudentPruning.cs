@@ -21,28 +21,7 @@ internal static class StudentPruning
         pruning.Validate();
         var original = Find(model) ?? throw new ArgumentException(
             $"The model holds no distilled student (StudentTransformer) to prune; it is a {model.GetType().Name}.", nameof(model));
-        if (original.Task != task)
-            throw new ArgumentException($"The student was trained for {original.Task}, but these trainer options are for {task}: use the matching Prune overload.", nameof(options));
-        if (original.Model.SparsePairs is not null)
-            throw new ArgumentException($"The student ({original.Architecture}) reads sparse features; pruning handles students over dense rows only. " +
-                "Its size is its first layer's table (one row per input slot): train a narrower student (fewer hidden units, a smaller EmbeddingSize) or use fewer slots.", nameof(model));
-
-        if (options.FeatureColumnName != original.FeatureColumnName)
-            throw new ArgumentException($"Options.FeatureColumnName is '{options.FeatureColumnName}', but the student reads '{original.FeatureColumnName}'.", nameof(options));
-
-        var layers = original.Model.Layers;
-        try
-        {
-            InitializedStudent.CheckTrainable(layers);
-        }
-        catch (NotSupportedException e)
-        {
-            throw new ArgumentException($"{e.Message} The student is {original.Architecture}.", nameof(model), e);
-        }
-        var prunable = UnitPruning.Find(layers);
-        if (prunable.Count == 0)
-            throw new ArgumentException($"The student ({original.Architecture}) has no hidden layer to prune.", nameof(model));
-        var widths = prunable.Select(p => p.Width).ToArray();
+        var widths = CheckPrunable(original, options, task);
         var targets = Targets(pruning, widths);
         var (dropout, standardize) = options.Student switch
         {
@@ -56,20 +35,53 @@ internal static class StudentPruning
         var student = original;
         for (int step = 1; step <= pruning.Steps; step++)
         {
-            var current = student.Model.Layers;
-            var currentPrunable = UnitPruning.Find(current);
+            // Widths shrink geometrically from the student's to the targets over the steps.
             var keepCounts = Enumerable.Range(0, widths.Length).Select(g => step == pruning.Steps ? targets[g]
                 : Math.Max(targets[g], (int)Math.Round(widths[g] * Math.Pow(targets[g] / (double)widths[g], step / (double)pruning.Steps)))).ToArray();
-            var scores = UnitImportance.Score(current, currentPrunable, pruning.Criterion, rows, original.InputSize);
-            var keep = scores.Select((s, g) => UnitPruning.Top(s, keepCounts[g])).ToList();
-            var pruned = UnitPruning.Remove(current, currentPrunable, keep);
-
+            var pruned = Prune(student.Model.Layers, keepCounts, pruning.Criterion, rows, original.InputSize);
             var fineTuning = (TOptions)options.Copy();
             fineTuning.Student = new InitializedStudent(pruned, dropout, standardize);
             fineTuning.NumberOfEpochs = pruning.FineTuningEpochs ?? options.NumberOfEpochs;
             student = trainer(fineTuning).Fit(data);
         }
         return new PruningResult(student, pruning.Criterion, widths, targets, original.ParameterCount, student.ParameterCount);
+    }
+
+    /// <summary>
+    /// Refuses a student these options cannot prune (another task, sparse inputs, another feature column, layers the
+    /// fine-tuning cannot rebuild, no hidden layer) and returns the widths of its prunable layers.
+    /// </summary>
+    private static int[] CheckPrunable(StudentTransformer original, DistillationTrainerOptions options, DistillationTask task)
+    {
+        if (original.Task != task)
+            throw new ArgumentException($"The student was trained for {original.Task}, but these trainer options are for {task}: use the matching Prune overload.", nameof(options));
+        if (original.Model.SparsePairs is not null)
+            throw new ArgumentException($"The student ({original.Architecture}) reads sparse features; pruning handles students over dense rows only. " +
+                "Its size is its first layer's table (one row per input slot): train a narrower student (fewer hidden units, a smaller EmbeddingSize) or use fewer slots.", "model");
+        if (options.FeatureColumnName != original.FeatureColumnName)
+            throw new ArgumentException($"Options.FeatureColumnName is '{options.FeatureColumnName}', but the student reads '{original.FeatureColumnName}'.", nameof(options));
+        var layers = original.Model.Layers;
+        try
+        {
+            InitializedStudent.CheckTrainable(layers);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new ArgumentException($"{e.Message} The student is {original.Architecture}.", "model", e);
+        }
+        var prunable = UnitPruning.Find(layers);
+        if (prunable.Count == 0)
+            throw new ArgumentException($"The student ({original.Architecture}) has no hidden layer to prune.", "model");
+        return prunable.Select(p => p.Width).ToArray();
+    }
+
+    /// <summary>The layers with each prunable layer cut to its count of the most important units.</summary>
+    private static IReadOnlyList<StudentLayer> Prune(IReadOnlyList<StudentLayer> layers, int[] keepCounts, PruningCriterion criterion, float[] rows, int inputSize)
+    {
+        var prunable = UnitPruning.Find(layers);
+        var scores = UnitImportance.Score(layers, prunable, criterion, rows, inputSize);
+        var keep = scores.Select((s, g) => UnitPruning.Top(s, keepCounts[g])).ToList();
+        return UnitPruning.Remove(layers, prunable, keep);
     }
 
     /// <summary>The widths to prune to, checked against the student's.</summary>

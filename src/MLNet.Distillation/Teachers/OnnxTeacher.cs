@@ -61,32 +61,9 @@ internal sealed class OnnxTeacher : Teacher
 
             int[] declared = input.Dimensions;
             _fixedBatch = declared.Length > 0 && declared[0] > 0 ? declared[0] : 0;
-            _rowShape = options.InputShape ?? declared.Skip(1).ToArray();
-            if (_rowShape.Any(d => d <= 0))
-                throw new ArgumentException($"ONNX teacher '{source}': input '{_inputName}' has a symbolic dimension in [{string.Join(", ", declared)}]; " +
-                    $"set {nameof(OnnxTeacherOptions)}.{nameof(OnnxTeacherOptions.InputShape)} to the shape of one row.");
-            if (options.InputShape is not null && declared.Length != options.InputShape.Length + 1)
-                throw new ArgumentException($"ONNX teacher '{source}': {nameof(OnnxTeacherOptions.InputShape)} [{string.Join(", ", options.InputShape)}] has rank {options.InputShape.Length}, " +
-                    $"but input '{_inputName}' is declared [{string.Join(", ", declared)}] (rank {declared.Length} including the batch).");
+            _rowShape = RowShape(options, declared, source, _inputName);
             _rowSize = _rowShape.Aggregate(1, (a, b) => checked(a * b));
-
-            int[] outDims = output.Dimensions;
-            // [N] is one value per row (a binary logit or probability, a regression value); [N, K, ...] is K·... per row.
-            int declaredClasses = outDims.Length == 1 ? 1
-                : outDims.Length >= 2 && outDims.Skip(1).All(d => d > 0) ? outDims.Skip(1).Aggregate(1, (a, b) => a * b) : -1;
-            if (options.ClassCount is int given)
-            {
-                if (given <= 0)
-                    throw new ArgumentException($"{nameof(OnnxTeacherOptions)}.{nameof(OnnxTeacherOptions.ClassCount)} must be positive, not {given}.");
-                if (declaredClasses > 0 && declaredClasses != given)
-                    throw new ArgumentException($"ONNX teacher '{source}': {nameof(OnnxTeacherOptions.ClassCount)} is {given} but output '{_outputName}' declares {declaredClasses} values per row.");
-                _classCount = given;
-            }
-            else if (declaredClasses > 0)
-                _classCount = declaredClasses;
-            else
-                throw new ArgumentException($"ONNX teacher '{source}': output '{_outputName}' has shape [{string.Join(", ", outDims)}], so the class count is unknown; " +
-                    $"set {nameof(OnnxTeacherOptions)}.{nameof(OnnxTeacherOptions.ClassCount)}.");
+            _classCount = OutputWidth(options, output.Dimensions, source, _outputName);
             if (options.ClassNames is { } names && names.Length != _classCount)
                 throw new ArgumentException($"{nameof(OnnxTeacherOptions)}.{nameof(OnnxTeacherOptions.ClassNames)} has {names.Length} names but output '{_outputName}' has {_classCount} classes.");
             _intermediateWidths = IntermediateWidths();
@@ -96,6 +73,39 @@ internal sealed class OnnxTeacher : Teacher
             _session.Dispose();
             throw;
         }
+    }
+
+    /// <summary>One row's shape: the option's, checked against the input's declared rank, or the declared one when it is fixed.</summary>
+    private static int[] RowShape(OnnxTeacherOptions options, int[] declared, string source, string inputName)
+    {
+        var shape = options.InputShape ?? declared.Skip(1).ToArray();
+        if (shape.Any(d => d <= 0))
+            throw new ArgumentException($"ONNX teacher '{source}': input '{inputName}' has a symbolic dimension in [{string.Join(", ", declared)}]; " +
+                $"set {nameof(OnnxTeacherOptions)}.{nameof(OnnxTeacherOptions.InputShape)} to the shape of one row.");
+        if (options.InputShape is not null && declared.Length != options.InputShape.Length + 1)
+            throw new ArgumentException($"ONNX teacher '{source}': {nameof(OnnxTeacherOptions.InputShape)} [{string.Join(", ", options.InputShape)}] has rank {options.InputShape.Length}, " +
+                $"but input '{inputName}' is declared [{string.Join(", ", declared)}] (rank {declared.Length} including the batch).");
+        return shape;
+    }
+
+    /// <summary>The values per row of the output: the option's, checked against the declared shape, or the declared count.</summary>
+    private static int OutputWidth(OnnxTeacherOptions options, int[] outDims, string source, string outputName)
+    {
+        // [N] is one value per row (a binary logit or probability, a regression value); [N, K, ...] is K·... per row.
+        int declaredClasses = outDims.Length == 1 ? 1
+            : outDims.Length >= 2 && outDims.Skip(1).All(d => d > 0) ? outDims.Skip(1).Aggregate(1, (a, b) => a * b) : -1;
+        if (options.ClassCount is int given)
+        {
+            if (given <= 0)
+                throw new ArgumentException($"{nameof(OnnxTeacherOptions)}.{nameof(OnnxTeacherOptions.ClassCount)} must be positive, not {given}.");
+            if (declaredClasses > 0 && declaredClasses != given)
+                throw new ArgumentException($"ONNX teacher '{source}': {nameof(OnnxTeacherOptions.ClassCount)} is {given} but output '{outputName}' declares {declaredClasses} values per row.");
+            return given;
+        }
+        if (declaredClasses > 0)
+            return declaredClasses;
+        throw new ArgumentException($"ONNX teacher '{source}': output '{outputName}' has shape [{string.Join(", ", outDims)}], so the class count is unknown; " +
+            $"set {nameof(OnnxTeacherOptions)}.{nameof(OnnxTeacherOptions.ClassCount)}.");
     }
 
     /// <inheritdoc />

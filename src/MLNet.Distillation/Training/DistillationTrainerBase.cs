@@ -139,8 +139,8 @@ public abstract class DistillationTrainerBase<TOptions> : IDistillationTrainer
         return prepared;
     }
 
-    /// <summary>Runs the training loop on the prepared rows (with this Fit's thread count) and warns about how training went.</summary>
-    private StudentTrainingLoop.Result Train(PreparedData prepared, FitColumns fit, int seed, TorchSharp.torch.Device device, Action checkAlive, IChannel channel)
+    /// <summary>Tells the channel what is about to train and how (and warns about early stopping that cannot happen).</summary>
+    private void Announce(PreparedData prepared, FitColumns fit, int epochs, int seed, TorchSharp.torch.Device device, SparseFeatureStep sparseStep, IChannel channel)
     {
         var (train, validation) = (prepared.Train, prepared.Validation);
         if (prepared.AutomaticEarlyStopping)
@@ -148,14 +148,21 @@ public abstract class DistillationTrainerBase<TOptions> : IDistillationTrainer
                 $"of them and stopping after {Defaults.AutomaticEarlyStoppingPatience} epochs without improvement (Options.AutomaticEarlyStopping; set it to false to train on every row).");
         if (_options.EarlyStoppingPatience is not null && validation is null)
             channel.Warning(MessageSensitivity.None, "EarlyStoppingPatience is set but there is no validation data (pass it to Fit or set ValidationFraction); training runs all epochs.");
-        var sparseStep = _task.SparseStep(_options);
-        int epochs = TrainingLength.Epochs(_options.NumberOfEpochs, train.RowCount);
         channel.Info(MessageSensitivity.None, $"Training {_options.Student.Describe(fit.FeatureCount, fit.OutputCount)} on {train.RowCount} rows " +
             $"({(validation is null ? "no" : validation.Count.ToString())} validation rows" +
             $"{(_options.Streaming ? $", streamed in blocks of {_options.StreamingBlockRows:N0}" : "")}) " +
             $"for {epochs} epochs{(_options.NumberOfEpochs is null ? $" (sized to train on at least {Defaults.MinimumRowsSeen:N0} rows)" : "")}, " +
             $"losses {LossRecipe.Describe(_losses)}, seed {seed}, device {device}" +
             $"{(train.SparseFeatures ? $", {sparseStep} steps on the sparse table (Options.SparseFeatureStep)" : "")}.");
+    }
+
+    /// <summary>Runs the training loop on the prepared rows (with this Fit's thread count) and warns about how training went.</summary>
+    private StudentTrainingLoop.Result Train(PreparedData prepared, FitColumns fit, int seed, TorchSharp.torch.Device device, Action checkAlive, IChannel channel)
+    {
+        var (train, validation) = (prepared.Train, prepared.Validation);
+        var sparseStep = _task.SparseStep(_options);
+        int epochs = TrainingLength.Epochs(_options.NumberOfEpochs, train.RowCount);
+        Announce(prepared, fit, epochs, seed, device, sparseStep, channel);
 
         string? checkpointFingerprint = _options.CheckpointDirectory is null ? null
             : CheckpointFingerprint.Of(_task, _options, _losses, epochs, seed, prepared.DataHash!);

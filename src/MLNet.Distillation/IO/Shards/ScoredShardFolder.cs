@@ -18,6 +18,23 @@ internal static class ScoredShardFolder
             throw new InvalidDataException($"'{directory}' is a file: give the folder the shards were written to.");
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"The shard folder '{directory}' does not exist.");
+        var manifests = ReadManifests(directory);
+        var (firstPath, first) = manifests[0];
+        foreach (var (path, manifest) in manifests)
+            Agree(first, firstPath, manifest, path);
+        // An ML.NET teacher's fingerprint saves the whole model: taken once.
+        if (teacher?.Fingerprint() is { } expected && first.TeacherFingerprint != expected)
+            throw new InvalidDataException($"The shards in '{directory}' were scored by another teacher ({Named(first.Teacher, first.TeacherFingerprint)}, in '{firstPath}') " +
+                $"than {Named(teacher.Description, expected)}: " +
+                "score them with this teacher, or train with the teacher that scored them.");
+        if (sourceId is not null && first.SourceId != sourceId)
+            throw new InvalidDataException($"The shards in '{directory}' were scored from other data (source '{first.SourceId ?? "not recorded"}', in '{firstPath}') than '{sourceId}'.");
+        return new BinaryShards(mlContext, ShardFiles(directory, ByIndex(directory, manifests, first)));
+    }
+
+    /// <summary>Every manifest in the folder (each beside its shard), in file order; a shard without one is refused.</summary>
+    private static List<(string Path, ShardManifest Manifest)> ReadManifests(string directory)
+    {
         var manifests = new List<(string Path, ShardManifest Manifest)>();
         foreach (var file in Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal))
         {
@@ -33,28 +50,20 @@ internal static class ScoredShardFolder
                     "a finished shard gets its manifest last.");
         if (manifests.Count == 0)
             throw new InvalidDataException($"The shard folder '{directory}' holds no scored shards (shard-NNNNN-of-NNNNN.idv with its .json).");
+        return manifests;
+    }
 
-        var (firstPath, first) = manifests[0];
-        foreach (var (path, manifest) in manifests)
-            Agree(first, firstPath, manifest, path);
-        // An ML.NET teacher's fingerprint saves the whole model: taken once.
-        if (teacher?.Fingerprint() is { } expected && first.TeacherFingerprint != expected)
-            throw new InvalidDataException($"The shards in '{directory}' were scored by another teacher ({Named(first.Teacher, first.TeacherFingerprint)}, in '{firstPath}') " +
-                $"than {Named(teacher.Description, expected)}: " +
-                "score them with this teacher, or train with the teacher that scored them.");
-        if (sourceId is not null && first.SourceId != sourceId)
-            throw new InvalidDataException($"The shards in '{directory}' were scored from other data (source '{first.SourceId ?? "not recorded"}', in '{firstPath}') than '{sourceId}'.");
-
-        var byIndex = new ShardManifest[first.ShardCount];
-        var pathOf = new string[first.ShardCount];
+    /// <summary>The manifests by shard index, with the file each came from; an index twice or missing is refused.</summary>
+    private static (ShardManifest Manifest, string Path)[] ByIndex(string directory, List<(string Path, ShardManifest Manifest)> manifests, ShardManifest first)
+    {
+        var byIndex = new (ShardManifest Manifest, string Path)[first.ShardCount];
         foreach (var (path, manifest) in manifests)
         {
-            if (byIndex[manifest.ShardIndex] is not null)
-                throw new InvalidDataException($"Shard {manifest.ShardIndex} of {first.ShardCount} is in '{directory}' twice: '{pathOf[manifest.ShardIndex]}' and '{path}'. Keep one.");
-            byIndex[manifest.ShardIndex] = manifest;
-            pathOf[manifest.ShardIndex] = path;
+            if (byIndex[manifest.ShardIndex].Manifest is not null)
+                throw new InvalidDataException($"Shard {manifest.ShardIndex} of {first.ShardCount} is in '{directory}' twice: '{byIndex[manifest.ShardIndex].Path}' and '{path}'. Keep one.");
+            byIndex[manifest.ShardIndex] = (manifest, path);
         }
-        var missing = Enumerable.Range(0, first.ShardCount).Where(i => byIndex[i] is null).ToArray();
+        var missing = Enumerable.Range(0, first.ShardCount).Where(i => byIndex[i].Manifest is null).ToArray();
         if (missing.Length > 0)
         {
             string Describe(int i) => string.Create(CultureInfo.InvariantCulture,
@@ -62,26 +71,31 @@ internal static class ScoredShardFolder
             throw new InvalidDataException($"{missing.Length} of {first.ShardCount} shards are missing from '{directory}': " +
                 string.Join(", ", missing.Take(5).Select(Describe)) + (missing.Length > 5 ? ", ..." : "") + ". Run their workers (again) before training.");
         }
+        return byIndex;
+    }
 
-        var files = new string[first.ShardCount];
-        long next = 0;
-        for (int i = 0; i < first.ShardCount; i++)
+    /// <summary>The shard files in index order, each starting where the one before ended and of its recorded size.</summary>
+    private static string[] ShardFiles(string directory, (ShardManifest Manifest, string Path)[] byIndex)
+    {
+        var files = new string[byIndex.Length];
+        long next = 0, total = byIndex[0].Manifest.TotalRows;
+        for (int i = 0; i < byIndex.Length; i++)
         {
-            var manifest = byIndex[i];
+            var manifest = byIndex[i].Manifest;
             string file = Path.Combine(directory, manifest.File);
-            if (manifest.FirstRow != next || manifest.FirstRow != ShardScoring.Boundary(i, first.ShardCount, first.TotalRows))
-                throw new InvalidDataException($"The shard '{file}' starts at row {manifest.FirstRow:N0}, but shard {i} of {first.ShardCount} starts at row {next:N0}: it does not belong to this split.");
+            if (manifest.FirstRow != next || manifest.FirstRow != ShardScoring.Boundary(i, byIndex.Length, total))
+                throw new InvalidDataException($"The shard '{file}' starts at row {manifest.FirstRow:N0}, but shard {i} of {byIndex.Length} starts at row {next:N0}: it does not belong to this split.");
             next += manifest.Rows;
             if (!File.Exists(file))
-                throw new InvalidDataException($"The shard '{file}' is missing, though its manifest '{pathOf[i]}' is there. Score it again.");
+                throw new InvalidDataException($"The shard '{file}' is missing, though its manifest '{byIndex[i].Path}' is there. Score it again.");
             long bytes = new FileInfo(file).Length;
             if (bytes != manifest.Bytes)
                 throw new InvalidDataException($"The shard '{file}' holds {bytes:N0} bytes, but its manifest recorded {manifest.Bytes:N0}: it was changed or cut short after it was written. Score it again.");
             files[i] = file;
         }
-        if (next != first.TotalRows)
-            throw new InvalidDataException($"The shards in '{directory}' hold {next:N0} rows, but their manifests say the data has {first.TotalRows:N0}.");
-        return new BinaryShards(mlContext, files);
+        if (next != total)
+            throw new InvalidDataException($"The shards in '{directory}' hold {next:N0} rows, but their manifests say the data has {total:N0}.");
+        return files;
     }
 
     /// <summary>A teacher as messages name it: its description and the start of its fingerprint (two teacher.zip files differ there).</summary>

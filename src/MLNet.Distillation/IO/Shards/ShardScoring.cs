@@ -36,25 +36,7 @@ internal static class ShardScoring
         var rows = mlContext.Data.TakeRows(first > 0 ? mlContext.Data.SkipRows(data, first) : data, end - first);
         string path = Path.Combine(options.Directory, ShardManifest.ShardFileName(options.ShardIndex, options.ShardCount));
         string manifestPath = ShardManifest.PathOf(path);
-        var manifest = new ShardManifest
-        {
-            Format = ShardManifest.CurrentFormat,
-            ShardIndex = options.ShardIndex,
-            ShardCount = options.ShardCount,
-            FirstRow = first,
-            Rows = end - first,
-            TotalRows = total,
-            Teacher = teacher.Description,
-            TeacherFingerprint = teacher.Fingerprint(),
-            TeacherColumn = options.TeacherColumnName,
-            Columns = kept.Select(c => Describe(c)).ToArray(),
-            InputFingerprint = "",
-            SourceId = options.SourceId,
-            File = Path.GetFileName(path),
-            Bytes = 0,
-            Sha256 = "",
-            LibraryVersion = typeof(ShardScoring).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
-        };
+        var manifest = Planned(path, first, end, total, teacher, options, kept);
         // A shard already complete for these rows and this teacher is left as it is. Its input rows are read (fingerprinted)
         // only when everything else matches: the common case, a first run, reads them once, to score them.
         if (IsComplete(path, manifestPath, manifest) is { } done)
@@ -83,6 +65,28 @@ internal static class ShardScoring
         AtomicFile.WriteAllBytes(manifestPath, complete.ToBytes());
         return Result(path, complete, skipped: false, clock);
     }
+
+    /// <summary>The manifest of the shard about to be scored: everything but what only the written file tells.</summary>
+    private static ShardManifest Planned(string path, long first, long end, long total, Teacher teacher, ShardScoringOptions options, IEnumerable<DataViewSchema.Column> kept)
+        => new()
+        {
+            Format = ShardManifest.CurrentFormat,
+            ShardIndex = options.ShardIndex,
+            ShardCount = options.ShardCount,
+            FirstRow = first,
+            Rows = end - first,
+            TotalRows = total,
+            Teacher = teacher.Description,
+            TeacherFingerprint = teacher.Fingerprint(),
+            TeacherColumn = options.TeacherColumnName,
+            Columns = kept.Select(c => Describe(c)).ToArray(),
+            InputFingerprint = "",
+            SourceId = options.SourceId,
+            File = Path.GetFileName(path),
+            Bytes = 0,
+            Sha256 = "",
+            LibraryVersion = typeof(ShardScoring).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
+        };
 
     /// <summary>Refuses a shard that got other rows than the data counted: the data changed while it was read.</summary>
     private static void CheckCount(long rows, ShardManifest manifest)

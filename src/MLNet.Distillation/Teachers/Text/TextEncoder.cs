@@ -66,18 +66,7 @@ public sealed class TextEncoder : IDisposable
 
         try
         {
-            var inputs = _session.InputMetadata;
-            if (!inputs.ContainsKey(options.InputIdsName))
-                throw new ArgumentException($"Text encoder '{source}' has no input named '{options.InputIdsName}' ({nameof(TextEncoderOptions)}.{nameof(TextEncoderOptions.InputIdsName)}); " +
-                    $"its inputs are: {string.Join(", ", inputs.Keys)}.");
-            string[] known = [options.InputIdsName, options.AttentionMaskName, options.TokenTypeIdsName];
-            if (inputs.Keys.FirstOrDefault(name => !known.Contains(name)) is { } unknown)
-                throw new ArgumentException($"Text encoder '{source}' has an input '{unknown}' that is none of the token ids ('{options.InputIdsName}'), attention mask " +
-                    $"('{options.AttentionMaskName}') or segment ids ('{options.TokenTypeIdsName}'); name it in {nameof(TextEncoderOptions)} if it is one of them.");
-            _inputNames = known.Where(inputs.ContainsKey).ToArray();
-            _int64Inputs = _inputNames.Select(name => inputs[name].ElementType == typeof(long)
-                ? true : inputs[name].ElementType == typeof(int) ? false
-                : throw new ArgumentException($"Text encoder '{source}': input '{name}' has element type {inputs[name].ElementType.Name}; token inputs must be Int64 or Int32.")).ToArray();
+            (_inputNames, _int64Inputs) = TokenInputs(_session.InputMetadata, options, source);
 
             var outputs = _session.OutputMetadata;
             if (options.OnnxOutputName is { } requested && !outputs.ContainsKey(requested))
@@ -87,18 +76,7 @@ public sealed class TextEncoder : IDisposable
             if (outputs[_outputName].ElementType != typeof(float))
                 throw new ArgumentException($"Text encoder '{source}': output '{_outputName}' has element type {outputs[_outputName].ElementType.Name}; expected float.");
 
-            // A declared shape tells whether the output is per token and how wide it is; an output added to a graph may
-            // declare none, and one run on a short text answers both.
-            int[] dims = outputs[_outputName].Dimensions;
-            if (dims.Length is 2 or 3 && dims[^1] > 0)
-                (_perToken, _embeddingSize) = (dims.Length == 3, dims[^1]);
-            else
-            {
-                var shape = RunShape();
-                if (shape.Length is not (2 or 3))
-                    throw new ArgumentException($"Text encoder '{source}': output '{_outputName}' has shape [{string.Join(", ", shape)}]; expected [N, T, H] (per token) or [N, K] (per text).");
-                (_perToken, _embeddingSize) = (shape.Length == 3, checked((int)shape[^1]));
-            }
+            (_perToken, _embeddingSize) = OutputShape(outputs[_outputName].Dimensions, source);
             _normalize = options.Normalize ?? _perToken;
             Fingerprint = Teacher.Digest("text-encoder", Teacher.Digest(model), Teacher.Digest(vocabulary), _options.MaximumTokens, _options.Pooling,
                 _normalize, _options.LowerCase, _outputName, string.Join(",", _inputNames));
@@ -108,6 +86,26 @@ public sealed class TextEncoder : IDisposable
             _session.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The encoder's token inputs in the order ids, attention mask, segment ids (those it has), and whether each is Int64
+    /// (else Int32); an input that is none of them, or another element type, is refused.
+    /// </summary>
+    private static (string[] Names, bool[] Int64) TokenInputs(IReadOnlyDictionary<string, NodeMetadata> inputs, TextEncoderOptions options, string source)
+    {
+        if (!inputs.ContainsKey(options.InputIdsName))
+            throw new ArgumentException($"Text encoder '{source}' has no input named '{options.InputIdsName}' ({nameof(TextEncoderOptions)}.{nameof(TextEncoderOptions.InputIdsName)}); " +
+                $"its inputs are: {string.Join(", ", inputs.Keys)}.");
+        string[] known = [options.InputIdsName, options.AttentionMaskName, options.TokenTypeIdsName];
+        if (inputs.Keys.FirstOrDefault(name => !known.Contains(name)) is { } unknown)
+            throw new ArgumentException($"Text encoder '{source}' has an input '{unknown}' that is none of the token ids ('{options.InputIdsName}'), attention mask " +
+                $"('{options.AttentionMaskName}') or segment ids ('{options.TokenTypeIdsName}'); name it in {nameof(TextEncoderOptions)} if it is one of them.");
+        var names = known.Where(inputs.ContainsKey).ToArray();
+        var int64 = names.Select(name => inputs[name].ElementType == typeof(long)
+            ? true : inputs[name].ElementType == typeof(int) ? false
+            : throw new ArgumentException($"Text encoder '{source}': input '{name}' has element type {inputs[name].ElementType.Name}; token inputs must be Int64 or Int32.")).ToArray();
+        return (names, int64);
     }
 
     /// <summary>Loads an ONNX encoder and its WordPiece vocabulary (vocab.txt: one token a line) from files.</summary>
@@ -287,6 +285,20 @@ public sealed class TextEncoder : IDisposable
     }
 
     /// <summary>The output's shape for one short text: for a graph that does not declare it.</summary>
+    /// <summary>
+    /// Whether the output is per token and how wide it is. A declared shape tells; an output added to a graph may declare
+    /// none, and one run on a short text answers both.
+    /// </summary>
+    private (bool PerToken, int Width) OutputShape(int[] dims, string source)
+    {
+        if (dims.Length is 2 or 3 && dims[^1] > 0)
+            return (dims.Length == 3, dims[^1]);
+        var shape = RunShape();
+        if (shape.Length is not (2 or 3))
+            throw new ArgumentException($"Text encoder '{source}': output '{_outputName}' has shape [{string.Join(", ", shape)}]; expected [N, T, H] (per token) or [N, K] (per text).");
+        return (shape.Length == 3, checked((int)shape[^1]));
+    }
+
     private long[] RunShape()
     {
         var probe = Tokenize("a");
