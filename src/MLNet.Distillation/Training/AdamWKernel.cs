@@ -52,7 +52,8 @@ internal static class AdamWKernel
         });
     }
 
-    private static void StepRange(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> mean, Span<float> variance, Coefficients c)
+    /// <summary>The step over one contiguous range (a flat buffer, or one row of a sparse table: <see cref="SparseRowAdamW"/>).</summary>
+    internal static void StepRange(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> mean, Span<float> variance, Coefficients c)
     {
         int n = parameters.Length, i = 0;
         if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)

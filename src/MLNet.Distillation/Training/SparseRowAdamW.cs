@@ -9,8 +9,8 @@ namespace MLNet.Distillation;
 /// moment updates, bias-corrected step, the step count shared with the rest of the network). A row the batch did not
 /// touch keeps its weights and moments: this is "lazy" Adam (TensorFlow's LazyAdam, PyTorch's SparseAdam), which differs
 /// from dense AdamW there (dense AdamW would decay the row and keep moving it by its old momentum). When every batch
-/// touches every row the two are the same operations, equal to float rounding (<see cref="FlatAdamW"/> runs them as C#
-/// vector code on the CPU, where libtorch's lerp fuses a multiply-add); a test checks it.
+/// touches every row the two are the same, operation for operation (on the CPU both run <see cref="AdamWKernel"/>); a
+/// test checks it.
 /// <para>
 /// With <see cref="SparseFeatureStep.TableWide"/> the second moment is one running mean of the squared gradient over
 /// the weights each step touched, for the whole table: the step is the bias-corrected momentum divided by its root, so
@@ -44,6 +44,11 @@ internal sealed class SparseRowAdamW : IDisposable
         _step++;
         if (_layer.TouchedRows is not var (slots, rows) || rows.grad is not { } gradient)
             return;
+        if (_layer.Weight.device_type == DeviceType.CPU && gradient.is_contiguous())
+        {
+            StepRowsInPlace(slots, gradient);
+            return;
+        }
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         // Scalars held in variables until the step ends (HeldScalars: never finalised during a native call).
@@ -74,6 +79,63 @@ internal sealed class SparseRowAdamW : IDisposable
         _layer.Weight.index_copy_(0, slots, weights);
         _mean.index_copy_(0, slots, mean);
     }
+
+    /// <summary>
+    /// The per-weight step on the CPU, row by row in place (<see cref="AdamWKernel"/>'s pass over each touched row of the
+    /// table and its moments): no gathered copies. Gathering the touched rows of the weights and both moments, stepping
+    /// them and scattering them back made tens of megabytes of temporaries per batch for a fastText table, and
+    /// allocations that large are fresh pages from the kernel every time (clearing pages was a quarter of a fastText
+    /// Fit's samples). In place, a 4-epoch fastText Fit on the fine-food reviews trained 5 % faster with a 5 % lower peak
+    /// (three interleaved pairs, 2026-12-05). The same operations as <see cref="FlatAdamW"/>'s pass, so a row stepped
+    /// here equals the same row stepped there, bit for bit.
+    /// </summary>
+    private void StepRowsInPlace(Tensor slots, Tensor gradient)
+    {
+        var c = new AdamWKernel.Coefficients(
+            Decay: (float)(1 - _learningRate * _weightDecay), MeanWeight: (float)(1 - Beta1), Beta2: (float)Beta2, OneMinusBeta2: (float)(1 - Beta2),
+            Correction2: (float)Math.Sqrt(1 - Math.Pow(Beta2, _step)), Epsilon: (float)Epsilon, StepSize: (float)(-_learningRate / (1 - Math.Pow(Beta1, _step))));
+        int width = (int)_layer.Weight.shape[1];
+        var weights = Floats(_layer.Weight);
+        var mean = Floats(_mean);
+        var gradients = Floats(gradient);
+        var touched = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(slots.contiguous().bytes);
+        if (_tableWide)
+        {
+            // The table's one second moment, updated as libtorch did it (a mean over the touched gradient), then the
+            // denominator in single precision as libtorch's sqrt, div and add compute it.
+            using (var _ = no_grad())
+            using (var oneMinusBeta2 = (1 - Beta2).ToScalar())
+            using (var beta2 = Beta2.ToScalar())
+            using (var squared = gradient.Squared())
+            using (var meanSquare = squared.mean())
+                _variance.mul_(beta2).add_(meanSquare, oneMinusBeta2);
+            float denominator = MathF.Sqrt(_variance.item<float>()) / c.Correction2 + c.Epsilon;
+            for (int k = 0; k < touched.Length; k++)
+                StepRowTableWide(weights.Slice(checked((int)touched[k]) * width, width), gradients.Slice(k * width, width),
+                    mean.Slice(checked((int)touched[k]) * width, width), denominator, c);
+            return;
+        }
+        var variance = Floats(_variance);
+        for (int k = 0; k < touched.Length; k++)
+        {
+            int row = checked((int)touched[k]) * width;
+            AdamWKernel.StepRange(weights.Slice(row, width), gradients.Slice(k * width, width), mean.Slice(row, width), variance.Slice(row, width), c);
+        }
+    }
+
+    /// <summary>One row's table-wide step: the first moment per weight, the shared denominator.</summary>
+    private static void StepRowTableWide(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> mean, float denominator, AdamWKernel.Coefficients c)
+    {
+        for (int j = 0; j < weights.Length; j++)
+        {
+            float first = mean[j] + c.MeanWeight * (gradients[j] - mean[j]);
+            mean[j] = first;
+            weights[j] = weights[j] * c.Decay + c.StepSize * (first / denominator);
+        }
+    }
+
+    /// <summary>A contiguous CPU float tensor's memory.</summary>
+    private static Span<float> Floats(Tensor tensor) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(tensor.bytes);
 
     /// <summary>The moments and the step count, for a checkpoint.</summary>
     public void SaveState(BinaryWriter writer)
