@@ -77,9 +77,8 @@ internal sealed class FlatAdamW : IDisposable
         if (_host is not null)
         {
             _step++;
-            AdamWKernel.Step(_host[0].Memory, _host[1].Memory, _host[2].Memory, _host[3].Memory, new AdamWKernel.Coefficients(
-                Decay: (float)(1 - _learningRate * _weightDecay), MeanWeight: (float)(1 - Beta1), Beta2: (float)Beta2, OneMinusBeta2: (float)(1 - Beta2),
-                Correction2: (float)Math.Sqrt(1 - Math.Pow(Beta2, _step)), Epsilon: (float)Epsilon, StepSize: (float)(-_learningRate / (1 - Math.Pow(Beta1, _step)))));
+            AdamWKernel.Step(_host[0].Memory, _host[1].Memory, _host[2].Memory, _host[3].Memory,
+                AdamWKernel.Coefficients.At(_step, _learningRate, _weightDecay, Beta1, Beta2, Epsilon));
             return;
         }
         StepOnDevice();

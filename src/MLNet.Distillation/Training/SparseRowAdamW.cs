@@ -91,9 +91,7 @@ internal sealed class SparseRowAdamW : IDisposable
     /// </summary>
     private void StepRowsInPlace(Tensor slots, Tensor gradient)
     {
-        var c = new AdamWKernel.Coefficients(
-            Decay: (float)(1 - _learningRate * _weightDecay), MeanWeight: (float)(1 - Beta1), Beta2: (float)Beta2, OneMinusBeta2: (float)(1 - Beta2),
-            Correction2: (float)Math.Sqrt(1 - Math.Pow(Beta2, _step)), Epsilon: (float)Epsilon, StepSize: (float)(-_learningRate / (1 - Math.Pow(Beta1, _step))));
+        var c = AdamWKernel.Coefficients.At(_step, _learningRate, _weightDecay, Beta1, Beta2, Epsilon);
         int width = (int)_layer.Weight.shape[1];
         var weights = Floats(_layer.Weight);
         var mean = Floats(_mean);
@@ -111,8 +109,10 @@ internal sealed class SparseRowAdamW : IDisposable
                 _variance.mul_(beta2).add_(meanSquare, oneMinusBeta2);
             float denominator = MathF.Sqrt(_variance.item<float>()) / c.Correction2 + c.Epsilon;
             for (int k = 0; k < touched.Length; k++)
-                StepRowTableWide(weights.Slice(checked((int)touched[k]) * width, width), gradients.Slice(k * width, width),
-                    mean.Slice(checked((int)touched[k]) * width, width), denominator, c);
+            {
+                int row = checked((int)touched[k]) * width;
+                StepRowTableWide(weights.Slice(row, width), gradients.Slice(k * width, width), mean.Slice(row, width), denominator, c);
+            }
             return;
         }
         var variance = Floats(_variance);

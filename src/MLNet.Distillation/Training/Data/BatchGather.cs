@@ -16,7 +16,7 @@ internal sealed class BatchGather : IDisposable
 
     public BatchGather(int rows, int width, Device device)
     {
-        if ((long)rows * width > Array.MaxLength - 16)
+        if ((long)rows * width > PinnedFloats.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(rows), $"A batch of {rows:N0} rows × {width:N0} features does not fit in one array; use a smaller BatchSize.");
         Rows = rows;
         Width = width;

@@ -20,7 +20,7 @@ internal sealed class PinnedFloats : IDisposable
     /// <param name="zeroed">Whether they start at zero (otherwise their values are undefined).</param>
     public PinnedFloats(long length, bool zeroed)
     {
-        if (length + Alignment / sizeof(float) > Array.MaxLength)
+        if (length > MaxLength)
             throw new ArgumentOutOfRangeException(nameof(length), $"{length:N0} floats do not fit in one array.");
         Length = (int)length;
         int room = Length + Alignment / sizeof(float);
@@ -28,6 +28,9 @@ internal sealed class PinnedFloats : IDisposable
         _offset = AlignedOffset(_array);
         Tensor = frombuffer(_array, ScalarType.Float32, Length, _offset).DetachFromDisposeScope();
     }
+
+    /// <summary>The most floats one buffer holds: an array's limit less the room kept for alignment.</summary>
+    public static int MaxLength => Array.MaxLength - Alignment / sizeof(float);
 
     /// <summary>Floats in the buffer.</summary>
     public int Length { get; }
