@@ -69,11 +69,15 @@ public abstract class DistillationTrainerBase<TOptions> : IDistillationTrainer
                 throw new OperationCanceledException("Training was cancelled (the MLContext's execution was cancelled); no student was produced.");
         }
 
-        var loading = System.Diagnostics.Stopwatch.StartNew();
-        using var prepared = Prepare(input, validationData, fit, seed, device, CheckAlive, channel);
-        loading.Stop();
-        var result = Train(prepared, fit, seed, device, CheckAlive, channel);
-        return Build(result, prepared, fit, input, loading.Elapsed, channel);
+        // The whole Fit's libtorch work (statistics, training, folding) runs with the Fit's own thread count.
+        return TrainingThreads.With(TrainingThreads.For(_options), () =>
+        {
+            var loading = System.Diagnostics.Stopwatch.StartNew();
+            using var prepared = Prepare(input, validationData, fit, seed, device, CheckAlive, channel);
+            loading.Stop();
+            var result = Train(prepared, fit, seed, device, CheckAlive, channel);
+            return Build(result, prepared, fit, input, loading.Elapsed, channel);
+        });
     }
 
     /// <summary>
@@ -166,49 +170,36 @@ public abstract class DistillationTrainerBase<TOptions> : IDistillationTrainer
 
         string? checkpointFingerprint = _options.CheckpointDirectory is null ? null
             : CheckpointFingerprint.Of(_task, _options, _losses, epochs, seed, prepared.DataHash!);
-        int previousThreads = torch.get_num_threads();
-        int? trainingThreads = _options.NumberOfThreads ?? (_options.Streaming ? StreamingTrainingData.TrainingThreads(previousThreads) : null);
-        if (trainingThreads is int threads)
-            torch.set_num_threads(threads);
-        StudentTrainingLoop.Result result;
-        try
+        var result = new StudentTrainingLoop
         {
-            result = new StudentTrainingLoop
+            Task = _task,
+            ExtraTeacherColumns = fit.ExtraTeacherNames,
+            Architecture = _options.Student,
+            Losses = _losses,
+            Epochs = epochs,
+            BatchSize = _options.BatchSize,
+            LearningRate = _options.LearningRate,
+            WeightDecay = _options.WeightDecay,
+            SparseStep = sparseStep,
+            Seed = seed,
+            Device = device,
+            InputScaling = prepared.Inputs,
+            TargetScaling = prepared.Target,
+            EarlyStoppingPatience = validation is null ? null
+                : prepared.AutomaticEarlyStopping ? Defaults.AutomaticEarlyStoppingPatience : _options.EarlyStoppingPatience,
+            TimeBudget = _options.MaximumTrainingTime,
+            OnTimeBudgetReached = (done, planned) => channel.Info(MessageSensitivity.None,
+                $"Stopped after {done} of {planned} epochs: another epoch would end past Options.MaximumTrainingTime ({_options.MaximumTrainingTime})."),
+            CheckAlive = checkAlive,
+            CheckpointFingerprint = checkpointFingerprint,
+            CheckpointFile = checkpointFingerprint is null ? null : TrainingCheckpoint.PathFor(_options.CheckpointDirectory!, checkpointFingerprint),
+            OnWarning = message => channel.Warning(MessageSensitivity.None, message),
+            OnEpoch = report =>
             {
-                Task = _task,
-                ExtraTeacherColumns = fit.ExtraTeacherNames,
-                Architecture = _options.Student,
-                Losses = _losses,
-                Epochs = epochs,
-                BatchSize = _options.BatchSize,
-                LearningRate = _options.LearningRate,
-                WeightDecay = _options.WeightDecay,
-                SparseStep = sparseStep,
-                Seed = seed,
-                Device = device,
-                InputScaling = prepared.Inputs,
-                TargetScaling = prepared.Target,
-                EarlyStoppingPatience = validation is null ? null
-                    : prepared.AutomaticEarlyStopping ? Defaults.AutomaticEarlyStoppingPatience : _options.EarlyStoppingPatience,
-                TimeBudget = _options.MaximumTrainingTime,
-                OnTimeBudgetReached = (done, planned) => channel.Info(MessageSensitivity.None,
-                    $"Stopped after {done} of {planned} epochs: another epoch would end past Options.MaximumTrainingTime ({_options.MaximumTrainingTime})."),
-                CheckAlive = checkAlive,
-                CheckpointFingerprint = checkpointFingerprint,
-                CheckpointFile = checkpointFingerprint is null ? null : TrainingCheckpoint.PathFor(_options.CheckpointDirectory!, checkpointFingerprint),
-                OnWarning = message => channel.Warning(MessageSensitivity.None, message),
-                OnEpoch = report =>
-                {
-                    channel.Info(MessageSensitivity.None, report.ToString());
-                    _options.Progress?.Report(report);
-                },
-            }.Run(train, validation);
-        }
-        finally
-        {
-            if (trainingThreads is not null)
-                torch.set_num_threads(previousThreads);
-        }
+                channel.Info(MessageSensitivity.None, report.ToString());
+                _options.Progress?.Report(report);
+            },
+        }.Run(train, validation);
 
         if (ConvergenceCheck.Undertrained(result.History, epochs) is string warning)
             channel.Warning(MessageSensitivity.None, warning);

@@ -140,8 +140,11 @@ public abstract class DistillationTrainerOptions
     public string Device { get; set; } = Defaults.Device;
 
     /// <summary>
-    /// Threads TorchSharp may use while training; null leaves TorchSharp's setting (with <see cref="Streaming"/>, one
-    /// fewer than the machine's cores, for the reading thread).
+    /// Threads libtorch trains with (the student depends on it: sums run in another order on more threads). Null takes
+    /// the count libtorch had before the process's first distillation Fit (every core unless <c>OMP_NUM_THREADS</c> or the
+    /// application said otherwise; a later <c>torch.set_num_threads</c> does not change it: set this option instead), and
+    /// with <see cref="Streaming"/> one fewer, for the reading thread. Each Fit sets its count on its own thread and
+    /// restores that thread's previous count, so Fits with different counts may run at once.
     /// </summary>
     public int? NumberOfThreads { get; set; }
 

@@ -66,6 +66,85 @@ public sealed class ConcurrentFitTests
         }
     }
 
+    /// <summary>A Fit whose result depends on libtorch's thread count (its sums run in another order on more threads).</summary>
+    private static byte[] FitWithThreads(int? threads)
+    {
+        var ml = new MLContext(0);
+        var data = TestData.KeyedDigits(ml, 400);
+        return ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options
+        {
+            TeacherColumnName = null,
+            NumberOfEpochs = 2,
+            BatchSize = 128,
+            Seed = 5,
+            NumberOfThreads = threads,
+            Student = new MlpStudent { HiddenLayers = [32] },
+            AutomaticEarlyStopping = false,
+        }).Fit(data).ToOnnx();
+    }
+
+    private static T OnNewThread<T>(Func<T> work)
+    {
+        T result = default!;
+        Exception? error = null;
+        var thread = new Thread(() =>
+        {
+            try { result = work(); }
+            catch (Exception e) { error = e; }
+        });
+        thread.Start();
+        thread.Join();
+        return error is null ? result : throw new InvalidOperationException("The Fit on the other thread failed.", error);
+    }
+
+    [Fact]
+    public void Fits_with_different_thread_counts_at_once_give_the_students_of_the_same_fits_run_alone()
+    {
+        var alone = new[] { FitWithThreads(1), FitWithThreads(2) };
+        if (Environment.ProcessorCount >= 2)
+            Assert.False(alone[0].AsSpan().SequenceEqual(alone[1]), "Premise: on this data one and two threads train different students.");
+
+        for (int trial = 0; trial < 2; trial++)
+        {
+            var fits = new byte[2][];
+            using var start = new Barrier(2);
+            var threads = Enumerable.Range(0, 2).Select(i => new Thread(() =>
+            {
+                start.SignalAndWait();
+                fits[i] = FitWithThreads(i + 1);
+            })).ToArray();
+            foreach (var thread in threads) thread.Start();
+            foreach (var thread in threads) thread.Join();
+            Assert.True(alone[0].AsSpan().SequenceEqual(fits[0]), $"Trial {trial}: the one-thread Fit trained another student beside a two-thread Fit.");
+            Assert.True(alone[1].AsSpan().SequenceEqual(fits[1]), $"Trial {trial}: the two-thread Fit trained another student beside a one-thread Fit.");
+        }
+    }
+
+    [Fact]
+    public void A_fit_without_a_thread_count_on_a_new_thread_ignores_the_count_another_thread_set()
+    {
+        var alone = OnNewThread(() => FitWithThreads(null));
+
+        // What another Fit with NumberOfThreads set leaves while it runs: libtorch's process-wide count changed on another
+        // thread. A new thread's first libtorch call copies that value, so a Fit that kept "the thread's count" trained
+        // with it (one thread instead of two: another student).
+        var besideAnother = OnNewThread(() =>
+        {
+            int previous = get_num_threads();
+            set_num_threads(previous == 1 ? 2 : 1);
+            try
+            {
+                return OnNewThread(() => FitWithThreads(null));
+            }
+            finally
+            {
+                set_num_threads(previous);
+            }
+        });
+
+        Assert.True(alone.AsSpan().SequenceEqual(besideAnother), "A Fit without NumberOfThreads trained another student after another thread changed libtorch's count.");
+    }
+
     [Fact]
     public void Dropout_drawn_from_a_fit_generator_is_libtorchs_dropout_from_the_same_state()
     {
