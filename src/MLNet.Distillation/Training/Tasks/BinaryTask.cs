@@ -16,6 +16,12 @@ internal sealed class BinaryTask : TrainingTask
 
     public override DistillationTask Kind => DistillationTask.BinaryClassification;
 
+    public override DistillationTrainerOptions NewOptions() => new DistillationBinaryTrainer.Options();
+
+    public override bool IsClassification => true;
+
+    public override int ClassCount(int outputCount) => 2;
+
     public override string Description => "binary classification";
 
     public override string PrimaryMetric => "Accuracy";
@@ -36,6 +42,8 @@ internal sealed class BinaryTask : TrainingTask
     public override string HardLoss => LossNames.BinaryCrossEntropy;
 
     public override string SoftLoss => LossNames.SoftBinaryCrossEntropy;
+
+    protected override IReadOnlyList<string> OutputLosses { get; } = [LossNames.LogitMatching, LossNames.BinaryCrossEntropy, LossNames.SoftBinaryCrossEntropy];
 
     public override int? CheckLabel(ColumnView label)
     {

@@ -13,6 +13,12 @@ internal sealed class MulticlassTask : TrainingTask
 
     public override DistillationTask Kind => DistillationTask.MulticlassClassification;
 
+    public override DistillationTrainerOptions NewOptions() => new DistillationMulticlassTrainer.Options();
+
+    public override bool IsClassification => true;
+
+    public override int ClassCount(int outputCount) => outputCount;
+
     public override string Description => "multiclass classification";
 
     public override string PrimaryMetric => "MicroAccuracy";
@@ -38,6 +44,8 @@ internal sealed class MulticlassTask : TrainingTask
     public override string HardLoss => LossNames.CrossEntropy;
 
     public override string SoftLoss => LossNames.KnowledgeDistillation;
+
+    protected override IReadOnlyList<string> OutputLosses { get; } = [LossNames.CrossEntropy, LossNames.KnowledgeDistillation, LossNames.DecoupledKnowledgeDistillation, LossNames.LogitMatching];
 
     public override int? CheckLabel(ColumnView label)
     {

@@ -17,6 +17,12 @@ internal sealed class RegressionTask : TrainingTask
 
     public override DistillationTask Kind => DistillationTask.Regression;
 
+    public override DistillationTrainerOptions NewOptions() => new DistillationRegressionTrainer.Options();
+
+    public override bool IsClassification => false;
+
+    public override int ClassCount(int outputCount) => 0;
+
     public override string Description => "regression";
 
     public override string PrimaryMetric => "RootMeanSquaredError";
@@ -39,6 +45,8 @@ internal sealed class RegressionTask : TrainingTask
     public override string HardLoss => LossNames.MeanSquaredError;
 
     public override string SoftLoss => LossNames.TeacherMeanSquaredError;
+
+    protected override IReadOnlyList<string> OutputLosses { get; } = [LossNames.MeanSquaredError, LossNames.Huber, LossNames.TeacherMeanSquaredError, LossNames.TeacherHuber];
 
     public override IReadOnlyList<LossTerm> DefaultRecipe(DistillationTrainerOptions options, bool hasTeacher)
     {

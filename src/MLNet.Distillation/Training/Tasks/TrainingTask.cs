@@ -13,15 +13,30 @@ internal abstract class TrainingTask
 {
     public abstract DistillationTask Kind { get; }
 
+    /// <summary>
+    /// Every task the library trains, in the order of <see cref="DistillationTask"/>: the registry. Adding a task is adding
+    /// its class and listing it here; everything that differs between tasks asks the task object.
+    /// </summary>
+    public static IReadOnlyList<TrainingTask> All => Registry.Tasks;
+
     /// <summary>The task object of <paramref name="kind"/>: the one place the task enum is mapped to what differs between tasks.</summary>
     /// <exception cref="NotSupportedException"><paramref name="kind"/> is not a task the library trains.</exception>
-    public static TrainingTask Of(DistillationTask kind) => kind switch
-    {
-        DistillationTask.BinaryClassification => BinaryTask.Instance,
-        DistillationTask.MulticlassClassification => MulticlassTask.Instance,
-        DistillationTask.Regression => RegressionTask.Instance,
-        _ => throw new NotSupportedException($"No distillation task {kind}."),
-    };
+    public static TrainingTask Of(DistillationTask kind) => Find(kind) ?? throw new NotSupportedException($"No distillation task {kind}.");
+
+    /// <summary>The task object of <paramref name="kind"/>, or null when it is not a task the library trains (for callers with their own message).</summary>
+    public static TrainingTask? Find(DistillationTask kind) => Array.Find(Registry.Tasks, t => t.Kind == kind);
+
+    /// <summary>The trainer options of this task at their defaults (<see cref="DistillationTrainerOptions.ForTask"/>).</summary>
+    public abstract DistillationTrainerOptions NewOptions();
+
+    /// <summary>Whether the labels are classes (accuracy, class shares, calibration apply), not values.</summary>
+    public abstract bool IsClassification { get; }
+
+    /// <summary>
+    /// The label's number of classes for a student with <paramref name="outputCount"/> outputs per row: 2 for one binary
+    /// logit, one per output for a multiclass student, 0 for a task without classes.
+    /// </summary>
+    public abstract int ClassCount(int outputCount);
 
     /// <summary>The task in words, for messages: "binary classification".</summary>
     public abstract string Description { get; }
@@ -55,6 +70,21 @@ internal abstract class TrainingTask
 
     /// <summary>The soft-target term of the default recipe (weight 1 − alpha).</summary>
     public abstract string SoftLoss { get; }
+
+    /// <summary>
+    /// The built-in loss terms (<see cref="LossNames"/>) on this task's outputs and labels that a recipe of the task
+    /// may name; the representation terms come on top (<see cref="BuiltInLosses"/>).
+    /// </summary>
+    protected abstract IReadOnlyList<string> OutputLosses { get; }
+
+    /// <summary>
+    /// The built-in loss terms a recipe of this task may name: its <see cref="OutputLosses"/>, then the representation terms,
+    /// which compare hidden layers and so mean the same for every task. <see cref="Losses.LossRegistry"/> asks this.
+    /// </summary>
+    public IEnumerable<string> BuiltInLosses => OutputLosses.Concat(RepresentationLosses);
+
+    private static readonly string[] RepresentationLosses =
+        [LossNames.Hint, LossNames.RelationDistance, LossNames.RelationAngle, LossNames.SimilarityPreserving];
 
     /// <summary>The recipe when the options give none: <c>alpha · hard + (1 − alpha) · soft</c>, or the hard term alone without a teacher.</summary>
     public virtual IReadOnlyList<LossTerm> DefaultRecipe(DistillationTrainerOptions options, bool hasTeacher)
@@ -120,4 +150,11 @@ internal abstract class TrainingTask
 
     /// <summary>Which validation result is better (higher is better), for keeping the best epoch and early stopping.</summary>
     public abstract double ValidationScore(double? accuracy, double loss);
+
+    // A holder class of its own: a static field of TrainingTask itself may be initialised while the first task object is
+    // built, when that task's Instance is still null.
+    private static class Registry
+    {
+        public static readonly TrainingTask[] Tasks = [MulticlassTask.Instance, BinaryTask.Instance, RegressionTask.Instance];
+    }
 }
