@@ -28,6 +28,8 @@ internal sealed class BinaryTask : TrainingTask
 
     public override TaskEvaluation Evaluation => BinaryEvaluation.Instance;
 
+    public override TextHeadFitter TextHead => BinaryTextHeadFitter.Instance;
+
     public override void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout)
     {
         if (outputCount != 1)

@@ -25,6 +25,8 @@ internal sealed class MulticlassTask : TrainingTask
 
     public override TaskEvaluation Evaluation => MulticlassEvaluation.Instance;
 
+    public override TextHeadFitter TextHead => MulticlassTextHeadFitter.Instance;
+
     public override string OutputsMeaning(int outputCount) => $"(the label has {outputCount} classes)";
 
     public override void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout) => OnnxHeads.Multiclass(graph, x, outputCount, layout);

@@ -29,6 +29,8 @@ internal sealed class RegressionTask : TrainingTask
 
     public override TaskEvaluation Evaluation => RegressionEvaluation.Instance;
 
+    public override TextHeadFitter TextHead => RegressionTextHeadFitter.Instance;
+
     public override bool PrimaryMetricHigherIsBetter => false;
 
     public override void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout)

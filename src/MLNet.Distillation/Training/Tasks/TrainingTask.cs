@@ -53,6 +53,9 @@ internal abstract class TrainingTask
     /// <summary>How an evaluation reads a model's predictions for this task (see <see cref="ScoredModel"/>).</summary>
     public abstract TaskEvaluation Evaluation { get; }
 
+    /// <summary>How a text teacher's linear head is fitted for this task (see <see cref="Distillation.TextHead"/>).</summary>
+    public abstract TextHeadFitter TextHead { get; }
+
     /// <summary>Adds the task's outputs after the network's output <paramref name="x"/> (see <see cref="OnnxHeads"/>).</summary>
     public abstract void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout);
 
