@@ -16,7 +16,8 @@ internal sealed class EvaluationLabels
     /// <param name="classNames">Class names by index.</param>
     /// <param name="column">The label column's name.</param>
     /// <param name="hasKeyValues">Whether the class names are the label's own key values.</param>
-    internal EvaluationLabels(TrainingTask task, int classCount, float[] values, IReadOnlyList<string> classNames, string column, bool hasKeyValues = false)
+    internal EvaluationLabels(TrainingTask task, int classCount, float[] values, IReadOnlyList<string> classNames, string column,
+        bool hasKeyValues = false)
     {
         Task = task;
         ClassCount = classCount;

@@ -64,7 +64,8 @@ internal sealed class ScoredModel
         int width = column.Type is VectorDataViewType vector ? vector.Size : 1;
         int expected = task.Evaluation.LogitsPerRow(labels);
         if (width != expected)
-            throw new ArgumentException($"The {name} writes {width} logits per row, but label '{labels.ColumnName}' ({task.Kind}) needs {expected} {task.OutputsMeaning(expected)}.");
+            throw new ArgumentException($"The {name} writes {width} logits per row, but label '{labels.ColumnName}' ({task.Kind}) needs {expected} " +
+                $"{task.OutputsMeaning(expected)}.");
         var logits = new float[labels.Rows * width];
         using (var cursor = scored.GetRowCursor([column]))
         {

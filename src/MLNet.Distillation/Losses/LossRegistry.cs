@@ -18,7 +18,8 @@ public static class LossRegistry
     {
         [LossNames.CrossEntropy] = _ => new CrossEntropyLoss(),
         [LossNames.KnowledgeDistillation] = p => new SoftTargetKLDivergenceLoss(p.Temperature),
-        [LossNames.DecoupledKnowledgeDistillation] = p => new DecoupledKDLoss(p.Get("alpha", 1), p.Get("beta", 8), p.Temperature, p.Get("warmup", 20)),
+        [LossNames.DecoupledKnowledgeDistillation] =
+            p => new DecoupledKDLoss(p.Get("alpha", 1), p.Get("beta", 8), p.Temperature, p.Get("warmup", 20)),
         [LossNames.Hint] = _ => new HintLoss(),
         [LossNames.RelationDistance] = _ => new RelationDistanceLoss(),
         [LossNames.RelationAngle] = _ => new RelationAngleLoss(),
@@ -29,7 +30,8 @@ public static class LossRegistry
         [LossNames.MeanSquaredError] = _ => new LabelRegressionLoss(LossNames.MeanSquaredError, RegressionPenalty.Squared),
         [LossNames.Huber] = p => new LabelRegressionLoss(LossNames.Huber, RegressionPenalty.Huber(p.Get("delta", Defaults.HuberDelta))),
         [LossNames.TeacherMeanSquaredError] = _ => new TeacherRegressionLoss(LossNames.TeacherMeanSquaredError, RegressionPenalty.Squared),
-        [LossNames.TeacherHuber] = p => new TeacherRegressionLoss(LossNames.TeacherHuber, RegressionPenalty.Huber(p.Get("delta", Defaults.HuberDelta))),
+        [LossNames.TeacherHuber] =
+            p => new TeacherRegressionLoss(LossNames.TeacherHuber, RegressionPenalty.Huber(p.Get("delta", Defaults.HuberDelta))),
     };
 
     private static readonly ConcurrentDictionary<string, Entry> Entries = new(

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -8,7 +9,8 @@ internal sealed class MulticlassEvaluation : TaskEvaluation
 {
     public static MulticlassEvaluation Instance { get; } = new();
 
-    public override bool ReadsLabel(DataViewType type) => type is KeyDataViewType key && key.RawType == typeof(uint) && key.Count is > 0 and <= int.MaxValue;
+    public override bool ReadsLabel(DataViewType type)
+        => type is KeyDataViewType key && key.RawType == typeof(uint) && key.Count is > 0 and <= int.MaxValue;
 
     /// <summary>Class k is key k + 1 (key 0, missing, reads NaN); classes are named by the key values, else 1..K.</summary>
     public override EvaluationLabels ReadLabels(DataViewRowCursor cursor, DataViewSchema.Column column)
@@ -16,9 +18,9 @@ internal sealed class MulticlassEvaluation : TaskEvaluation
         var values = ReadAll<uint>(cursor, column, key => key == 0 ? float.NaN : key - 1);
         int count = (int)((KeyDataViewType)column.Type).Count;
         var names = EvaluationLabels.KeyValueNames(column);
-        return new EvaluationLabels(MulticlassTask.Instance, count, values,
-            names?.Length == count ? names : Enumerable.Range(1, count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
-            column.Name, hasKeyValues: names?.Length == count);
+        bool named = names?.Length == count;
+        var classNames = named ? names! : Enumerable.Range(1, count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        return new EvaluationLabels(MulticlassTask.Instance, count, values, classNames, column.Name, hasKeyValues: named);
     }
 
     public override ReadOnlySpan<float> Distribution(float[] probabilities, int row, EvaluationLabels labels, Span<float> binary)

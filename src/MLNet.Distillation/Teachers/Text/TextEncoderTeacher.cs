@@ -91,7 +91,8 @@ internal sealed class TextEncoderTeacher : Teacher
     private int ClassCount => _head?.Outputs ?? _encoder.EmbeddingSize;
 
     /// <inheritdoc />
-    public override string Description => $"{_encoder.Description} over column '{_textColumnName}'" + (_head is null ? "" : $" with a {_head.Name} head");
+    public override string Description
+        => $"{_encoder.Description} over column '{_textColumnName}'" + (_head is null ? "" : $" with a {_head.Name} head");
 
 
     internal override string Fingerprint() => Digest("text-teacher", _encoder.Fingerprint, _textColumnName, _head?.Fingerprint() ?? "encoder logits",

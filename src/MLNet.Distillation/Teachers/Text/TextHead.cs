@@ -64,7 +64,8 @@ internal sealed class TextHead
     {
         var view = ColumnView.From(label);
         return TrainingTask.All.FirstOrDefault(t => t.TextHead.TakesLabel(view))
-            ?? throw new ArgumentOutOfRangeException(nameof(label), $"Label column '{label.Name}' is {view.TypeDescription}; a text teacher's head is " +
-                "fitted to a Boolean label (binary), a key label (multiclass: map text classes with MapValueToKey) or a Single label (regression).");
+            ?? throw new ArgumentOutOfRangeException(nameof(label), $"Label column '{label.Name}' is {view.TypeDescription}; " +
+                "a text teacher's head is fitted to a Boolean label (binary), a key label (multiclass: map text classes with MapValueToKey) " +
+                "or a Single label (regression).");
     }
 }

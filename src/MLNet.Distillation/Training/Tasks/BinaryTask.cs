@@ -30,9 +30,12 @@ internal sealed class BinaryTask : TrainingTask
 
     public override TextHeadFitter TextHead => BinaryTextHeadFitter.Instance;
 
+    /// <summary>The logit: read by default, a binary model's calibrated Probability would be taken for it.</summary>
+    public override string? StudentTeacherColumn => DefaultColumnNames.Score;
+
     public override void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout)
     {
-        if (outputCount != 1)
+        if (!HeadTakes(outputCount))
             throw new InvalidOperationException($"A {Kind} student has one output per row, not {outputCount}.");
         OnnxHeads.SingleOutput(graph, x, binary: true, layout);
     }
@@ -45,7 +48,8 @@ internal sealed class BinaryTask : TrainingTask
 
     public override string SoftLoss => LossNames.SoftBinaryCrossEntropy;
 
-    protected override IReadOnlyList<string> OutputLosses { get; } = [LossNames.LogitMatching, LossNames.BinaryCrossEntropy, LossNames.SoftBinaryCrossEntropy];
+    protected override IReadOnlyList<string> OutputLosses { get; } =
+        [LossNames.LogitMatching, LossNames.BinaryCrossEntropy, LossNames.SoftBinaryCrossEntropy];
 
     public override int? CheckLabel(ColumnView label)
     {

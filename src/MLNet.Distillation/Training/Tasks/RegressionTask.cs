@@ -35,7 +35,7 @@ internal sealed class RegressionTask : TrainingTask
 
     public override void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout)
     {
-        if (outputCount != 1)
+        if (!HeadTakes(outputCount))
             throw new InvalidOperationException($"A {Kind} student has one output per row, not {outputCount}.");
         OnnxHeads.SingleOutput(graph, x, binary: false, layout);
     }
@@ -48,7 +48,8 @@ internal sealed class RegressionTask : TrainingTask
 
     public override string SoftLoss => LossNames.TeacherMeanSquaredError;
 
-    protected override IReadOnlyList<string> OutputLosses { get; } = [LossNames.MeanSquaredError, LossNames.Huber, LossNames.TeacherMeanSquaredError, LossNames.TeacherHuber];
+    protected override IReadOnlyList<string> OutputLosses { get; } =
+        [LossNames.MeanSquaredError, LossNames.Huber, LossNames.TeacherMeanSquaredError, LossNames.TeacherHuber];
 
     public override IReadOnlyList<LossTerm> DefaultRecipe(DistillationTrainerOptions options, bool hasTeacher)
     {
@@ -61,6 +62,10 @@ internal sealed class RegressionTask : TrainingTask
     }
 
     public override bool StandardizesTarget => true;
+
+    /// <summary>The label loss and its Huber delta, which only regression's options have.</summary>
+    public override string OptionsFingerprint(DistillationTrainerOptions options)
+        => options is DistillationRegressionTrainer.Options r ? $"{r.LossFunction}:{r.HuberDelta:R}" : "";
 
     public override int? CheckLabel(ColumnView label)
     {

@@ -23,7 +23,7 @@ internal abstract class TrainingTask
     /// <exception cref="NotSupportedException"><paramref name="kind"/> is not a task the library trains.</exception>
     public static TrainingTask Of(DistillationTask kind) => Find(kind) ?? throw new NotSupportedException($"No distillation task {kind}.");
 
-    /// <summary>The task object of <paramref name="kind"/>, or null when it is not a task the library trains (for callers with their own message).</summary>
+    /// <summary>The task object of <paramref name="kind"/>, or null when it is not a task the library trains (the caller words the error).</summary>
     public static TrainingTask? Find(DistillationTask kind) => Array.Find(Registry.Tasks, t => t.Kind == kind);
 
     /// <summary>The trainer options of this task at their defaults (<see cref="DistillationTrainerOptions.ForTask"/>).</summary>
@@ -55,6 +55,18 @@ internal abstract class TrainingTask
 
     /// <summary>How a text teacher's linear head is fitted for this task (see <see cref="Distillation.TextHead"/>).</summary>
     public abstract TextHeadFitter TextHead { get; }
+
+    /// <summary>
+    /// The column a student of this task teaches through when it scores through its own ML.NET chain
+    /// (<see cref="Teacher.FromStudent"/>), or null for the column a model teacher reads by default.
+    /// </summary>
+    public virtual string? StudentTeacherColumn => null;
+
+    /// <summary>
+    /// Whether the network's <paramref name="outputCount"/> outputs per row fit the task's head (<see cref="AddOnnxHead"/>):
+    /// one per row, unless the task has one per class.
+    /// </summary>
+    public virtual bool HeadTakes(int outputCount) => outputCount == 1;
 
     /// <summary>Adds the task's outputs after the network's output <paramref name="x"/> (see <see cref="OnnxHeads"/>).</summary>
     public abstract void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout);
@@ -97,7 +109,20 @@ internal abstract class TrainingTask
     /// The sparse table's step for a Fit with <paramref name="options"/>: as they say, or the student's default for this
     /// task (<see cref="StudentArchitecture.DefaultSparseFeatureStep"/>).
     /// </summary>
-    public SparseFeatureStep SparseStep(DistillationTrainerOptions options) => options.SparseFeatureStep ?? options.Student.DefaultSparseFeatureStep(Kind);
+    public SparseFeatureStep SparseStep(DistillationTrainerOptions options)
+        => options.SparseFeatureStep ?? options.Student.DefaultSparseFeatureStep(this);
+
+    /// <summary>
+    /// The sparse table's step an <see cref="MlpStudent"/> takes for this task when the options set none
+    /// (<see cref="StudentArchitecture.DefaultSparseFeatureStep"/>): per weight, unless measured better otherwise.
+    /// </summary>
+    public virtual SparseFeatureStep MlpSparseStep => SparseFeatureStep.PerWeight;
+
+    /// <summary>
+    /// The task's own trainer settings (those only its options class has) as text, for the checkpoint fingerprint
+    /// (<see cref="CheckpointFingerprint"/>); empty when it has none.
+    /// </summary>
+    public virtual string OptionsFingerprint(DistillationTrainerOptions options) => "";
 
     /// <summary>
     /// Whether labels and teacher outputs are standardised for training (by the label's mean and standard deviation on the

@@ -42,6 +42,7 @@ public sealed class TrainingTaskTests
         Assert.All(builtIn, name => Assert.Contains(TrainingTask.All, t => t.BuiltInLosses.Contains(name)));
         // The registry lists a term's tasks in the registry's order, as its message always has.
         Assert.Contains("is for multiclass classification and binary classification, not regression",
-            Assert.Throws<ArgumentException>(() => LossRegistry.Create(new LossTerm(LossNames.LogitMatching, 1), DistillationTask.Regression, 4)).Message);
+            Assert.Throws<ArgumentException>(() => LossRegistry.Create(new LossTerm(LossNames.LogitMatching, 1), DistillationTask.Regression, 4))
+                .Message);
     }
 }

@@ -29,7 +29,8 @@ internal sealed class MulticlassTextHeadFitter : TextHeadFitter
         var indices = InMemory(mlContext, embeddings, size, labels.Select(y => new ClassRow { Class = (uint)y }));
         var allClasses = mlContext.Data.LoadFromEnumerable(Enumerable.Range(0, classCount).Select(k => new ClassIndex { Class = (uint)k }));
         var data = mlContext.Transforms.Conversion.MapValueToKey(DefaultColumnNames.Label, nameof(ClassRow.Class),
-            keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue, keyData: allClasses).Fit(indices).Transform(indices);
+                keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue, keyData: allClasses)
+            .Fit(indices).Transform(indices);
         var model = mlContext.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
         {
             L2Regularization = l2, L1Regularization = 0, NumberOfThreads = 1,

@@ -25,7 +25,9 @@ internal abstract class TextHeadFitter
     /// <summary>Throws, naming <paramref name="label"/>, when the labelled rows cannot fit this head (a binary head needs both classes).</summary>
     public virtual void CheckLabels(DataViewSchema.Column label, IReadOnlyList<float> labels) { }
 
-    /// <summary>Fits the head to <paramref name="labels"/> (class index, 0/1, or value per row) from the rows' <paramref name="embeddings"/>.</summary>
+    /// <summary>
+    /// Fits the head to <paramref name="labels"/> (class index, 0/1, or value per row) from the rows' <paramref name="embeddings"/>.
+    /// </summary>
     /// <param name="mlContext">The context the ML.NET trainers run in.</param>
     /// <param name="embeddings">Row-major, <paramref name="size"/> values per row.</param>
     /// <param name="size">The embedding size.</param>
