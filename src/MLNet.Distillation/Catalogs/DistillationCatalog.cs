@@ -249,7 +249,7 @@ public sealed class DistillationCatalog
     /// <param name="pruning">Target size, criterion, steps and fine-tuning epochs; null for the defaults (keep half the units).</param>
     /// <exception cref="ArgumentException">The model holds no student, or one of another task; a width is out of range (named).</exception>
     public PruningResult Prune(ITransformer model, IDataView data, DistillationMulticlassTrainer.Options options, PruningOptions? pruning = null)
-        => StudentPruning.Run(model, data, options, pruning, DistillationTask.MulticlassClassification, o => _mlContext.MulticlassClassification.Trainers.Distillation(o));
+        => StudentPruning.Run(model, data, options, pruning, o => _mlContext.MulticlassClassification.Trainers.Distillation(o));
 
     /// <summary>Structured pruning of a binary student, fine-tuned by the binary trainer (see the multiclass overload).</summary>
     /// <param name="model">The trained student, or a fitted chain holding it.</param>
@@ -257,7 +257,7 @@ public sealed class DistillationCatalog
     /// <param name="options">The trainer settings of the fine-tuning.</param>
     /// <param name="pruning">Target size, criterion, steps and fine-tuning epochs; null for the defaults.</param>
     public PruningResult Prune(ITransformer model, IDataView data, DistillationBinaryTrainer.Options options, PruningOptions? pruning = null)
-        => StudentPruning.Run(model, data, options, pruning, DistillationTask.BinaryClassification, o => _mlContext.BinaryClassification.Trainers.Distillation(o));
+        => StudentPruning.Run(model, data, options, pruning, o => _mlContext.BinaryClassification.Trainers.Distillation(o));
 
     /// <summary>
     /// Structured pruning of a regression student, fine-tuned by the regression trainer (see the multiclass overload). The
@@ -268,7 +268,7 @@ public sealed class DistillationCatalog
     /// <param name="options">The trainer settings of the fine-tuning.</param>
     /// <param name="pruning">Target size, criterion, steps and fine-tuning epochs; null for the defaults.</param>
     public PruningResult Prune(ITransformer model, IDataView data, DistillationRegressionTrainer.Options options, PruningOptions? pruning = null)
-        => StudentPruning.Run(model, data, options, pruning, DistillationTask.Regression, o => _mlContext.Regression.Trainers.Distillation(o));
+        => StudentPruning.Run(model, data, options, pruning, o => _mlContext.Regression.Trainers.Distillation(o));
 
     /// <summary>
     /// MUNGE pseudo-data (Bucilua et al. 2006) for a transfer set: returns the real rows (their label kept) followed by

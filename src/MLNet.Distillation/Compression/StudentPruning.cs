@@ -10,7 +10,7 @@ namespace MLNet.Distillation;
 /// </summary>
 internal static class StudentPruning
 {
-    public static PruningResult Run<TOptions>(ITransformer model, IDataView data, TOptions options, PruningOptions? pruning, DistillationTask task,
+    public static PruningResult Run<TOptions>(ITransformer model, IDataView data, TOptions options, PruningOptions? pruning,
         Func<TOptions, IEstimator<StudentTransformer>> trainer)
         where TOptions : DistillationTrainerOptions
     {
@@ -21,7 +21,7 @@ internal static class StudentPruning
         pruning.Validate();
         var original = Find(model) ?? throw new ArgumentException(
             $"The model holds no distilled student (StudentTransformer) to prune; it is a {model.GetType().Name}.", nameof(model));
-        var widths = CheckPrunable(original, options, task);
+        var widths = CheckPrunable(original, options);
         var targets = Targets(pruning, widths);
         var (dropout, standardize) = options.Student switch
         {
@@ -51,10 +51,12 @@ internal static class StudentPruning
     /// Refuses a student these options cannot prune (another task, sparse inputs, another feature column, layers the
     /// fine-tuning cannot rebuild, no hidden layer) and returns the widths of its prunable layers.
     /// </summary>
-    private static int[] CheckPrunable(StudentTransformer original, DistillationTrainerOptions options, DistillationTask task)
+    private static int[] CheckPrunable(StudentTransformer original, DistillationTrainerOptions options)
     {
-        if (original.Task != task)
-            throw new ArgumentException($"The student was trained for {original.Task}, but these trainer options are for {task}: use the matching Prune overload.", nameof(options));
+        // The options' own task (the overload's options class) is the one the fine-tuning trains.
+        if (original.Task != options.Task)
+            throw new ArgumentException($"The student was trained for {original.Task}, but these trainer options are for {options.Task}: " +
+                "use the matching Prune overload.", nameof(options));
         if (original.Model.SparsePairs is not null)
             throw new ArgumentException($"The student ({original.Architecture}) reads sparse features; pruning handles students over dense rows only. " +
                 "Its size is its first layer's table (one row per input slot): train a narrower student (fewer hidden units, a smaller EmbeddingSize) or use fewer slots.", "model");

@@ -52,7 +52,7 @@ internal sealed class DistillationEvaluator
         var teacherOutputs = teacher.Read(teacherScored, labels, teacherName);
         var studentOutputs = student.Read(studentScored, labels, studentName);
         var speed = Speed(labels, [teacher, student]);
-        return new DistillationEvaluation(labels.Task, labels.Rows,
+        return new DistillationEvaluation(labels.Task.Kind, labels.Rows,
             Figures(teacher, _options.TeacherName, labels, teacherOutputs, speed?[0]),
             Figures(student, _options.StudentName, labels, studentOutputs, speed?[1]),
             TeacherAgreementMeasure.Of(labels, teacherOutputs, studentOutputs));
@@ -91,7 +91,7 @@ internal sealed class DistillationEvaluator
         var rows = ClassifierFigures.LabelledRows(labels).ToArray();
         if (rows.Length == 0)
             throw new ArgumentException("The evaluation data has no labelled rows: every label is missing.");
-        var (metrics, binary, multiclass, regression) = TrainingTask.Of(labels.Task).Evaluation.Metrics(_mlContext, labels, outputs, rows);
+        var (metrics, binary, multiclass, regression) = labels.Task.Evaluation.Metrics(_mlContext, labels, outputs, rows);
         var (bytes, parameters) = model.Size(_mlContext, _input.Schema);
         return new ModelEvaluation(name, metrics, parameters, bytes,
             speed?.Latency, speed?.RowsPerSecond,

@@ -10,7 +10,14 @@ namespace MLNet.Distillation;
 /// </summary>
 internal sealed class EvaluationLabels
 {
-    private EvaluationLabels(DistillationTask task, int classCount, float[] values, IReadOnlyList<string> classNames, string column, bool hasKeyValues = false)
+    /// <param name="task">The task the label's type implies.</param>
+    /// <param name="classCount">Classes: the key count (multiclass), 2 (binary), 0 (regression).</param>
+    /// <param name="values">Per row: the class index or the target; NaN when missing.</param>
+    /// <param name="classNames">Class names by index.</param>
+    /// <param name="column">The label column's name.</param>
+    /// <param name="hasKeyValues">Whether the class names are the label's own key values.</param>
+    internal EvaluationLabels(TrainingTask task, int classCount, float[] values, IReadOnlyList<string> classNames, string column,
+        bool hasKeyValues = false)
     {
         Task = task;
         ClassCount = classCount;
@@ -26,7 +33,8 @@ internal sealed class EvaluationLabels
     /// <summary>Whether <see cref="ClassNames"/> are the label's own key values (multiclass), not numbers made up for it.</summary>
     public bool HasKeyValues { get; }
 
-    public DistillationTask Task { get; }
+    /// <summary>The task the label's type implies; it reads the models' predictions and computes the metrics.</summary>
+    public TrainingTask Task { get; }
 
     /// <summary>Classes: the key count (multiclass), 2 (binary), 0 (regression).</summary>
     public int ClassCount { get; }
@@ -39,46 +47,20 @@ internal sealed class EvaluationLabels
 
     public int Rows => Values.Length;
 
-    public bool IsClassification => Task != DistillationTask.Regression;
+    /// <summary>Whether the labels are classes (calibration, per-class accuracy and agreement apply), not values.</summary>
+    public bool IsClassification => Task.IsClassification;
 
     public static EvaluationLabels Read(IDataView scored, string labelColumnName)
     {
         var column = scored.Schema.GetColumnOrNull(labelColumnName)
             ?? throw new ArgumentException($"Label column '{labelColumnName}' was not found in the evaluation data (it has: " +
                 $"{string.Join(", ", scored.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}). Set EvaluationOptions.LabelColumnName.");
-        var values = new List<float>();
+        // Each task's evaluation says whether the column's type is its label; the types are disjoint.
+        var evaluation = TrainingTask.All.Select(t => t.Evaluation).FirstOrDefault(e => e.ReadsLabel(column.Type))
+            ?? throw new ArgumentException($"Label column '{labelColumnName}' is {column.Type}; evaluation needs a Boolean (binary), a UInt32 key " +
+                "(multiclass: map text labels with MapValueToKey, as for training) or a Single (regression).");
         using var cursor = scored.GetRowCursor([column]);
-        switch (column.Type)
-        {
-            case BooleanDataViewType:
-            {
-                var getter = cursor.GetGetter<bool>(column);
-                bool value = false;
-                while (cursor.MoveNext()) { getter(ref value); values.Add(value ? 1 : 0); }
-                return new EvaluationLabels(DistillationTask.BinaryClassification, 2, values.ToArray(), ["False", "True"], column.Name);
-            }
-            case KeyDataViewType key when key.RawType == typeof(uint) && key.Count is > 0 and <= int.MaxValue:
-            {
-                var getter = cursor.GetGetter<uint>(column);
-                uint value = 0;
-                while (cursor.MoveNext()) { getter(ref value); values.Add(value == 0 ? float.NaN : value - 1); }
-                int count = (int)key.Count;
-                var names = KeyValueNames(column);
-                return new EvaluationLabels(DistillationTask.MulticlassClassification, count, values.ToArray(),
-                    names?.Length == count ? names : Enumerable.Range(1, count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
-                    column.Name, hasKeyValues: names?.Length == count);
-            }
-            case NumberDataViewType when column.Type == NumberDataViewType.Single:
-            {
-                var getter = cursor.GetGetter<float>(column);
-                float value = 0;
-                while (cursor.MoveNext()) { getter(ref value); values.Add(value); }
-                return new EvaluationLabels(DistillationTask.Regression, 0, values.ToArray(), [], column.Name);
-            }
-            default:
-                throw new ArgumentException($"Label column '{labelColumnName}' is {column.Type}; evaluation needs a Boolean (binary), a UInt32 key " +
-                    "(multiclass: map text labels with MapValueToKey, as for training) or a Single (regression).");
-        }
+        return evaluation.ReadLabels(cursor, column);
     }
 
     /// <summary>A key column's key values as text (whatever their type), or null when it has none.</summary>
@@ -119,7 +101,8 @@ internal sealed class EvaluationLabels
     /// </summary>
     public void CheckClassOrder(DataViewSchema scored, string scoreColumn, string model)
     {
-        if (Task != DistillationTask.MulticlassClassification || !HasKeyValues || ModelClassNames(scored, scoreColumn) is not { } trained
+        // Only a multiclass label has key values (HasKeyValues), so binary and regression labels return here.
+        if (!HasKeyValues || ModelClassNames(scored, scoreColumn) is not { } trained
             || trained.SequenceEqual(ClassNames, StringComparer.Ordinal))
             return;
         throw new ArgumentException($"Label column '{ColumnName}' of the evaluation data orders its classes [{string.Join(", ", ClassNames)}] (its key values), " +

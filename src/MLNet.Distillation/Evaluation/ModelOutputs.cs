@@ -14,10 +14,6 @@ internal sealed record ModelOutputs(float[]? Probabilities, float[]? Scores, int
     public ReadOnlySpan<float> Distribution(int row, EvaluationLabels labels, Span<float> binary)
     {
         if (Probabilities is null) return [];
-        if (labels.Task == DistillationTask.MulticlassClassification)
-            return Probabilities.AsSpan(row * labels.ClassCount, labels.ClassCount);
-        binary[0] = 1 - Probabilities[row];
-        binary[1] = Probabilities[row];
-        return binary;
+        return labels.Task.Evaluation.Distribution(Probabilities, row, labels, binary);
     }
 }

@@ -59,12 +59,13 @@ internal sealed class ScoredModel
 
     private static ModelOutputs ReadLogits(IDataView scored, EvaluationLabels labels, string name)
     {
-        var task = TrainingTask.Of(labels.Task);
+        var task = labels.Task;
         var column = scored.Schema[DefaultColumnNames.TeacherLogits];
         int width = column.Type is VectorDataViewType vector ? vector.Size : 1;
         int expected = task.Evaluation.LogitsPerRow(labels);
         if (width != expected)
-            throw new ArgumentException($"The {name} writes {width} logits per row, but label '{labels.ColumnName}' ({labels.Task}) needs {expected} {task.OutputsMeaning(expected)}.");
+            throw new ArgumentException($"The {name} writes {width} logits per row, but label '{labels.ColumnName}' ({task.Kind}) needs {expected} " +
+                $"{task.OutputsMeaning(expected)}.");
         var logits = new float[labels.Rows * width];
         using (var cursor = scored.GetRowCursor([column]))
         {
@@ -96,7 +97,7 @@ internal sealed class ScoredModel
         var score = scored.Schema.GetColumnOrNull(DefaultColumnNames.Score)
             ?? throw new ArgumentException($"The {name} writes no '{DefaultColumnNames.Score}' column (it writes: {string.Join(", ", scored.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}); " +
                 "evaluation reads the columns ML.NET's trainers write.");
-        return TrainingTask.Of(labels.Task).Evaluation.ReadStandardColumns(scored, score, labels, name);
+        return labels.Task.Evaluation.ReadStandardColumns(scored, score, labels, name);
     }
 
     internal static int ArgMax(ReadOnlySpan<float> values)

@@ -4,36 +4,42 @@ namespace MLNet.Distillation.Losses;
 
 /// <summary>
 /// The loss terms a recipe (<see cref="LossTerm"/>) can name, each with the tasks it applies to. The trainer looks every
-/// recipe entry up here, so a new term is one class plus one registration, and the training loop never changes.
-/// The registry only grows: a name, once registered (the built-in ones included), always means the same term, so a
-/// registration in one part of a program cannot change what a recipe means in another.
+/// recipe entry up here, so a new term is one class plus one registration, and the training loop never changes. Which
+/// tasks a built-in term applies to is the task objects' to say (<see cref="TrainingTask.BuiltInLosses"/>), so the
+/// registry names no task. The registry only grows: a name, once registered (the built-in ones included), always means
+/// the same term, so a registration in one part of a program cannot change what a recipe means in another.
 /// </summary>
 public static class LossRegistry
 {
     private sealed record Entry(Func<LossParameters, IDistillationLoss> Factory, DistillationTask[] Tasks);
 
-    private static readonly DistillationTask[] AllTasks =
-        [DistillationTask.MulticlassClassification, DistillationTask.BinaryClassification, DistillationTask.Regression];
-
-    private static readonly ConcurrentDictionary<string, Entry> Entries = new(StringComparer.OrdinalIgnoreCase)
+    // The built-in terms' factories; declared before Entries, which the static initialiser builds from them.
+    private static readonly Dictionary<string, Func<LossParameters, IDistillationLoss>> BuiltInFactories = new()
     {
-        [LossNames.CrossEntropy] = new(_ => new CrossEntropyLoss(), [DistillationTask.MulticlassClassification]),
-        [LossNames.KnowledgeDistillation] = new(p => new SoftTargetKLDivergenceLoss(p.Temperature), [DistillationTask.MulticlassClassification]),
-        [LossNames.DecoupledKnowledgeDistillation] = new(p => new DecoupledKDLoss(p.Get("alpha", 1), p.Get("beta", 8), p.Temperature, p.Get("warmup", 20)),
-            [DistillationTask.MulticlassClassification]),
-        // Representation terms: on a hidden layer they mean the same for every task.
-        [LossNames.Hint] = new(_ => new HintLoss(), AllTasks),
-        [LossNames.RelationDistance] = new(_ => new RelationDistanceLoss(), AllTasks),
-        [LossNames.RelationAngle] = new(_ => new RelationAngleLoss(), AllTasks),
-        [LossNames.SimilarityPreserving] = new(_ => new SimilarityPreservingLoss(), AllTasks),
-        [LossNames.LogitMatching] = new(_ => new LogitMatchingLoss(), [DistillationTask.MulticlassClassification, DistillationTask.BinaryClassification]),
-        [LossNames.BinaryCrossEntropy] = new(_ => new BinaryCrossEntropyLoss(), [DistillationTask.BinaryClassification]),
-        [LossNames.SoftBinaryCrossEntropy] = new(p => new SoftTargetBinaryCrossEntropyLoss(p.Temperature), [DistillationTask.BinaryClassification]),
-        [LossNames.MeanSquaredError] = new(_ => new LabelRegressionLoss(LossNames.MeanSquaredError, RegressionPenalty.Squared), [DistillationTask.Regression]),
-        [LossNames.Huber] = new(p => new LabelRegressionLoss(LossNames.Huber, RegressionPenalty.Huber(p.Get("delta", Defaults.HuberDelta))), [DistillationTask.Regression]),
-        [LossNames.TeacherMeanSquaredError] = new(_ => new TeacherRegressionLoss(LossNames.TeacherMeanSquaredError, RegressionPenalty.Squared), [DistillationTask.Regression]),
-        [LossNames.TeacherHuber] = new(p => new TeacherRegressionLoss(LossNames.TeacherHuber, RegressionPenalty.Huber(p.Get("delta", Defaults.HuberDelta))), [DistillationTask.Regression]),
+        [LossNames.CrossEntropy] = _ => new CrossEntropyLoss(),
+        [LossNames.KnowledgeDistillation] = p => new SoftTargetKLDivergenceLoss(p.Temperature),
+        [LossNames.DecoupledKnowledgeDistillation] =
+            p => new DecoupledKDLoss(p.Get("alpha", 1), p.Get("beta", 8), p.Temperature, p.Get("warmup", 20)),
+        [LossNames.Hint] = _ => new HintLoss(),
+        [LossNames.RelationDistance] = _ => new RelationDistanceLoss(),
+        [LossNames.RelationAngle] = _ => new RelationAngleLoss(),
+        [LossNames.SimilarityPreserving] = _ => new SimilarityPreservingLoss(),
+        [LossNames.LogitMatching] = _ => new LogitMatchingLoss(),
+        [LossNames.BinaryCrossEntropy] = _ => new BinaryCrossEntropyLoss(),
+        [LossNames.SoftBinaryCrossEntropy] = p => new SoftTargetBinaryCrossEntropyLoss(p.Temperature),
+        [LossNames.MeanSquaredError] = _ => new LabelRegressionLoss(LossNames.MeanSquaredError, RegressionPenalty.Squared),
+        [LossNames.Huber] = p => new LabelRegressionLoss(LossNames.Huber, RegressionPenalty.Huber(p.Get("delta", Defaults.HuberDelta))),
+        [LossNames.TeacherMeanSquaredError] = _ => new TeacherRegressionLoss(LossNames.TeacherMeanSquaredError, RegressionPenalty.Squared),
+        [LossNames.TeacherHuber] =
+            p => new TeacherRegressionLoss(LossNames.TeacherHuber, RegressionPenalty.Huber(p.Get("delta", Defaults.HuberDelta))),
     };
+
+    private static readonly ConcurrentDictionary<string, Entry> Entries = new(
+        BuiltInFactories.Select(f => KeyValuePair.Create(f.Key, new Entry(f.Value, TasksTaking(f.Key)))), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The tasks whose objects list the built-in term <paramref name="name"/>, in the order of <see cref="TrainingTask.All"/>.</summary>
+    private static DistillationTask[] TasksTaking(string name)
+        => TrainingTask.All.Where(t => t.BuiltInLosses.Contains(name)).Select(t => t.Kind).ToArray();
 
     /// <summary>Every registered name, in ordinal order.</summary>
     public static IReadOnlyList<string> Names => Entries.Keys.Order(StringComparer.Ordinal).ToArray();

@@ -45,12 +45,8 @@ public sealed class MlpStudent : StudentArchitecture
 
     internal override bool ReadsSparseInputs => true;
 
-    /// <summary>
-    /// Table-wide for multiclass: with per-weight steps the linear student over FeaturizeText's vector, distilled on
-    /// Austen's six books, fell below itself trained on labels (see <see cref="DistillationTrainerOptions.SparseFeatureStep"/>).
-    /// </summary>
-    internal override SparseFeatureStep DefaultSparseFeatureStep(DistillationTask task)
-        => task == DistillationTask.MulticlassClassification ? SparseFeatureStep.TableWide : SparseFeatureStep.PerWeight;
+    /// <summary>The task's measured default for an MLP (<see cref="TrainingTask.MlpSparseStep"/>: table-wide for multiclass).</summary>
+    internal override SparseFeatureStep DefaultSparseFeatureStep(TrainingTask task) => task.MlpSparseStep;
 
     internal override StudentNetwork Build(int inputSize, int classCount)
     {

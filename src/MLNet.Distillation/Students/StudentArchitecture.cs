@@ -32,7 +32,7 @@ public abstract class StudentArchitecture
     /// How the sparse first layer's table steps when <see cref="DistillationTrainerOptions.SparseFeatureStep"/> is unset:
     /// per weight (AdamW) unless the architecture measured better otherwise for <paramref name="task"/>.
     /// </summary>
-    internal virtual SparseFeatureStep DefaultSparseFeatureStep(DistillationTask task) => SparseFeatureStep.PerWeight;
+    internal virtual SparseFeatureStep DefaultSparseFeatureStep(TrainingTask task) => SparseFeatureStep.PerWeight;
 
     /// <summary>Builds the network with a first layer that reads sparse rows (<see cref="SparseLinear"/>).</summary>
     internal virtual StudentNetwork BuildForSparseInputs(int inputSize, int classCount)

@@ -80,7 +80,7 @@ public abstract class Teacher : IDisposable
         // A student over sparse rows reads (slot, value) pairs in ONNX, which no data column holds: it teaches through its own
         // ML.NET chain (which builds the pairs), reading its logit (binary), probabilities (multiclass) or prediction.
         if (student.Model.SparsePairs is not null)
-            return new TransformerTeacher(student, student.Task == DistillationTask.BinaryClassification ? DefaultColumnNames.Score : null, null, student.Architecture);
+            return new TransformerTeacher(student, TrainingTask.Of(student.Task).StudentTeacherColumn, null, student.Architecture);
         return new OnnxTeacher(student.ToOnnx(), student.Architecture, new OnnxTeacherOptions
         {
             InputColumnName = student.FeatureColumnName,

@@ -21,7 +21,7 @@ internal static class CheckpointFingerprint
             epochs, options.BatchSize, options.LearningRate.ToString("R"), options.WeightDecay.ToString("R"), seed,
             options.ValidationFraction.ToString("R"), options.EarlyStoppingPatience, options.NumberOfThreads, options.Device,
             options.Streaming ? $"streaming:{options.StreamingBlockRows}" : "in-memory", task.SparseStep(options),
-            options is DistillationRegressionTrainer.Options r ? $"{r.LossFunction}:{r.HuberDelta:R}" : "");
+            task.OptionsFingerprint(options));
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(System.Text.Encoding.UTF8.GetBytes(settings));
         hash.AppendData(dataHash);

@@ -189,13 +189,8 @@ public abstract class DistillationTrainerOptions
     /// </summary>
     /// <param name="task">The task.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="task"/> is not a task the library trains.</exception>
-    public static DistillationTrainerOptions ForTask(DistillationTask task) => task switch
-    {
-        DistillationTask.BinaryClassification => new DistillationBinaryTrainer.Options(),
-        DistillationTask.MulticlassClassification => new DistillationMulticlassTrainer.Options(),
-        DistillationTask.Regression => new DistillationRegressionTrainer.Options(),
-        _ => throw new ArgumentOutOfRangeException(nameof(task), $"No distillation trainer for task {task}."),
-    };
+    public static DistillationTrainerOptions ForTask(DistillationTask task)
+        => TrainingTask.Find(task)?.NewOptions() ?? throw new ArgumentOutOfRangeException(nameof(task), $"No distillation trainer for task {task}.");
 
     /// <summary>
     /// The epochs a Fit on <paramref name="trainingRows"/> rows runs (before any early stop): <see cref="NumberOfEpochs"/>

@@ -8,6 +8,19 @@ internal sealed class BinaryEvaluation : TaskEvaluation
 {
     public static BinaryEvaluation Instance { get; } = new();
 
+    public override bool ReadsLabel(DataViewType type) => type is BooleanDataViewType;
+
+    public override EvaluationLabels ReadLabels(DataViewRowCursor cursor, DataViewSchema.Column column)
+        => new(BinaryTask.Instance, 2, ReadAll<bool>(cursor, column, value => value ? 1 : 0), ["False", "True"], column.Name);
+
+    /// <summary>The positive class's probability p as the two classes' [1 − p, p], written into <paramref name="binary"/>.</summary>
+    public override ReadOnlySpan<float> Distribution(float[] probabilities, int row, EvaluationLabels labels, Span<float> binary)
+    {
+        binary[0] = 1 - probabilities[row];
+        binary[1] = probabilities[row];
+        return binary;
+    }
+
     public override ModelOutputs FromLogits(float[] logits, EvaluationLabels labels)
         => new(logits.Select(z => 1 / (1 + MathF.Exp(-z))).ToArray(), logits, logits.Select(z => z > 0 ? 1 : 0).ToArray());
 

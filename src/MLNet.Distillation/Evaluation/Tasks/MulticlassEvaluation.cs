@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -7,6 +8,23 @@ namespace MLNet.Distillation;
 internal sealed class MulticlassEvaluation : TaskEvaluation
 {
     public static MulticlassEvaluation Instance { get; } = new();
+
+    public override bool ReadsLabel(DataViewType type)
+        => type is KeyDataViewType key && key.RawType == typeof(uint) && key.Count is > 0 and <= int.MaxValue;
+
+    /// <summary>Class k is key k + 1 (key 0, missing, reads NaN); classes are named by the key values, else 1..K.</summary>
+    public override EvaluationLabels ReadLabels(DataViewRowCursor cursor, DataViewSchema.Column column)
+    {
+        var values = ReadAll<uint>(cursor, column, key => key == 0 ? float.NaN : key - 1);
+        int count = (int)((KeyDataViewType)column.Type).Count;
+        var names = EvaluationLabels.KeyValueNames(column);
+        bool named = names?.Length == count;
+        var classNames = named ? names! : Enumerable.Range(1, count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        return new EvaluationLabels(MulticlassTask.Instance, count, values, classNames, column.Name, hasKeyValues: named);
+    }
+
+    public override ReadOnlySpan<float> Distribution(float[] probabilities, int row, EvaluationLabels labels, Span<float> binary)
+        => probabilities.AsSpan(row * labels.ClassCount, labels.ClassCount);
 
     public override int LogitsPerRow(EvaluationLabels labels) => labels.ClassCount;
 

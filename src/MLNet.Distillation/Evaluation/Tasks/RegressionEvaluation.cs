@@ -8,6 +8,11 @@ internal sealed class RegressionEvaluation : TaskEvaluation
 {
     public static RegressionEvaluation Instance { get; } = new();
 
+    public override bool ReadsLabel(DataViewType type) => type == NumberDataViewType.Single;
+
+    public override EvaluationLabels ReadLabels(DataViewRowCursor cursor, DataViewSchema.Column column)
+        => new(RegressionTask.Instance, 0, ReadAll<float>(cursor, column, value => value), [], column.Name);
+
     public override ModelOutputs FromLogits(float[] logits, EvaluationLabels labels) => new(null, logits, null);
 
     public override ModelOutputs ReadStandardColumns(IDataView scored, DataViewSchema.Column score, EvaluationLabels labels, string name)

@@ -11,6 +11,18 @@ namespace MLNet.Distillation;
 /// </summary>
 internal abstract class TaskEvaluation
 {
+    /// <summary>Whether a label column of <paramref name="type"/> is this task's label (evaluation infers the task from the label's type).</summary>
+    public abstract bool ReadsLabel(DataViewType type);
+
+    /// <summary>Reads every row's label from <paramref name="cursor"/> (over <paramref name="column"/>), in the task's terms.</summary>
+    public abstract EvaluationLabels ReadLabels(DataViewRowCursor cursor, DataViewSchema.Column column);
+
+    /// <summary>
+    /// The class probabilities of one row of <paramref name="probabilities"/> (a model's <see cref="ModelOutputs.Probabilities"/>),
+    /// using <paramref name="binary"/> as room where the task keeps fewer per row; empty for a task without classes.
+    /// </summary>
+    public virtual ReadOnlySpan<float> Distribution(float[] probabilities, int row, EvaluationLabels labels, Span<float> binary) => [];
+
     /// <summary>The logits a teacher writes per row for <paramref name="labels"/>: one per class, or one.</summary>
     public virtual int LogitsPerRow(EvaluationLabels labels) => 1;
 
@@ -41,6 +53,20 @@ internal abstract class TaskEvaluation
     {
         if (rows != labels.Rows)
             throw new ArgumentException($"The {name} scores {rows} rows, but the evaluation data has {labels.Rows}; both models must keep every row.");
+    }
+
+    /// <summary>Every row's value of <paramref name="column"/> from <paramref name="cursor"/>, as <paramref name="label"/> reads it.</summary>
+    protected static float[] ReadAll<T>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<T, float> label)
+    {
+        var getter = cursor.GetGetter<T>(column);
+        var values = new List<float>();
+        T value = default!;
+        while (cursor.MoveNext())
+        {
+            getter(ref value);
+            values.Add(label(value));
+        }
+        return values.ToArray();
     }
 
     /// <summary>Throws unless <paramref name="score"/> holds one Single per row (binary and regression scores).</summary>

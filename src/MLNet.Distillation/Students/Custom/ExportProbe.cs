@@ -32,7 +32,9 @@ internal static class ExportProbe
         if (wasTraining)
             network.train();
 
-        var model = new StudentModel(DistillationTask.MulticlassClassification, layers, "probe", "Features", inputSize, outputCount, null);
+        // Only the raw Logits are compared, so any task whose head takes the module's width will do.
+        var task = TrainingTask.All.First(t => t.HeadTakes(outputCount));
+        var model = new StudentModel(task.Kind, layers, "probe", "Features", inputSize, outputCount, null);
         using var session = new InferenceSession(StudentOnnxExporter.Export(model, OnnxLayout.Batch));
         var input = probe.cpu().to_type(ScalarType.Float32).data<float>().ToArray();
         using var value = OrtValue.CreateTensorValueFromMemory(input, [rows, inputSize]);

@@ -56,8 +56,8 @@ internal sealed class TextEncoderTeacher : Teacher
         var label = data.Schema.GetColumnOrNull(options.LabelColumnName)
             ?? throw new ArgumentOutOfRangeException(nameof(data), $"Label column '{options.LabelColumnName}' was not found in the data (columns: {string.Join(", ", data.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}).");
         var task = TextHead.TaskFor(label);
-        int classCount = task.Kind == DistillationTask.MulticlassClassification ? (int)((KeyDataViewType)label.Type).Count : 1;
-        string[]? classNames = task.Kind == DistillationTask.MulticlassClassification ? ColumnAnnotations.TextKeyValues(label) : null;
+        int classCount = task.TextHead.ClassCount(label);
+        string[]? classNames = task.TextHead.ClassNames(label);
 
         var tokens = new List<int[]>();
         var labels = new List<float>();
@@ -78,13 +78,12 @@ internal sealed class TextEncoderTeacher : Teacher
         }
         if (labels.Count == 0)
             throw new ArgumentException($"The data has no labelled rows (label column '{label.Name}') to fit {encoder.Description}'s head on.", nameof(data));
-        if (task.Kind == DistillationTask.BinaryClassification && labels.Distinct().Count() < 2)
-            throw new ArgumentException($"Label column '{label.Name}' holds only {(labels[0] == 1 ? "true" : "false")} on the labelled rows; a binary head needs both classes.", nameof(data));
+        task.TextHead.CheckLabels(label, labels);
 
         int size = encoder.EmbeddingSize;
         var embeddings = new float[checked(labels.Count * size)];
         encoder.EmbedTokens(tokens, embeddings);
-        var head = TextHead.Fit(mlContext, task, embeddings, size, [.. labels], classCount, classNames, options.L2Regularization);
+        var head = task.TextHead.Fit(mlContext, embeddings, size, [.. labels], classCount, classNames, options.L2Regularization);
         return new TextEncoderTeacher(encoder, options.TextColumnName, head, classNames);
     }
 
@@ -92,14 +91,9 @@ internal sealed class TextEncoderTeacher : Teacher
     private int ClassCount => _head?.Outputs ?? _encoder.EmbeddingSize;
 
     /// <inheritdoc />
-    public override string Description => $"{_encoder.Description} over column '{_textColumnName}'" + (_head is null ? "" : $" with a {HeadName} head");
+    public override string Description
+        => $"{_encoder.Description} over column '{_textColumnName}'" + (_head is null ? "" : $" with a {_head.Name} head");
 
-    private string HeadName => _head!.Task switch
-    {
-        DistillationTask.BinaryClassification => "logistic-regression",
-        DistillationTask.MulticlassClassification => $"{_head.Outputs}-class softmax",
-        _ => "least-squares",
-    };
 
     internal override string Fingerprint() => Digest("text-teacher", _encoder.Fingerprint, _textColumnName, _head?.Fingerprint() ?? "encoder logits",
         string.Join("\n", _classNames ?? []));

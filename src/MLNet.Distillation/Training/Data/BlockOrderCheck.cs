@@ -10,14 +10,16 @@ namespace MLNet.Distillation;
 /// noise only (about √(classes / rows)); sorted data differs by most of the range. A student trained block after block
 /// on such data learns the last blocks best, so the Fit says so.
 /// </summary>
-internal sealed class BlockOrderCheck(DistillationTask task, int classes)
+/// <param name="task">The task: classes are compared by their shares, values by their mean.</param>
+/// <param name="outputCount">The student's outputs per row (a multiclass label's class count).</param>
+internal sealed class BlockOrderCheck(TrainingTask task, int outputCount)
 {
     /// <summary>Mean distance above which the order is reported.</summary>
     public const double Threshold = 0.25;
 
     private readonly List<double[]> _blocks = []; // per block: class counts, or [count, sum, sum of squares] of the labels
-    private readonly bool _classes = task != DistillationTask.Regression;
-    private readonly int _width = task == DistillationTask.BinaryClassification ? 2 : task == DistillationTask.Regression ? 3 : classes;
+    private readonly bool _classes = task.IsClassification;
+    private readonly int _width = task.IsClassification ? task.ClassCount(outputCount) : 3;
 
     public void Add(TrainingTable block)
     {

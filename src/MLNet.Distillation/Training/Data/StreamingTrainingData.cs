@@ -92,7 +92,7 @@ internal sealed class StreamingTrainingData : ITrainingData
         var block = _spec.NewTable(_blockRows);
         var validation = holdOut && _validationFraction > 0 ? _spec.NewTable(null, withTeacher: false) : null;
         var scaling = new TrainingScaling(_spec.FeatureCount, standardizeInputs, standardizeTarget, _spec.SparseFeatures);
-        var order = new BlockOrderCheck(_spec.Task.Kind, _spec.OutputCount);
+        var order = new BlockOrderCheck(_spec.Task, _spec.OutputCount);
         using var dataHash = hash ? new DataHash() : null;
         using (var cursor = _data.GetRowCursor(_spec.Columns))
         {

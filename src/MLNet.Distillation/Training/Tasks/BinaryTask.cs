@@ -16,15 +16,26 @@ internal sealed class BinaryTask : TrainingTask
 
     public override DistillationTask Kind => DistillationTask.BinaryClassification;
 
+    public override DistillationTrainerOptions NewOptions() => new DistillationBinaryTrainer.Options();
+
+    public override bool IsClassification => true;
+
+    public override int ClassCount(int outputCount) => 2;
+
     public override string Description => "binary classification";
 
     public override string PrimaryMetric => "Accuracy";
 
     public override TaskEvaluation Evaluation => BinaryEvaluation.Instance;
 
+    public override TextHeadFitter TextHead => BinaryTextHeadFitter.Instance;
+
+    /// <summary>The logit: read by default, a binary model's calibrated Probability would be taken for it.</summary>
+    public override string? StudentTeacherColumn => DefaultColumnNames.Score;
+
     public override void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout)
     {
-        if (outputCount != 1)
+        if (!HeadTakes(outputCount))
             throw new InvalidOperationException($"A {Kind} student has one output per row, not {outputCount}.");
         OnnxHeads.SingleOutput(graph, x, binary: true, layout);
     }
@@ -36,6 +47,9 @@ internal sealed class BinaryTask : TrainingTask
     public override string HardLoss => LossNames.BinaryCrossEntropy;
 
     public override string SoftLoss => LossNames.SoftBinaryCrossEntropy;
+
+    protected override IReadOnlyList<string> OutputLosses { get; } =
+        [LossNames.LogitMatching, LossNames.BinaryCrossEntropy, LossNames.SoftBinaryCrossEntropy];
 
     public override int? CheckLabel(ColumnView label)
     {

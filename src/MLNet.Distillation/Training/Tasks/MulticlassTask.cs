@@ -13,13 +13,30 @@ internal sealed class MulticlassTask : TrainingTask
 
     public override DistillationTask Kind => DistillationTask.MulticlassClassification;
 
+    public override DistillationTrainerOptions NewOptions() => new DistillationMulticlassTrainer.Options();
+
+    public override bool IsClassification => true;
+
+    public override int ClassCount(int outputCount) => outputCount;
+
     public override string Description => "multiclass classification";
 
     public override string PrimaryMetric => "MicroAccuracy";
 
     public override TaskEvaluation Evaluation => MulticlassEvaluation.Instance;
 
+    public override TextHeadFitter TextHead => MulticlassTextHeadFitter.Instance;
+
     public override string OutputsMeaning(int outputCount) => $"(the label has {outputCount} classes)";
+
+    /// <summary>One output per class (a probe exports any width through this head, see <see cref="ExportProbe"/>).</summary>
+    public override bool HeadTakes(int outputCount) => outputCount > 0;
+
+    /// <summary>
+    /// Table-wide: with per-weight steps the linear student over FeaturizeText's vector, distilled on Austen's six books,
+    /// fell below itself trained on labels (see <see cref="DistillationTrainerOptions.SparseFeatureStep"/>).
+    /// </summary>
+    public override SparseFeatureStep MlpSparseStep => SparseFeatureStep.TableWide;
 
     public override void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout) => OnnxHeads.Multiclass(graph, x, outputCount, layout);
 
@@ -38,6 +55,9 @@ internal sealed class MulticlassTask : TrainingTask
     public override string HardLoss => LossNames.CrossEntropy;
 
     public override string SoftLoss => LossNames.KnowledgeDistillation;
+
+    protected override IReadOnlyList<string> OutputLosses { get; } =
+        [LossNames.CrossEntropy, LossNames.KnowledgeDistillation, LossNames.DecoupledKnowledgeDistillation, LossNames.LogitMatching];
 
     public override int? CheckLabel(ColumnView label)
     {

@@ -17,17 +17,25 @@ internal sealed class RegressionTask : TrainingTask
 
     public override DistillationTask Kind => DistillationTask.Regression;
 
+    public override DistillationTrainerOptions NewOptions() => new DistillationRegressionTrainer.Options();
+
+    public override bool IsClassification => false;
+
+    public override int ClassCount(int outputCount) => 0;
+
     public override string Description => "regression";
 
     public override string PrimaryMetric => "RootMeanSquaredError";
 
     public override TaskEvaluation Evaluation => RegressionEvaluation.Instance;
 
+    public override TextHeadFitter TextHead => RegressionTextHeadFitter.Instance;
+
     public override bool PrimaryMetricHigherIsBetter => false;
 
     public override void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout)
     {
-        if (outputCount != 1)
+        if (!HeadTakes(outputCount))
             throw new InvalidOperationException($"A {Kind} student has one output per row, not {outputCount}.");
         OnnxHeads.SingleOutput(graph, x, binary: false, layout);
     }
@@ -40,6 +48,9 @@ internal sealed class RegressionTask : TrainingTask
 
     public override string SoftLoss => LossNames.TeacherMeanSquaredError;
 
+    protected override IReadOnlyList<string> OutputLosses { get; } =
+        [LossNames.MeanSquaredError, LossNames.Huber, LossNames.TeacherMeanSquaredError, LossNames.TeacherHuber];
+
     public override IReadOnlyList<LossTerm> DefaultRecipe(DistillationTrainerOptions options, bool hasTeacher)
     {
         if (options is not DistillationRegressionTrainer.Options { LossFunction: RegressionLossFunction.Huber } huber)
@@ -51,6 +62,10 @@ internal sealed class RegressionTask : TrainingTask
     }
 
     public override bool StandardizesTarget => true;
+
+    /// <summary>The label loss and its Huber delta, which only regression's options have.</summary>
+    public override string OptionsFingerprint(DistillationTrainerOptions options)
+        => options is DistillationRegressionTrainer.Options r ? $"{r.LossFunction}:{r.HuberDelta:R}" : "";
 
     public override int? CheckLabel(ColumnView label)
     {

@@ -13,15 +13,30 @@ internal abstract class TrainingTask
 {
     public abstract DistillationTask Kind { get; }
 
+    /// <summary>
+    /// Every task the library trains, in the order of <see cref="DistillationTask"/>: the registry. Adding a task is adding
+    /// its class and listing it here; everything that differs between tasks asks the task object.
+    /// </summary>
+    public static IReadOnlyList<TrainingTask> All => Registry.Tasks;
+
     /// <summary>The task object of <paramref name="kind"/>: the one place the task enum is mapped to what differs between tasks.</summary>
     /// <exception cref="NotSupportedException"><paramref name="kind"/> is not a task the library trains.</exception>
-    public static TrainingTask Of(DistillationTask kind) => kind switch
-    {
-        DistillationTask.BinaryClassification => BinaryTask.Instance,
-        DistillationTask.MulticlassClassification => MulticlassTask.Instance,
-        DistillationTask.Regression => RegressionTask.Instance,
-        _ => throw new NotSupportedException($"No distillation task {kind}."),
-    };
+    public static TrainingTask Of(DistillationTask kind) => Find(kind) ?? throw new NotSupportedException($"No distillation task {kind}.");
+
+    /// <summary>The task object of <paramref name="kind"/>, or null when it is not a task the library trains (the caller words the error).</summary>
+    public static TrainingTask? Find(DistillationTask kind) => Array.Find(Registry.Tasks, t => t.Kind == kind);
+
+    /// <summary>The trainer options of this task at their defaults (<see cref="DistillationTrainerOptions.ForTask"/>).</summary>
+    public abstract DistillationTrainerOptions NewOptions();
+
+    /// <summary>Whether the labels are classes (accuracy, class shares, calibration apply), not values.</summary>
+    public abstract bool IsClassification { get; }
+
+    /// <summary>
+    /// The label's number of classes for a student with <paramref name="outputCount"/> outputs per row: 2 for one binary
+    /// logit, one per output for a multiclass student, 0 for a task without classes.
+    /// </summary>
+    public abstract int ClassCount(int outputCount);
 
     /// <summary>The task in words, for messages: "binary classification".</summary>
     public abstract string Description { get; }
@@ -37,6 +52,21 @@ internal abstract class TrainingTask
 
     /// <summary>How an evaluation reads a model's predictions for this task (see <see cref="ScoredModel"/>).</summary>
     public abstract TaskEvaluation Evaluation { get; }
+
+    /// <summary>How a text teacher's linear head is fitted for this task (see <see cref="Distillation.TextHead"/>).</summary>
+    public abstract TextHeadFitter TextHead { get; }
+
+    /// <summary>
+    /// The column a student of this task teaches through when it scores through its own ML.NET chain
+    /// (<see cref="Teacher.FromStudent"/>), or null for the column a model teacher reads by default.
+    /// </summary>
+    public virtual string? StudentTeacherColumn => null;
+
+    /// <summary>
+    /// Whether the network's <paramref name="outputCount"/> outputs per row fit the task's head (<see cref="AddOnnxHead"/>):
+    /// one per row, unless the task has one per class.
+    /// </summary>
+    public virtual bool HeadTakes(int outputCount) => outputCount == 1;
 
     /// <summary>Adds the task's outputs after the network's output <paramref name="x"/> (see <see cref="OnnxHeads"/>).</summary>
     public abstract void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout);
@@ -56,6 +86,21 @@ internal abstract class TrainingTask
     /// <summary>The soft-target term of the default recipe (weight 1 − alpha).</summary>
     public abstract string SoftLoss { get; }
 
+    /// <summary>
+    /// The built-in loss terms (<see cref="LossNames"/>) on this task's outputs and labels that a recipe of the task
+    /// may name; the representation terms come on top (<see cref="BuiltInLosses"/>).
+    /// </summary>
+    protected abstract IReadOnlyList<string> OutputLosses { get; }
+
+    /// <summary>
+    /// The built-in loss terms a recipe of this task may name: its <see cref="OutputLosses"/>, then the representation terms,
+    /// which compare hidden layers and so mean the same for every task. <see cref="Losses.LossRegistry"/> asks this.
+    /// </summary>
+    public IEnumerable<string> BuiltInLosses => OutputLosses.Concat(RepresentationLosses);
+
+    private static readonly string[] RepresentationLosses =
+        [LossNames.Hint, LossNames.RelationDistance, LossNames.RelationAngle, LossNames.SimilarityPreserving];
+
     /// <summary>The recipe when the options give none: <c>alpha · hard + (1 − alpha) · soft</c>, or the hard term alone without a teacher.</summary>
     public virtual IReadOnlyList<LossTerm> DefaultRecipe(DistillationTrainerOptions options, bool hasTeacher)
         => hasTeacher ? [new(HardLoss, options.Alpha), new(SoftLoss, 1 - options.Alpha)] : [new(HardLoss, 1)];
@@ -64,7 +109,20 @@ internal abstract class TrainingTask
     /// The sparse table's step for a Fit with <paramref name="options"/>: as they say, or the student's default for this
     /// task (<see cref="StudentArchitecture.DefaultSparseFeatureStep"/>).
     /// </summary>
-    public SparseFeatureStep SparseStep(DistillationTrainerOptions options) => options.SparseFeatureStep ?? options.Student.DefaultSparseFeatureStep(Kind);
+    public SparseFeatureStep SparseStep(DistillationTrainerOptions options)
+        => options.SparseFeatureStep ?? options.Student.DefaultSparseFeatureStep(this);
+
+    /// <summary>
+    /// The sparse table's step an <see cref="MlpStudent"/> takes for this task when the options set none
+    /// (<see cref="StudentArchitecture.DefaultSparseFeatureStep"/>): per weight, unless measured better otherwise.
+    /// </summary>
+    public virtual SparseFeatureStep MlpSparseStep => SparseFeatureStep.PerWeight;
+
+    /// <summary>
+    /// The task's own trainer settings (those only its options class has) as text, for the checkpoint fingerprint
+    /// (<see cref="CheckpointFingerprint"/>); empty when it has none.
+    /// </summary>
+    public virtual string OptionsFingerprint(DistillationTrainerOptions options) => "";
 
     /// <summary>
     /// Whether labels and teacher outputs are standardised for training (by the label's mean and standard deviation on the
@@ -120,4 +178,11 @@ internal abstract class TrainingTask
 
     /// <summary>Which validation result is better (higher is better), for keeping the best epoch and early stopping.</summary>
     public abstract double ValidationScore(double? accuracy, double loss);
+
+    // A holder class of its own: a static field of TrainingTask itself may be initialised while the first task object is
+    // built, when that task's Instance is still null.
+    private static class Registry
+    {
+        public static readonly TrainingTask[] Tasks = [MulticlassTask.Instance, BinaryTask.Instance, RegressionTask.Instance];
+    }
 }
