@@ -21,5 +21,6 @@ internal sealed class MulticlassRuntimeTask : RuntimeTask
     /// The index of the highest logit (the first on ties, as ONNX's ArgMax), or −1 when they are NaN (a NaN feature: the
     /// saved ML.NET model predicts the missing key then, never a class).
     /// </summary>
-    public override int ClassOf(ReadOnlySpan<float> logits) => TensorPrimitives.IndexOfMax(logits) is int best && !float.IsNaN(logits[best]) ? best : -1;
+    public override int ClassOf(ReadOnlySpan<float> logits)
+        => TensorPrimitives.IndexOfMax(logits) is int best && !float.IsNaN(logits[best]) ? best : -1;
 }

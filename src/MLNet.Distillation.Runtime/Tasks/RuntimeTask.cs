@@ -11,7 +11,8 @@ internal abstract class RuntimeTask
     /// Every task, in the order the graph reader asks whether a file's outputs are theirs: the registry. The more
     /// specific outputs come first (binary writes <c>PredictedLabel</c> too, beside its <c>Probability</c>).
     /// </summary>
-    public static IReadOnlyList<RuntimeTask> All { get; } = [BinaryRuntimeTask.Instance, MulticlassRuntimeTask.Instance, RegressionRuntimeTask.Instance];
+    public static IReadOnlyList<RuntimeTask> All { get; } =
+        [BinaryRuntimeTask.Instance, MulticlassRuntimeTask.Instance, RegressionRuntimeTask.Instance];
 
     /// <summary>The task of a student whose ONNX graph has <paramref name="outputs"/>: the first of <see cref="All"/> they fit.</summary>
     public static RuntimeTask Writing(IReadOnlySet<string> outputs) => All.First(task => task.Writes(outputs));
