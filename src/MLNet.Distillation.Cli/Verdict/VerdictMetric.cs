@@ -32,13 +32,15 @@ internal sealed record VerdictMetric(string Name, bool HigherIsBetter, string? M
     /// <summary>Refuses a <c>--metric</c> value that is not one of <paramref name="task"/>'s metrics, naming those it has.</summary>
     public static string Check(string value, DistillationTask task)
     {
-        var metrics = CliTask.Of(task).Metrics;
+        var cliTask = CliTask.Of(task);
+        var metrics = cliTask.Metrics;
         var match = metrics.FirstOrDefault(m => m.Name.Equals(value, StringComparison.OrdinalIgnoreCase) || m.Aliases.Contains(value, StringComparer.OrdinalIgnoreCase));
         if (match.Name is not null)
             return match.Name;
         string names = string.Join(", ", metrics.Select(m => m.Aliases.Length > 0 ? $"{m.Name} ({string.Join(", ", m.Aliases)})" : m.Name));
-        var other = CliTask.All.Where(t => t.Kind != task && t.Metrics.Any(m => m.Name.Equals(value, StringComparison.OrdinalIgnoreCase))).Select(t => t.Name).ToArray();
-        throw CliException.BadInput($"--metric {value}: not a metric of a {CliTask.Of(task).Name} task" +
+        var other = CliTask.All.Where(t => t != cliTask && t.Metrics.Any(m => m.Name.Equals(value, StringComparison.OrdinalIgnoreCase)))
+            .Select(t => t.Name).ToArray();
+        throw CliException.BadInput($"--metric {value}: not a metric of a {cliTask.Name} task" +
             (other.Length > 0 ? $" (it is a {string.Join(" and ", other)} metric)" : "") + $"; use one of {names}.");
     }
 
