@@ -7,26 +7,21 @@ namespace MLNet.Distillation.Cli;
 /// What differs between tasks on the command line: the name <c>--task</c> takes, which labels the task reads and how it
 /// loads and maps them, its teacher, the metrics its verdict and sweep compare on, the options and notes that apply to
 /// it, and the ModelOutput class of its consumption code. Every command asks this object and never the task enum, so a
-/// new task is a new subclass registered in <see cref="All"/> and <see cref="Of"/>. (The library's own task object is
-/// internal to it; this one covers what the command line adds.)
+/// new task is a new subclass registered in <see cref="All"/>. (The library's own task object is internal to it; this
+/// one covers what the command line adds.)
 /// </summary>
 internal abstract class CliTask
 {
     /// <summary>
-    /// Every task, in the order a label's task is inferred (the first that claims it: binary before multiclass, which also
-    /// reads two text values) and in which <c>--task</c> lists them.
+    /// Every task: the registry, the one place a task is added. In the order a label's task is inferred (the first that
+    /// claims it: binary before multiclass, which also reads two text values) and in which <c>--task</c> lists them.
     /// </summary>
     public static IReadOnlyList<CliTask> All { get; } = [BinaryCliTask.Instance, MulticlassCliTask.Instance, RegressionCliTask.Instance];
 
-    /// <summary>The command line's view of <paramref name="task"/>: the one place the task enum is mapped to what differs on it.</summary>
+    /// <summary>The command line's view of <paramref name="task"/>: the registered task of that kind.</summary>
     /// <exception cref="NotSupportedException"><paramref name="task"/> is not a task the library trains.</exception>
-    public static CliTask Of(DistillationTask task) => task switch
-    {
-        DistillationTask.BinaryClassification => BinaryCliTask.Instance,
-        DistillationTask.MulticlassClassification => MulticlassCliTask.Instance,
-        DistillationTask.Regression => RegressionCliTask.Instance,
-        _ => throw new NotSupportedException($"No distillation task {task}."),
-    };
+    public static CliTask Of(DistillationTask task)
+        => All.FirstOrDefault(registered => registered.Kind == task) ?? throw new NotSupportedException($"No distillation task {task}.");
 
     /// <summary>Parses <c>--task</c>: one of the tasks' <see cref="Name"/>s, in any case.</summary>
     public static CliTask Parse(string value)
