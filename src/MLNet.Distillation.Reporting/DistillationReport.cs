@@ -1,6 +1,7 @@
 using System.Text;
 using MLNet.Distillation.Reporting.Html;
 using MLNet.Distillation.Reporting.Plots;
+using MLNet.Distillation.Reporting.Tasks;
 
 namespace MLNet.Distillation.Reporting;
 
@@ -81,7 +82,7 @@ public sealed class DistillationReport
         init
         {
             ArgumentNullException.ThrowIfNull(value, nameof(Predictions));
-            if (value.Count > 0 && Evaluation.Task != DistillationTask.Regression)
+            if (value.Count > 0 && !Task.DrawsPredictions)
                 throw new ArgumentException($"Predictions are drawn for regression; this report is {Evaluation.Task}.", nameof(Predictions));
             for (int i = 0; i < value.Count; i++)
             {
@@ -146,13 +147,16 @@ public sealed class DistillationReport
         AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(ToHtml()));
     }
 
+    /// <summary>What differs in the report with the evaluation's task: its heading's words and which charts apply.</summary>
+    internal ReportTask Task => ReportTask.Of(Evaluation.Task);
+
     /// <summary>Every chart of the report in order, drawn or left out with its reason.</summary>
     internal IReadOnlyList<PlotSpec> Plan() =>
     [
         TrainingPlots.Loss(History),
-        TrainingPlots.Accuracy(Evaluation.Task, History),
-        ClassifierPlots.Reliability(Evaluation),
-        ClassifierPlots.PerClassAccuracy(Evaluation),
+        TrainingPlots.Accuracy(Task, History),
+        ClassifierPlots.Reliability(Evaluation, Task),
+        ClassifierPlots.PerClassAccuracy(Evaluation, Task),
         .. Predictions.Count == 0 ? Array.Empty<PlotSpec>() :
         [
             RegressionPlots.PredictedAgainstActual(Evaluation, Predictions, OtherModels),

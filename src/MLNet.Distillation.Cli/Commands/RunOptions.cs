@@ -56,7 +56,7 @@ internal sealed class RunOptions
         {
             Data = result.GetValue(Data)!,
             Label = result.GetValue(Label)!,
-            Task = result.GetValue(Task) is string task ? TaskInference.Parse(task) : null,
+            Task = result.GetValue(Task) is string task ? CliTask.Parse(task).Kind : null,
             Teacher = TeacherSource.Parse(result.GetValue(Teacher)!, vocabulary: result.GetValue(Vocabulary)).WithOutputs(result.GetValue(TeacherOutputs)),
             Out = result.GetValue(Out)!,
             Test = result.GetValue(Test),

@@ -39,7 +39,7 @@ internal static class ScoreCommand
         command.SetAction(result => run((console, cancellation) =>
         {
             var assignment = ShardAssignment.Resolve(result.GetValue(shard), result.GetValue(shardCount), Environment.GetEnvironmentVariable);
-            Execute(result.GetValue(data)!, result.GetValue(label)!, result.GetValue(task) is string t ? TaskInference.Parse(t) : null, result.GetValue(positive),
+            Execute(result.GetValue(data)!, result.GetValue(label)!, result.GetValue(task) is string t ? CliTask.Parse(t).Kind : null, result.GetValue(positive),
                 RunOptions.ParseHeader(result.GetValue(header)), Teacher(result.GetValue(teacher)!), result.GetValue(output)!, assignment, console, cancellation);
             return ExitCodes.Success;
         }));
@@ -65,7 +65,7 @@ internal static class ScoreCommand
             throw CliException.BadInput($"{assignment.Source}: {assignment.Count} shards, but {plan.Schema.FileName} has {plan.Schema.Rows:N0} rows: every shard needs one. Use fewer shards.");
         // The folder is shared by every worker, and this worker's own shard may be there from an earlier run: no --force.
         OutputFolder.Prepare(outPath, force: true, []);
-        console.WriteLine($"Data: {plan.Schema.FileName}, {plan.Schema.Rows:N0} rows; task {TaskInference.Name(plan.Task)} (label '{plan.Label.Name}'); {assignment.Describe()}.");
+        console.WriteLine($"Data: {plan.Schema.FileName}, {plan.Schema.Rows:N0} rows; task {plan.CliTask.Name} (label '{plan.Label.Name}'); {assignment.Describe()}.");
         var ml = new MLContext(0);
         // ML.NET's binary writer does not stop for a cancelled context, so Ctrl+C ends the worker as a killed one ends:
         // its temporary file stays (the next run of this shard removes it) and no manifest is written.

@@ -65,20 +65,20 @@ internal static class SweepCommand
         var clock = Stopwatch.StartNew();
         var output = OutputFolder.Prepare(args.Out, args.Force, [JsonFile, MarkdownFile, TrainCommand.StudentFile, TrainCommand.OnnxFile]);
         var run = PreparedRun.Prepare(args, console, cancellation);
-        var task = run.Plan.Task;
-        if (task == DistillationTask.Regression)
-            temperatures = [DistillationTrainerOptions.ForTask(task).Temperature];
+        var task = run.Plan.CliTask;
+        if (!task.HasTemperature)
+            temperatures = [DistillationTrainerOptions.ForTask(task.Kind).Temperature];
 
         var scored = run.ScoredTrain(cache: true);
         var search = new DistillationSearchOptions { Temperatures = temperatures, Alphas = alphas, Seed = args.Seed };
         int trials = 1 + temperatures.Distinct().Count() * alphas.Distinct().Count();
         long searchRows = (long)Math.Round(run.TrainRows * (1 - search.ValidationFraction));
-        int epochs = StudentOptions.Epochs(task, args.Epochs, searchRows);
+        int epochs = StudentOptions.Epochs(task.Kind, args.Epochs, searchRows);
         var options = StudentOptions.Create(task, args, epochs);
         options.CancellationToken = cancellation;
         if (args.Time is TimeSpan time)
             options.MaximumTrainingTime = (time - clock.Elapsed) / trials is var each && each > TimeSpan.Zero ? each : TimeSpan.FromTicks(1);
-        console.WriteLine($"Sweeping {trials} students ({(task == DistillationTask.Regression ? "" : $"T in {{{string.Join(", ", temperatures)}}} × ")}alpha in " +
+        console.WriteLine($"Sweeping {trials} students ({(task.HasTemperature ? $"T in {{{string.Join(", ", temperatures)}}} × " : "")}alpha in " +
             $"{{{string.Join(", ", alphas)}}}, plus one from labels alone), {epochs:N0} epochs each" +
             (options.MaximumTrainingTime is TimeSpan budget ? $" or {TimeBudget.Format(budget)} each" : "") +
             $", on {1 - search.ValidationFraction:P0} of the training rows; ranked on the other {search.ValidationFraction:P0}.");
@@ -98,7 +98,7 @@ internal static class SweepCommand
             }
         });
 
-        var rows = result.Trials.Select((trial, i) => new Row(i + 1, trial.FromLabelsAlone || task == DistillationTask.Regression ? null : trial.Temperature,
+        var rows = result.Trials.Select((trial, i) => new Row(i + 1, trial.FromLabelsAlone || !task.HasTemperature ? null : trial.Temperature,
             trial.Alpha, trial.FromLabelsAlone, trial.Metric, trial.Score, TestScore(run, trial.Student))).ToArray();
         string table = Table(rows, markdown: false);
         console.WriteLine();
@@ -137,7 +137,7 @@ internal static class SweepCommand
     private static string Json(PreparedRun run, Row[] rows, int epochs, long searchRows) => JsonSerializer.Serialize(new
     {
         data = run.Plan.Schema.FileName,
-        task = TaskInference.Name(run.Plan.Task),
+        task = run.Plan.CliTask.Name,
         metric = rows[0].Metric,
         epochs,
         trainingRows = searchRows,
@@ -148,15 +148,7 @@ internal static class SweepCommand
 
     /// <summary>The search's metric (AUC, micro accuracy, R²) on the test rows.</summary>
     private static double TestScore(PreparedRun run, StudentTransformer student)
-    {
-        var scored = student.Transform(run.Test);
-        return run.Plan.Task switch
-        {
-            DistillationTask.BinaryClassification => run.Ml.BinaryClassification.Evaluate(scored, Featurization.LabelColumn).AreaUnderRocCurve,
-            DistillationTask.MulticlassClassification => run.Ml.MulticlassClassification.Evaluate(scored, Featurization.LabelColumn).MicroAccuracy,
-            _ => run.Ml.Regression.Evaluate(scored, Featurization.LabelColumn).RSquared,
-        };
-    }
+        => run.Plan.CliTask.SearchScore(run.Ml, student.Transform(run.Test));
 
     private static string Setting(Row row)
         => row.FromLabelsAlone ? "labels alone" : row.Temperature is float t ? $"T = {t.ToString(CultureInfo.InvariantCulture)}, alpha = {row.Alpha.ToString(CultureInfo.InvariantCulture)}" : $"alpha = {row.Alpha.ToString(CultureInfo.InvariantCulture)}";

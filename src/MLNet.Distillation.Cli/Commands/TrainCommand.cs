@@ -107,10 +107,10 @@ internal static class TrainCommand
             [StudentFile, OnnxFile, ReportFile, MetricsFile, codeFile, .. args.Teacher.Kind == TeacherKind.LightGbm ? [TeacherFile] : Array.Empty<string>()]);
 
         var run = PreparedRun.Prepare(args, console, cancellation);
-        var task = run.Plan.Task;
+        var task = run.Plan.CliTask;
         var notes = new List<string>();
-        var balance = task == DistillationTask.Regression ? null : TrainingBalance(run, console, notes);
-        var metric = args.Baseline ? VerdictMetric.Choose(args.Metric, task, balance) : null;
+        var balance = task.HasClasses ? TrainingBalance(run, console, notes) : null;
+        var metric = args.Baseline ? VerdictMetric.Choose(args.Metric, task.Kind, balance) : null;
         if (metric is not null)
             console.WriteLine($"Verdict metric: {metric.Describe()} ({metric.Reason}{(args.Metric is null ? "; --metric changes it" : "")}).");
         var stopping = EarlyStopping.Split(run, args);
@@ -127,12 +127,12 @@ internal static class TrainCommand
         var others = new[] { baselineEvaluation, majority }.OfType<ModelEvaluation>().ToArray();
         console.WriteLine(EvaluationTable.Of(evaluation, others).ToText());
 
-        if (balance is { Imbalanced: true } && task == DistillationTask.BinaryClassification)
+        if (balance is { Imbalanced: true } && task.NotesMinorityPredictions)
             MinorityNotes(balance, evaluation, baselineEvaluation, console, notes);
         var comparison = metric is not null && baselineEvaluation is not null
             ? Compare(run, metric, students, evaluation, baselineEvaluation, majority, console, notes)
             : null;
-        var predictions = task == DistillationTask.Regression ? RegressionPredictions(run, evaluation, student, students.Baseline?.Student, console, notes) : [];
+        var predictions = task.ReportsPredictions ? Predictions(run, evaluation, student, students.Baseline?.Student, console, notes) : [];
 
         // Everything is in memory before the first file is written: a failure above leaves --out as it was.
         var model = run.SaveableModel(student);
@@ -234,8 +234,11 @@ internal static class TrainCommand
         return comparison;
     }
 
-    /// <summary>A regression's predictions on the test rows for the report's charts, with a note for a student whose predictions leave the training range.</summary>
-    private static IReadOnlyList<PredictedValues> RegressionPredictions(PreparedRun run, DistillationEvaluation evaluation, StudentTransformer student,
+    /// <summary>
+    /// The models' predictions on the test rows for the report's charts (regression), with a note for a student whose
+    /// predictions leave the training range.
+    /// </summary>
+    private static IReadOnlyList<PredictedValues> Predictions(PreparedRun run, DistillationEvaluation evaluation, StudentTransformer student,
         StudentTransformer? baseline, CliConsole console, List<string> notes)
     {
         var range = PredictionRange.Of(run.Train);
@@ -288,7 +291,7 @@ internal static class TrainCommand
             testSha256 = args.Test is null ? null : MetricsJson.Sha256(args.Test),
             holdOutFraction = args.Test is null ? args.HoldOutFraction : (double?)null,
             label = args.Label,
-            task = TaskInference.Name(run.Plan.Task),
+            task = run.Plan.CliTask.Name,
             taskInferred = args.Task is null,
             positiveClass = run.Plan.PositiveClass,
             negativeClass = run.Plan.NegativeClass,
@@ -299,7 +302,7 @@ internal static class TrainCommand
             testRows = run.TestRows,
             epochs = stopping.Epochs,
             earlyStoppingPatience = stopping.Patience,
-            temperature = run.Plan.Task == DistillationTask.Regression ? (float?)null : options.Temperature,
+            temperature = run.Plan.CliTask.HasTemperature ? options.Temperature : (float?)null,
             alpha = options.Alpha,
             student = options.Student.GetType().Name,
             hiddenLayers = (options.Student as MlpStudent)?.HiddenLayers,
@@ -327,7 +330,7 @@ internal static class TrainCommand
         CancellationToken cancellation, string title, bool teacher, int seed, int trainingsLeft, bool quiet)
     {
         int epochs = stopping.Epochs;
-        var options = StudentOptions.Create(run.Plan.Task, args with { Seed = seed }, epochs, teacher);
+        var options = StudentOptions.Create(run.Plan.CliTask, args with { Seed = seed }, epochs, teacher);
         options.CancellationToken = cancellation;
         options.EarlyStoppingPatience = stopping.Patience;
         if (args.Time is TimeSpan time)
@@ -338,12 +341,12 @@ internal static class TrainCommand
             options.MaximumTrainingTime = left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1);
         }
         var rows = teacher ? scored : stopping.Rows;
-        var entropy = teacher ? SoftTargetEntropy.For(run.Plan.Task, scored, options) : null;
+        var entropy = teacher ? SoftTargetEntropy.For(run.Plan.CliTask, scored, options) : null;
         EpochReport Shown(EpochReport report) => entropy?.KLPart(report) ?? report;
         if (!quiet)
             console.WriteLine($"Training the {title} for up to {epochs:N0} epochs" +
                 (options.MaximumTrainingTime is TimeSpan budget ? $" (or until {TimeBudget.Format(budget)} have passed)" : "") +
-                (teacher && run.Plan.Task != DistillationTask.Regression ? $", T = {options.Temperature:0.##}" : "") +
+                (teacher && run.Plan.CliTask.HasTemperature ? $", T = {options.Temperature:0.##}" : "") +
                 (teacher ? $", alpha = {options.Alpha:0.##}" : "") +
                 (entropy is null ? "" : "; the loss shown is the soft-target term's KL part (the teacher's constant entropy removed, so it can reach 0)") + "...");
         StudentTransformer Fit(IProgress<EpochReport>? progress)

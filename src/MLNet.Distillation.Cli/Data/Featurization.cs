@@ -23,12 +23,13 @@ internal sealed class Featurization
     /// <summary>Columns the pipeline writes; a CSV column may not be called so.</summary>
     private static readonly string[] Reserved = [FeaturesColumn, DefaultColumnNames.TeacherLogits, "Score", "Probability", "PredictedLabel"];
 
-    private Featurization(CsvSchema schema, InferredColumn label, DistillationTask task, IReadOnlyList<InferredColumn> features,
+    private Featurization(CsvSchema schema, InferredColumn label, CliTask task, IReadOnlyList<InferredColumn> features,
         IReadOnlyList<InferredColumn> leftOut, string? negativeClass, string? positiveClass, bool invertsLabel)
     {
         Schema = schema;
         Label = label;
-        Task = task;
+        Task = task.Kind;
+        CliTask = task;
         FeatureColumns = features;
         LeftOut = leftOut;
         NegativeClass = negativeClass;
@@ -44,6 +45,9 @@ internal sealed class Featurization
 
     /// <summary>The task.</summary>
     public DistillationTask Task { get; }
+
+    /// <summary>What differs with the task on the command line (the label's reading, its mapping, the teacher, the metrics...).</summary>
+    public CliTask CliTask { get; }
 
     /// <summary>The columns that become features, in file order.</summary>
     public IReadOnlyList<InferredColumn> FeatureColumns { get; }
@@ -64,16 +68,14 @@ internal sealed class Featurization
     public bool InvertsLabel { get; }
 
     /// <summary>Whether the binary label is loaded as Boolean (true/false or 0/1 in the file) rather than mapped from two text values.</summary>
-    public bool BooleanLabel => Task == DistillationTask.BinaryClassification && (Label.Kind == ColumnKind.Boolean || TaskInference.IsZeroOne(Label));
+    public bool BooleanLabel => CliTask.LoadsLabelAsBoolean(Label);
 
     /// <summary>How the label column is loaded: Boolean for a true/false or 0/1 binary label, Single for numbers, otherwise text.</summary>
     public DataKind LabelKind => BooleanLabel ? DataKind.Boolean
         : Label.Kind == ColumnKind.Numeric ? DataKind.Single : DataKind.String;
 
     /// <summary>The user's name of a class as the evaluation names it (binary: <c>False</c>, <c>True</c>); others unchanged.</summary>
-    public string ClassName(string evaluationName) => Task == DistillationTask.BinaryClassification
-        ? evaluationName switch { "False" => NegativeClass!, "True" => PositiveClass!, _ => evaluationName }
-        : evaluationName;
+    public string ClassName(string evaluationName) => CliTask.ClassName(this, evaluationName);
 
     /// <summary>Every loaded column (features and label) with its type, in file order.</summary>
     public IReadOnlyList<(string Name, DataKind Kind, int Index)> LoadedColumns
@@ -94,7 +96,8 @@ internal sealed class Featurization
     /// <param name="positive"><c>--positive</c>: a binary task's positive class as the file writes it, or null for the default.</param>
     public static Featurization Plan(CsvSchema schema, InferredColumn label, DistillationTask task, string? positive = null)
     {
-        TaskInference.Check(task, label, schema.FileName);
+        var cliTask = CliTask.Of(task);
+        cliTask.Check(label, schema.FileName);
         foreach (var column in schema.Columns)
         {
             if (Reserved.Contains(column.Name) || (column.Name == LabelColumn && column != label) || column.Name.StartsWith(FeaturePrefix, StringComparison.Ordinal))
@@ -104,44 +107,8 @@ internal sealed class Featurization
         var features = inputs.Where(c => !c.IsEmpty).ToArray();
         if (features.Length == 0)
             throw CliException.BadInput($"{schema.FileName} has no column to learn from besides the label '{label.Name}'.");
-        if (positive is not null && task != DistillationTask.BinaryClassification)
-            throw CliException.BadInput($"--positive {positive}: only a binary task has a positive class, and label '{label.Name}' in {schema.FileName} is {TaskInference.Name(task)}.");
-        string? negativeClass = null, positiveClass = null;
-        bool inverts = false;
-        if (task == DistillationTask.BinaryClassification)
-        {
-            (negativeClass, positiveClass) = BinaryClasses(label);
-            if (positive is not null)
-            {
-                // True/false and 0/1 in any spelling the file has; text classes exactly, or in another case when only one matches.
-                bool boolean = label.Kind == ColumnKind.Boolean;
-                bool Same(string a, string b) => boolean ? a.Equals(b, StringComparison.OrdinalIgnoreCase) : a == b;
-                string? chosen = new[] { negativeClass, positiveClass }.FirstOrDefault(c => Same(c, positive))
-                    ?? (new[] { negativeClass, positiveClass }.Where(c => c.Equals(positive, StringComparison.OrdinalIgnoreCase)).ToArray() is [var only] ? only : null)
-                    ?? throw CliException.BadInput($"--positive {positive}: label '{label.Name}' in {schema.FileName} has the classes '{negativeClass}' and '{positiveClass}'; name one of them.");
-                if (chosen == negativeClass)
-                {
-                    (negativeClass, positiveClass) = (positiveClass, negativeClass);
-                    inverts = label.Kind == ColumnKind.Boolean || TaskInference.IsZeroOne(label);
-                }
-            }
-        }
-        return new Featurization(schema, label, task, features, inputs.Where(c => c.IsEmpty).ToArray(), negativeClass, positiveClass, inverts);
-    }
-
-    /// <summary>
-    /// A binary label's classes as the file writes them, negative first: false and true (in the file's spelling), 0 and 1,
-    /// or two text values in ordinal order.
-    /// </summary>
-    private static (string Negative, string Positive) BinaryClasses(InferredColumn label)
-    {
-        if (label.Kind == ColumnKind.Boolean)
-            return (label.Distinct.FirstOrDefault(v => v.Equals("false", StringComparison.OrdinalIgnoreCase)) ?? "false",
-                label.Distinct.FirstOrDefault(v => v.Equals("true", StringComparison.OrdinalIgnoreCase)) ?? "true");
-        if (TaskInference.IsZeroOne(label))
-            return ("0", "1");
-        var sorted = label.Distinct.Order(StringComparer.Ordinal).ToArray();
-        return (sorted[0], sorted[1]);
+        var (negativeClass, positiveClass, inverts) = cliTask.Classes(label, positive, schema.FileName);
+        return new Featurization(schema, label, cliTask, features, inputs.Where(c => c.IsEmpty).ToArray(), negativeClass, positiveClass, inverts);
     }
 
     /// <summary>
@@ -165,7 +132,7 @@ internal sealed class Featurization
     public IDataView Load(MLContext mlContext, CsvSchema file, string option)
     {
         var view = CsvLoading.Load(mlContext, file, LoadedColumns.Select(c => (c.Name, c.Kind)), option, file == Schema ? null : Schema.FileName);
-        if (file != Schema && Task != DistillationTask.Regression)
+        if (file != Schema && CliTask.HasClasses)
             CheckClasses(file, option);
         return view;
     }
@@ -244,16 +211,7 @@ internal sealed class Featurization
         chain = chain.Append(mlContext.Transforms.Concatenate(FeaturesColumn, FeatureColumns.Select(FeatureName).ToArray()));
 
         // The label in the type the task's trainer reads, always under one name, so that evaluate finds it in any saved model.
-        return Task switch
-        {
-            DistillationTask.MulticlassClassification => chain.Append(mlContext.Transforms.Conversion.MapValueToKey(LabelColumn, Label.Name,
-                keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue)),
-            DistillationTask.BinaryClassification when !BooleanLabel => chain.Append(mlContext.Transforms.Conversion.MapValue(LabelColumn,
-                [new KeyValuePair<string, bool>(NegativeClass!, false), new KeyValuePair<string, bool>(PositiveClass!, true)], Label.Name)),
-            DistillationTask.BinaryClassification when InvertsLabel => chain.Append(mlContext.Transforms.Conversion.MapValue(LabelColumn,
-                [new KeyValuePair<bool, bool>(false, true), new KeyValuePair<bool, bool>(true, false)], Label.Name)),
-            _ => Label.Name == LabelColumn ? chain : chain.Append(mlContext.Transforms.CopyColumns(LabelColumn, Label.Name)),
-        };
+        return CliTask.AppendLabel(mlContext, this, chain);
     }
 
     /// <summary>The console's description of the plan: one line per kind of column.</summary>

@@ -27,7 +27,7 @@ internal static class ConsumptionCodeWriter
         var names = Identifiers.Unique(columns.Select(c => c.Name), "ModelInput", "ModelOutput", className);
         var code = new StringBuilder();
         Header(code, plan, columns, className, modelFileName, namespaceName, names);
-        Line(code, $"/// <summary>The student distilled from {Xml(plan.Schema.FileName)} (label '{Xml(plan.Label.Name)}', {TaskInference.Name(plan.Task)}).</summary>");
+        Line(code, $"/// <summary>The student distilled from {Xml(plan.Schema.FileName)} (label '{Xml(plan.Label.Name)}', {plan.CliTask.Name}).</summary>");
         Line(code, $"public static class {className}");
         Line(code, "{");
         ModelInput(code, plan, columns, names);
@@ -52,7 +52,7 @@ internal static class ConsumptionCodeWriter
             if (columns[i].Name != plan.Label.Name)
                 Line(code, $"//         {names[i].TrimStart('@')} = {Sample(plan, columns[i])},");
         Line(code, "//     });");
-        Line(code, $"//     Console.WriteLine({OutputExample(plan.Task)});");
+        Line(code, $"//     Console.WriteLine({plan.CliTask.OutputExample});");
         Line(code, "using System;");
         Line(code, "using System.IO;");
         Line(code, "using Microsoft.ML;");
@@ -90,37 +90,8 @@ internal static class ConsumptionCodeWriter
         Line(code, "    /// <summary>What the student predicts.</summary>");
         Line(code, "    public sealed class ModelOutput");
         Line(code, "    {");
-        switch (plan.Task)
-        {
-            case DistillationTask.BinaryClassification:
-                string positive = plan.BooleanLabel && !plan.InvertsLabel ? "true" : $"'{Xml(plan.PositiveClass!)}' (false: '{Xml(plan.NegativeClass!)}')";
-                Line(code, $"        /// <summary>The predicted class: true for {positive}.</summary>");
-                Line(code, "        [ColumnName(\"PredictedLabel\")]");
-                Line(code, "        public bool PredictedLabel { get; set; }");
-                Line(code);
-                Line(code, "        /// <summary>The probability of the positive class.</summary>");
-                Line(code, "        [ColumnName(\"Probability\")]");
-                Line(code, "        public float Probability { get; set; }");
-                Line(code);
-                Line(code, "        /// <summary>The student's logit (Score &gt; 0 means PredictedLabel is true).</summary>");
-                Line(code, "        [ColumnName(\"Score\")]");
-                Line(code, "        public float Score { get; set; }");
-                break;
-            case DistillationTask.MulticlassClassification:
-                Line(code, $"        /// <summary>The predicted class, as it is written in '{Xml(plan.Label.Name)}'.</summary>");
-                Line(code, "        [ColumnName(\"PredictedLabel\")]");
-                Line(code, $"        public {TypeOf(plan.LabelKind)} PredictedLabel {{ get; set; }}{(plan.LabelKind == DataKind.String ? " = \"\";" : "")}");
-                Line(code);
-                Line(code, $"        /// <summary>The probability of each class, in sorted order: {Xml(string.Join(", ", plan.Label.Distinct.Order(ClassOrder(plan)).Take(20)))}{(plan.Label.Distinct.Count > 20 ? ", ..." : "")}.</summary>");
-                Line(code, "        [ColumnName(\"Score\")]");
-                Line(code, "        public float[] Score { get; set; } = [];");
-                break;
-            default:
-                Line(code, $"        /// <summary>The predicted '{Xml(plan.Label.Name)}', in its units.</summary>");
-                Line(code, "        [ColumnName(\"Score\")]");
-                Line(code, "        public float Score { get; set; }");
-                break;
-        }
+        foreach (var line in plan.CliTask.ModelOutputMembers(plan))
+            Line(code, line);
         Line(code, "    }");
         Line(code);
     }
@@ -152,23 +123,17 @@ internal static class ConsumptionCodeWriter
     }
 
     /// <summary>The order of the classes in Score: ML.NET's key order by value (numbers numerically, text ordinally).</summary>
-    private static IComparer<string> ClassOrder(Featurization plan)
+    public static IComparer<string> ClassOrder(Featurization plan)
         => plan.LabelKind == DataKind.Single
             ? Comparer<string>.Create((a, b) => double.Parse(a, CultureInfo.InvariantCulture).CompareTo(double.Parse(b, CultureInfo.InvariantCulture)))
             : StringComparer.Ordinal;
 
-    private static string TypeOf(DataKind kind) => kind switch
+    /// <summary>The C# type of a column loaded as <paramref name="kind"/>.</summary>
+    public static string TypeOf(DataKind kind) => kind switch
     {
         DataKind.Single => "float",
         DataKind.Boolean => "bool",
         _ => "string",
-    };
-
-    private static string OutputExample(DistillationTask task) => task switch
-    {
-        DistillationTask.BinaryClassification => "$\"{output.PredictedLabel} (probability {output.Probability:P1})\"",
-        DistillationTask.MulticlassClassification => "output.PredictedLabel",
-        _ => "output.Score",
     };
 
     /// <summary>A C# expression for the column's first value in the file (its type's default when missing).</summary>
@@ -205,7 +170,7 @@ internal static class ConsumptionCodeWriter
     }
 
     /// <summary>Text safe inside an XML doc comment.</summary>
-    private static string Xml(string text) => Comment(System.Security.SecurityElement.Escape(text) ?? "");
+    public static string Xml(string text) => Comment(System.Security.SecurityElement.Escape(text) ?? "");
 
     /// <summary>Text safe inside a // comment (no line breaks).</summary>
     private static string Comment(string text) => text.Replace('\r', ' ').Replace('\n', ' ');

@@ -48,17 +48,11 @@ internal static class TeacherLoader
     }
 
     /// <summary>Trains ML.NET's LightGbm for <paramref name="task"/> on the featurised rows (<c>Features</c>, <c>Label</c>).</summary>
-    public static ITransformer TrainLightGbm(MLContext mlContext, DistillationTask task, IDataView featurised)
+    public static ITransformer TrainLightGbm(MLContext mlContext, CliTask task, IDataView featurised)
     {
-        const string label = Featurization.LabelColumn, features = Featurization.FeaturesColumn;
         try
         {
-            return task switch
-            {
-                DistillationTask.BinaryClassification => mlContext.BinaryClassification.Trainers.LightGbm(label, features).Fit(featurised),
-                DistillationTask.MulticlassClassification => mlContext.MulticlassClassification.Trainers.LightGbm(label, features).Fit(featurised),
-                _ => mlContext.Regression.Trainers.LightGbm(label, features).Fit(featurised),
-            };
+            return task.LightGbm(mlContext, Featurization.LabelColumn, Featurization.FeaturesColumn).Fit(featurised);
         }
         catch (Exception e) when (e is not OperationCanceledException and not CliException)
         {

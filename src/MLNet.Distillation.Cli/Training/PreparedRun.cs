@@ -86,18 +86,18 @@ internal sealed class PreparedRun
     private static Featurization PlanColumns(RunArguments args, CliConsole console)
     {
         var (plan, reason) = Featurization.Infer(args.Data, args.Label, args.Task, args.Positive, args.Header);
-        var (schema, label, task) = (plan.Schema, plan.Label, plan.Task);
-        if (task == DistillationTask.Regression && args.Temperature is float temperature)
-            throw CliException.BadInput($"--temperature {temperature.ToString(System.Globalization.CultureInfo.InvariantCulture)}: regression has no softening temperature (the student matches the teacher's predictions); leave it out.");
+        var (schema, label, task) = (plan.Schema, plan.Label, plan.CliTask);
+        if (!task.HasTemperature && args.Temperature is float temperature)
+            throw CliException.BadInput($"--temperature {temperature.ToString(System.Globalization.CultureInfo.InvariantCulture)}: {task.Name} has no softening temperature " +
+                "(the student matches the teacher's predictions); leave it out.");
         if (args.Metric is string metric)
-            VerdictMetric.Check(metric, task);
+            VerdictMetric.Check(metric, task.Kind);
         console.WriteLine($"Data: {schema.FileName}, {schema.Rows:N0} rows, {schema.Columns.Count} columns{(schema.HasHeader ? "" : " (no header row: columns named col0, col1, ...)")}.");
         console.WriteLine(args.Task is null
-            ? $"Task: {TaskInference.Name(task)} (inferred from label '{label.Name}': {reason}; set --task to change it)."
-            : $"Task: {TaskInference.Name(task)} (label '{label.Name}').");
-        if (task == DistillationTask.BinaryClassification)
-            console.WriteLine($"Label: '{plan.PositiveClass}' is the positive class (true), '{plan.NegativeClass}' the negative one" +
-                (args.Positive is null ? " (--positive changes it)." : "."));
+            ? $"Task: {task.Name} (inferred from label '{label.Name}': {reason}; set --task to change it)."
+            : $"Task: {task.Name} (label '{label.Name}').");
+        if (task.LabelLine(plan, positiveGiven: args.Positive is not null) is string labelLine)
+            console.WriteLine(labelLine);
         foreach (var line in plan.Describe())
             console.WriteLine($"  {line}");
         return plan;
@@ -155,7 +155,7 @@ internal sealed class PreparedRun
         var clock = Stopwatch.StartNew();
         if (args.Teacher.Kind == TeacherKind.LightGbm)
         {
-            var trained = TeacherLoader.TrainLightGbm(ml, plan.Task, train);
+            var trained = TeacherLoader.TrainLightGbm(ml, plan.CliTask, train);
             console.WriteLine($"Teacher: LightGbm trained on the training rows in {clock.Elapsed.TotalSeconds:0.0} s.");
             return (Teacher.FromTransformer(trained), trained);
         }
@@ -208,8 +208,8 @@ internal sealed class PreparedRun
     public TransformerChain<ITransformer> SaveableModel(ITransformer student)
     {
         var stages = new List<ITransformer> { Featurizer, student };
-        if (Plan.Task == DistillationTask.MulticlassClassification)
-            stages.Add(Ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(student.Transform(Train)));
+        if (Plan.CliTask.LabelValues(Ml, student, Train) is { } labelValues)
+            stages.Add(labelValues);
         return new TransformerChain<ITransformer>([.. stages]);
     }
 

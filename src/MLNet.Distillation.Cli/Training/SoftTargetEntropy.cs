@@ -32,9 +32,9 @@ internal sealed class SoftTargetEntropy
     /// The constant for a binary student trained on <paramref name="scoredTrain"/> (its <c>TeacherLogits</c> column) with the
     /// default recipe at <paramref name="options"/>' temperature and alpha; null for other tasks, which need no adjustment.
     /// </summary>
-    public static SoftTargetEntropy? For(DistillationTask task, IDataView scoredTrain, DistillationTrainerOptions options)
+    public static SoftTargetEntropy? For(CliTask task, IDataView scoredTrain, DistillationTrainerOptions options)
     {
-        if (task != DistillationTask.BinaryClassification || options.TeacherColumnName is null || options.Losses is not null)
+        if (!task.ShowsSoftTargetKLPart || options.TeacherColumnName is null || options.Losses is not null)
             return null;
         double t = options.Temperature, sum = 0;
         long rows = 0;

@@ -10,9 +10,9 @@ internal static class StudentOptions
     /// <param name="args">The command's arguments (seed, temperature, alpha, hidden layers).</param>
     /// <param name="epochs">Epochs to run.</param>
     /// <param name="teacher">Whether to learn from the teacher column (false: labels alone).</param>
-    public static DistillationTrainerOptions Create(DistillationTask task, RunArguments args, int epochs, bool teacher = true)
+    public static DistillationTrainerOptions Create(CliTask task, RunArguments args, int epochs, bool teacher = true)
     {
-        var options = DistillationTrainerOptions.ForTask(task);
+        var options = DistillationTrainerOptions.ForTask(task.Kind);
         options.LabelColumnName = Featurization.LabelColumn;
         options.FeatureColumnName = Featurization.FeaturesColumn;
         options.TeacherColumnName = teacher ? DefaultColumnNames.TeacherLogits : null;
@@ -20,8 +20,8 @@ internal static class StudentOptions
         options.Seed = args.Seed;
         if (args.Temperature is float temperature)
         {
-            if (task == DistillationTask.Regression)
-                throw CliException.BadInput("--temperature: regression has no softening temperature; leave it out.");
+            if (!task.HasTemperature)
+                throw CliException.BadInput($"--temperature: {task.Name} has no softening temperature; leave it out.");
             options.Temperature = temperature;
         }
         if (!teacher)

@@ -17,24 +17,6 @@ internal sealed record VerdictMetric(string Name, bool HigherIsBetter, string? M
     /// <summary>The <c>--metric</c> value (and metrics.json name) of the F1 score of the minority class.</summary>
     public const string MinorityF1 = "minority-f1";
 
-    /// <summary>Each task's metrics as the evaluation names them, whether higher is better, and the short names <c>--metric</c> also takes.</summary>
-    private static readonly Dictionary<DistillationTask, (string Name, bool HigherIsBetter, string[] Aliases)[]> Metrics = new()
-    {
-        [DistillationTask.BinaryClassification] =
-        [
-            ("Accuracy", true, ["accuracy"]), ("AreaUnderRocCurve", true, ["auc"]), ("AreaUnderPrecisionRecallCurve", true, ["auprc"]),
-            ("F1Score", true, ["f1"]), (MinorityF1, true, []), ("LogLoss", false, []), ("LogLossReduction", true, []),
-        ],
-        [DistillationTask.MulticlassClassification] =
-        [
-            ("MicroAccuracy", true, ["accuracy"]), ("MacroAccuracy", true, []), ("MacroF1", true, ["f1"]), ("LogLoss", false, []), ("LogLossReduction", true, []),
-        ],
-        [DistillationTask.Regression] =
-        [
-            ("RootMeanSquaredError", false, ["rmse"]), ("MeanAbsoluteError", false, ["mae"]), ("RSquared", true, ["r2"]),
-        ],
-    };
-
     /// <summary>The metric in words, for the console and metrics.json.</summary>
     public string Describe() => MinorityClass is null ? Name : $"F1 of '{MinorityClass}', the minority class";
 
@@ -50,31 +32,35 @@ internal sealed record VerdictMetric(string Name, bool HigherIsBetter, string? M
     /// <summary>Refuses a <c>--metric</c> value that is not one of <paramref name="task"/>'s metrics, naming those it has.</summary>
     public static string Check(string value, DistillationTask task)
     {
-        var match = Metrics[task].FirstOrDefault(m => m.Name.Equals(value, StringComparison.OrdinalIgnoreCase) || m.Aliases.Contains(value, StringComparer.OrdinalIgnoreCase));
+        var cliTask = CliTask.Of(task);
+        var metrics = cliTask.Metrics;
+        var match = metrics.FirstOrDefault(m => m.Name.Equals(value, StringComparison.OrdinalIgnoreCase) || m.Aliases.Contains(value, StringComparer.OrdinalIgnoreCase));
         if (match.Name is not null)
             return match.Name;
-        string names = string.Join(", ", Metrics[task].Select(m => m.Aliases.Length > 0 ? $"{m.Name} ({string.Join(", ", m.Aliases)})" : m.Name));
-        var other = Metrics.Where(t => t.Key != task && t.Value.Any(m => m.Name.Equals(value, StringComparison.OrdinalIgnoreCase))).Select(t => TaskInference.Name(t.Key)).ToArray();
-        throw CliException.BadInput($"--metric {value}: not a metric of a {TaskInference.Name(task)} task" +
+        string names = string.Join(", ", metrics.Select(m => m.Aliases.Length > 0 ? $"{m.Name} ({string.Join(", ", m.Aliases)})" : m.Name));
+        var other = CliTask.All.Where(t => t != cliTask && t.Metrics.Any(m => m.Name.Equals(value, StringComparison.OrdinalIgnoreCase)))
+            .Select(t => t.Name).ToArray();
+        throw CliException.BadInput($"--metric {value}: not a metric of a {cliTask.Name} task" +
             (other.Length > 0 ? $" (it is a {string.Join(" and ", other)} metric)" : "") + $"; use one of {names}.");
     }
 
     /// <summary>The verdict's metric: <c>--metric</c>, or the default for the task and the class balance.</summary>
     public static VerdictMetric Choose(string? value, DistillationTask task, ClassBalance? balance)
     {
+        var cliTask = CliTask.Of(task);
+        bool HigherIsBetter(string name) => cliTask.Metrics.First(m => m.Name == name).HigherIsBetter;
         if (value is not null)
         {
             string name = Check(value, task);
             if (name == MinorityF1)
                 return new(name, true, balance!.Minority, "--metric");
-            return new(name, Metrics[task].First(m => m.Name == name).HigherIsBetter, null, "--metric");
+            return new(name, HigherIsBetter(name), null, "--metric");
         }
-        if (balance is { Imbalanced: true })
-            return task == DistillationTask.BinaryClassification
-                ? new(MinorityF1, true, balance.Minority, $"the classes are imbalanced, and always answering '{balance.Majority}' already scores {balance.MajorityShare:P0} accuracy")
-                : new("MacroF1", true, null, $"the classes are imbalanced, and always answering '{balance.Majority}' already scores {balance.MajorityShare:P0} accuracy");
+        if (balance is { Imbalanced: true } && cliTask.ImbalancedMetric is string imbalanced)
+            return new(imbalanced, HigherIsBetter(imbalanced), imbalanced == MinorityF1 ? balance.Minority : null,
+                $"the classes are imbalanced, and always answering '{balance.Majority}' already scores {balance.MajorityShare:P0} accuracy");
         string primary = DistillationEvaluation.PrimaryMetricOf(task);
-        return new(primary, Metrics[task].First(m => m.Name == primary).HigherIsBetter, null, "the task's primary metric");
+        return new(primary, HigherIsBetter(primary), null, "the task's primary metric");
     }
 
     /// <summary>

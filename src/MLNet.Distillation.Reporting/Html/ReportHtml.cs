@@ -35,7 +35,7 @@ internal static class ReportHtml
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<title>").Append(Escape(report.Title)).Append("</title>\n<style>\n").Append(Style).Append("</style>\n</head>\n<body>\n");
         html.Append("<h1>").Append(Escape(report.Title)).Append("</h1>\n");
-        html.Append("<p class=\"meta\">").Append(Escape(TaskName(evaluation.Task))).Append(" on ")
+        html.Append("<p class=\"meta\">").Append(Escape(report.Task.Title)).Append(" on ")
             .Append(evaluation.Rows.ToString("N0", CultureInfo.InvariantCulture)).Append(" rows · primary metric ")
             .Append(Escape(evaluation.PrimaryMetric)).Append(" · generated ")
             .Append(report.Date.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)).Append(" UTC</p>\n");
@@ -100,14 +100,6 @@ internal static class ReportHtml
             html.Append("</ul>\n");
         }
     }
-
-    private static string TaskName(DistillationTask task) => task switch
-    {
-        DistillationTask.BinaryClassification => "Binary classification",
-        DistillationTask.MulticlassClassification => "Multiclass classification",
-        DistillationTask.Regression => "Regression",
-        _ => task.ToString(),
-    };
 
     /// <summary>
     /// HTML-escapes text for element content and quoted attributes: the five markup characters only, so that other text

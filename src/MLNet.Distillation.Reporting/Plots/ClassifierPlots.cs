@@ -1,4 +1,5 @@
 using System.Globalization;
+using MLNet.Distillation.Reporting.Tasks;
 using ScottPlot;
 
 namespace MLNet.Distillation.Reporting.Plots;
@@ -17,10 +18,10 @@ internal static class ClassifierPlots
     private const string PerClassDescription =
         "Accuracy (recall) on the rows of each true class, teacher and student side by side: where the student lost or gained against its teacher.";
 
-    public static PlotSpec Reliability(DistillationEvaluation evaluation)
+    public static PlotSpec Reliability(DistillationEvaluation evaluation, ReportTask task)
     {
-        if (evaluation.Task == DistillationTask.Regression)
-            return PlotSpec.Omitted(ReliabilityName, ReliabilityTitle, ReliabilityDescription, "Regression has no class probabilities to calibrate.");
+        if (task.NoCalibration is string noCalibration)
+            return PlotSpec.Omitted(ReliabilityName, ReliabilityTitle, ReliabilityDescription, noCalibration);
         var models = new[] { (evaluation.Teacher, PlotStyle.Teacher), (evaluation.Student, PlotStyle.Student) }
             .Where(m => m.Item1.Calibration?.Bins.Any(b => b.Count > 0) == true).ToList();
         if (models.Count == 0)
@@ -47,10 +48,10 @@ internal static class ClassifierPlots
         }, note);
     }
 
-    public static PlotSpec PerClassAccuracy(DistillationEvaluation evaluation)
+    public static PlotSpec PerClassAccuracy(DistillationEvaluation evaluation, ReportTask task)
     {
-        if (evaluation.Task == DistillationTask.Regression)
-            return PlotSpec.Omitted(PerClassName, PerClassTitle, PerClassDescription, "Regression has no classes.");
+        if (task.NoClasses is string noClasses)
+            return PlotSpec.Omitted(PerClassName, PerClassTitle, PerClassDescription, noClasses);
         var teacher = evaluation.Teacher.PerClassAccuracy;
         var student = evaluation.Student.PerClassAccuracy;
         if (teacher.Count == 0 && student.Count == 0)

@@ -1,3 +1,4 @@
+using MLNet.Distillation.Reporting.Tasks;
 using ScottPlot;
 
 namespace MLNet.Distillation.Reporting.Plots;
@@ -39,10 +40,10 @@ internal static class TrainingPlots
         });
     }
 
-    public static PlotSpec Accuracy(DistillationTask task, IReadOnlyList<EpochReport>? history)
+    public static PlotSpec Accuracy(ReportTask task, IReadOnlyList<EpochReport>? history)
     {
-        if (task == DistillationTask.Regression)
-            return PlotSpec.Omitted(AccuracyName, AccuracyTitle, AccuracyDescription, "Regression has no accuracy.");
+        if (task.NoAccuracy is string noAccuracy)
+            return PlotSpec.Omitted(AccuracyName, AccuracyTitle, AccuracyDescription, noAccuracy);
         if (MissingHistory(history) is string reason)
             return PlotSpec.Omitted(AccuracyName, AccuracyTitle, AccuracyDescription, reason);
         var trained = history!.Where(e => e.TrainingAccuracy is not null).ToList();

@@ -7,12 +7,12 @@ namespace MLNet.Distillation.Runtime;
 /// Turns an exported MLP student's ONNX graph into <see cref="MlpStudentPredictor"/>'s steps: the body from the input to
 /// the <c>Logits</c> output (standardisation, dense layers, ReLU), each operator checked for the form the trainer writes.
 /// The task's head (softmax, arg-max, sigmoid, threshold) is not read: the predictor computes it from the logits, and
-/// the task is told by the outputs (<c>Probability</c>: binary; <c>PredictedLabel</c> without it: multiclass; neither:
-/// regression).
+/// the task is told by the outputs, each <see cref="RuntimeTask"/> asked in turn whether they are its own
+/// (<c>Probability</c>: binary; <c>PredictedLabel</c> without it: multiclass; neither: regression).
 /// </summary>
 internal static class MlpGraphReader
 {
-    private const string Logits = "Logits", Probability = "Probability", PredictedLabel = "PredictedLabel";
+    private const string Logits = "Logits";
     // Operators of the head that the predictor computes itself, from the logits.
     private static readonly HashSet<string> HeadOperators = ["Softmax", "ArgMax", "Sigmoid", "Greater"];
 
@@ -26,17 +26,15 @@ internal static class MlpGraphReader
         var outputs = graph.Output.Select(o => o.Name).ToHashSet();
         if (!outputs.Contains(Logits))
             throw new InvalidDataException($"The model has no '{Logits}' output: read the file StudentTransformer.SaveOnnx writes in its default (batch) layout.");
-        var task = outputs.Contains(Probability) ? DistillationTask.BinaryClassification
-            : outputs.Contains(PredictedLabel) ? DistillationTask.MulticlassClassification
-            : DistillationTask.Regression;
+        var task = RuntimeTask.Writing(outputs);
 
         var walk = new GraphWalk(graph, input, features);
         foreach (var node in graph.Node)
             walk.Visit(node);
         if (!walk.Values.TryGetValue(Logits, out int logits))
             throw new InvalidDataException($"No node writes the '{Logits}' output.");
-        if (task != DistillationTask.MulticlassClassification && walk.Sizes[logits] != 1)
-            throw new InvalidDataException($"A {task} student has one output; '{Logits}' has {walk.Sizes[logits]}.");
+        if (task.HasOneLogit && walk.Sizes[logits] != 1)
+            throw new InvalidDataException($"A {task.Kind} student has one output; '{Logits}' has {walk.Sizes[logits]}.");
         return MlpStudentPredictor.Create([.. walk.Steps], [.. walk.Sizes], logits, task, input);
     }
 

@@ -21,19 +21,20 @@ public sealed class MlpStudentPredictor
     private readonly float[][] _values;   // one buffer per value of the graph, index 0 the input
     private readonly int _logits;
     private readonly float[] _score;
+    private readonly RuntimeTask _task;   // how the logits become Score, a class and a probability
 
-    private MlpStudentPredictor(Step[] steps, int[] sizes, int logits, DistillationTask task, string inputName)
+    private MlpStudentPredictor(Step[] steps, int[] sizes, int logits, RuntimeTask task, string inputName)
     {
         _steps = steps;
         _values = sizes.Select(n => new float[n]).ToArray();
         _logits = logits;
-        Task = task;
+        _task = task;
         InputName = inputName;
         _score = new float[OutputCount];
     }
 
     /// <summary>The task the student was trained for, read from the file's outputs.</summary>
-    public DistillationTask Task { get; }
+    public DistillationTask Task => _task.Kind;
 
     /// <summary>The ONNX input's name (the feature column's).</summary>
     public string InputName { get; }
@@ -76,11 +77,11 @@ public sealed class MlpStudentPredictor
         return MlpGraphReader.Read(model.Graph ?? throw new InvalidDataException("The ONNX model has no graph."));
     }
 
-    internal static MlpStudentPredictor Create(Step[] steps, int[] sizes, int logits, DistillationTask task, string inputName)
+    internal static MlpStudentPredictor Create(Step[] steps, int[] sizes, int logits, RuntimeTask task, string inputName)
         => new(steps, sizes, logits, task, inputName);
 
     /// <summary>A predictor over the same weights with buffers of its own, for another thread.</summary>
-    public MlpStudentPredictor Clone() => new(_steps, _values.Select(v => v.Length).ToArray(), _logits, Task, InputName);
+    public MlpStudentPredictor Clone() => new(_steps, _values.Select(v => v.Length).ToArray(), _logits, _task, InputName);
 
     /// <summary>
     /// Writes ML.NET's <c>Score</c> column for one row into <paramref name="score"/>: the class probabilities (multiclass,
@@ -91,11 +92,7 @@ public sealed class MlpStudentPredictor
     {
         if (score.Length != OutputCount)
             throw new ArgumentException($"The score span has {score.Length} values; this student writes {OutputCount}.", nameof(score));
-        var logits = Forward(features);
-        if (Task == DistillationTask.MulticlassClassification)
-            TensorPrimitives.SoftMax(logits, score);
-        else
-            logits.CopyTo(score);
+        _task.Score(Forward(features), score);
     }
 
     /// <summary>
@@ -108,12 +105,8 @@ public sealed class MlpStudentPredictor
     public int PredictClass(ReadOnlySpan<float> features)
     {
         var logits = Forward(features);
-        return Task switch
-        {
-            DistillationTask.MulticlassClassification => TensorPrimitives.IndexOfMax(logits) is int best && !float.IsNaN(logits[best]) ? best : -1,
-            DistillationTask.BinaryClassification => logits[0] > 0 ? 1 : 0,
-            _ => throw new InvalidOperationException("A regression student predicts no class: call Score."),
-        };
+        CheckPredictsClass();
+        return _task.ClassOf(logits);
     }
 
     /// <summary>
@@ -123,23 +116,25 @@ public sealed class MlpStudentPredictor
     /// <exception cref="InvalidOperationException">The student is a regression student.</exception>
     public int PredictClass(ReadOnlySpan<float> features, Span<float> score)
     {
-        if (Task == DistillationTask.Regression)
-            throw new InvalidOperationException("A regression student predicts no class: call Score.");
+        CheckPredictsClass();
         Score(features, score);
-        var logits = (ReadOnlySpan<float>)_values[_logits];
-        return Task == DistillationTask.BinaryClassification ? (logits[0] > 0 ? 1 : 0)
-            : TensorPrimitives.IndexOfMax(logits) is int best && !float.IsNaN(logits[best]) ? best : -1;
+        return _task.ClassOf(_values[_logits]);
+    }
+
+    /// <summary>Refuses a class from a student whose task predicts none (regression), with the task's reason.</summary>
+    private void CheckPredictsClass()
+    {
+        if (_task.NoClass is string reason)
+            throw new InvalidOperationException(reason);
     }
 
     /// <summary>The probability of the positive class (binary students): the sigmoid of the logit, ML.NET's <c>Probability</c>.</summary>
     /// <exception cref="InvalidOperationException">The student is not a binary classifier.</exception>
     public float PredictProbability(ReadOnlySpan<float> features)
     {
-        if (Task != DistillationTask.BinaryClassification)
-            throw new InvalidOperationException($"Only binary students give a probability; this one is {Task}: call Score.");
-        _score[0] = Forward(features)[0];
-        TensorPrimitives.Sigmoid(_score, _score);
-        return _score[0];
+        if (_task.NoProbability is string reason)
+            throw new InvalidOperationException(reason);
+        return _task.Probability(Forward(features), _score);
     }
 
     /// <summary>Runs the network on one row and returns its raw outputs (a view of an internal buffer).</summary>
