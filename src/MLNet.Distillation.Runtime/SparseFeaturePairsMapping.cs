@@ -40,7 +40,10 @@ public static class SparseFeaturePairs
         public VBuffer<float> Features;
     }
 
-    /// <summary>Writes the non-zeros of <paramref name="features"/> into the first entries of <paramref name="slots"/> and <paramref name="values"/>.</summary>
+    /// <summary>
+    /// Writes the non-zeros of <paramref name="features"/> into the first entries of <paramref name="slots"/> and
+    /// <paramref name="values"/>.
+    /// </summary>
     internal static void Fill(in VBuffer<float> features, ref long[] slots, ref float[] values, ref long[] count, int capacity)
     {
         if (slots?.Length != capacity) slots = new long[capacity];

@@ -7,7 +7,8 @@ namespace MLNet.Distillation.Cli;
 /// <c>distill score</c>: one worker of a job array. Scores shard i of N of a CSV file with a teacher that reads the file's
 /// own columns and writes <c>shard-NNNNN-of-NNNNN.idv</c> (the columns train loads, plus the teacher's outputs) and its
 /// manifest to <c>--out</c>; <c>distill train --shards</c> then trains from the folder without running the teacher on the
-/// training rows. Idempotent: a complete shard is skipped, an unfinished one redone (<see cref="DistillationCatalog.ScoreShard(IDataView, Teacher, ShardScoringOptions)"/>).
+/// training rows. Idempotent: a complete shard is skipped, an unfinished one redone
+/// (<see cref="DistillationCatalog.ScoreShard(IDataView, Teacher, ShardScoringOptions)"/>).
 /// </summary>
 internal static class ScoreCommand
 {

@@ -90,7 +90,10 @@ internal static class TradeOffPlots
         plot.YLabel(evaluation.PrimaryMetric + (higherIsBetter ? "" : " (lower is better)"));
     }
 
-    /// <summary>An axis range around [min, max] with the given shares of its span added below and above (a single value gets a span of its own).</summary>
+    /// <summary>
+    /// An axis range around [min, max] with the given shares of its span added below and above (a single value gets a
+    /// span of its own).
+    /// </summary>
     private static (double Low, double High) Padded(double min, double max, double below, double above)
     {
         double span = max - min;

@@ -18,7 +18,8 @@ public static class TrainerExtensions
         /// <param name="temperature">Softening temperature T, in (0, 100].</param>
         /// <param name="alpha">Weight of the hard-label term; the soft-target term gets 1 − alpha.</param>
         /// <param name="hiddenLayers">Hidden-layer widths of the MLP student; null for one layer of 64.</param>
-        /// <param name="numberOfEpochs">Passes over the data; null sizes training by rows seen (see <see cref="DistillationTrainerOptions.NumberOfEpochs"/>).</param>
+        /// <param name="numberOfEpochs">Passes over the data; null sizes training by rows seen (see
+        /// <see cref="DistillationTrainerOptions.NumberOfEpochs"/>).</param>
         /// <param name="learningRate">AdamW learning rate.</param>
         /// <param name="seed">Seed for initialisation and shuffling; null draws one from the MLContext's seed.</param>
         public DistillationMulticlassTrainer Distillation(string labelColumnName = DefaultColumnNames.Label,
@@ -43,7 +44,8 @@ public static class TrainerExtensions
         /// <param name="temperature">Softening temperature T, in (0, 100].</param>
         /// <param name="alpha">Weight of the hard-label term; the soft-target term gets 1 − alpha.</param>
         /// <param name="hiddenLayers">Hidden-layer widths of the MLP student; null for one layer of 64.</param>
-        /// <param name="numberOfEpochs">Passes over the data; null sizes training by rows seen (see <see cref="DistillationTrainerOptions.NumberOfEpochs"/>).</param>
+        /// <param name="numberOfEpochs">Passes over the data; null sizes training by rows seen (see
+        /// <see cref="DistillationTrainerOptions.NumberOfEpochs"/>).</param>
         /// <param name="learningRate">AdamW learning rate.</param>
         /// <param name="seed">Seed for initialisation and shuffling; null draws one from the MLContext's seed.</param>
         public DistillationBinaryTrainer Distillation(string labelColumnName = DefaultColumnNames.Label,
@@ -67,7 +69,8 @@ public static class TrainerExtensions
         /// <param name="teacherColumnName">The teacher's prediction, written by <c>TeacherScore</c>; null trains from labels alone.</param>
         /// <param name="alpha">Weight of the hard-label term; the teacher term gets 1 − alpha.</param>
         /// <param name="hiddenLayers">Hidden-layer widths of the MLP student; null for one layer of 64.</param>
-        /// <param name="numberOfEpochs">Passes over the data; null sizes training by rows seen (see <see cref="DistillationTrainerOptions.NumberOfEpochs"/>).</param>
+        /// <param name="numberOfEpochs">Passes over the data; null sizes training by rows seen (see
+        /// <see cref="DistillationTrainerOptions.NumberOfEpochs"/>).</param>
         /// <param name="learningRate">AdamW learning rate.</param>
         /// <param name="seed">Seed for initialisation and shuffling; null draws one from the MLContext's seed.</param>
         public DistillationRegressionTrainer Distillation(string labelColumnName = DefaultColumnNames.Label,

@@ -13,7 +13,10 @@ namespace MLNet.Distillation;
 /// <param name="Input">The input's static quantization, or null for dynamic.</param>
 internal sealed record QuantizedDenseLayer(int Inputs, int Outputs, QuantizedWeights Weight, float[] Bias, AffineUInt8? Input) : StudentLayer;
 
-/// <summary>A convolution with int8 weights, one scale per filter or one for all (see <see cref="QuantizedDenseLayer"/> for <see cref="Input"/>).</summary>
+/// <summary>
+/// A convolution with int8 weights, one scale per filter or one for all (see <see cref="QuantizedDenseLayer"/> for
+/// <see cref="Input"/>).
+/// </summary>
 /// <param name="InChannels">Input channels.</param>
 /// <param name="OutChannels">Output channels (filters).</param>
 /// <param name="KernelSize">Square kernel side.</param>

@@ -30,7 +30,8 @@ internal static class UnitImportance
 
     /// <summary>
     /// From the mean absolute input each consumer sees (per input column of a dense consumer, per input channel of a
-    /// convolution): <c>s_u = Σ_{c ∈ columns(u)} E|x_c| · ‖W[:, c]‖₂</c> for a dense consumer, <c>s_u = E|x_u| · ‖W[:, u, :, :]‖₂</c> for a convolution.
+    /// convolution): <c>s_u = Σ_{c ∈ columns(u)} E|x_c| · ‖W[:, c]‖₂</c> for a dense consumer,
+    /// <c>s_u = E|x_u| · ‖W[:, u, :, :]‖₂</c> for a convolution.
     /// </summary>
     public static IReadOnlyList<double[]> Activation(IReadOnlyList<StudentLayer> layers, IReadOnlyList<PrunableLayer> prunable, IReadOnlyList<double[]> meanAbsoluteInputs)
     {

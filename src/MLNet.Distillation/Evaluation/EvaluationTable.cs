@@ -23,7 +23,9 @@ public sealed record EvaluationTable(string Title, IReadOnlyList<string> Models,
 
     /// <summary>The table of <paramref name="evaluation"/>, with a column for each of <paramref name="others"/>.</summary>
     /// <param name="evaluation">Teacher and student on the same rows.</param>
-    /// <param name="others">Further models measured on those rows (compared with the same teacher; only the student has agreement figures). A model with no serialized size (<see cref="ModelEvaluation.SerializedBytes"/> 0, e.g. a constant baseline) shows no size.</param>
+    /// <param name="others">Further models measured on those rows (compared with the same teacher; only the student has
+    /// agreement figures). A model with no serialized size (<see cref="ModelEvaluation.SerializedBytes"/> 0, e.g. a
+    /// constant baseline) shows no size.</param>
     public static EvaluationTable Of(DistillationEvaluation evaluation, IReadOnlyList<ModelEvaluation>? others = null)
     {
         ArgumentNullException.ThrowIfNull(evaluation);

@@ -21,7 +21,10 @@ internal sealed class ScoredModel
         Teacher = teacher;
     }
 
-    /// <summary>The teacher, when this model is one: its TeacherScore stage only scores in blocks, so single rows are timed through the teacher itself.</summary>
+    /// <summary>
+    /// The teacher, when this model is one: its TeacherScore stage only scores in blocks, so single rows are timed
+    /// through the teacher itself.
+    /// </summary>
     public Teacher? Teacher { get; }
 
     /// <summary>What scores the rows (for a teacher: its TeacherScore stage).</summary>
@@ -49,7 +52,10 @@ internal sealed class ScoredModel
         => (_teacherLogits ? [DefaultColumnNames.TeacherLogits] : new[] { DefaultColumnNames.Score, DefaultColumnNames.Probability, DefaultColumnNames.PredictedLabel })
             .Select(output.GetColumnOrNull).Where(c => c is not null).Select(c => c!.Value).ToArray();
 
-    /// <summary>Throws, naming <paramref name="name"/> and both orders, when the model's classes are in another order than the evaluation label's keys.</summary>
+    /// <summary>
+    /// Throws, naming <paramref name="name"/> and both orders, when the model's classes are in another order than the
+    /// evaluation label's keys.
+    /// </summary>
     public void CheckClassOrder(IDataView scored, EvaluationLabels labels, string name)
         => labels.CheckClassOrder(scored.Schema, _teacherLogits ? DefaultColumnNames.TeacherLogits : DefaultColumnNames.Score, name);
 

@@ -69,7 +69,10 @@ internal static class StudentPipelineFactory
             .Append(mlContext.Transforms.DropColumns([SparseFeaturePairs.FeaturesColumn, .. pairs]));
     }
 
-    /// <summary>The mapping stage with room for <paramref name="capacity"/> pairs (one factory per capacity: a column's size is part of its type).</summary>
+    /// <summary>
+    /// The mapping stage with room for <paramref name="capacity"/> pairs (one factory per capacity: a column's size is
+    /// part of its type).
+    /// </summary>
     private static IEstimator<ITransformer> PairsStage(MLContext mlContext, int capacity) => capacity switch
     {
         256 => mlContext.Transforms.CustomMapping(new SparseFeaturePairs256Mapping().GetMapping(), SparseFeaturePairs.ContractName(capacity)),

@@ -140,7 +140,10 @@ internal sealed class EnsembleTeacher : Teacher
             return read;
         }
 
-        /// <summary>Adds weight · softmax(logits) to target; with one output per row, weight · σ(logit), the probability of the positive class.</summary>
+        /// <summary>
+        /// Adds weight · softmax(logits) to target; with one output per row, weight · σ(logit), the probability of the
+        /// positive class.
+        /// </summary>
         private static void AddSoftmax(ReadOnlySpan<float> logits, float weight, Span<float> target)
         {
             if (logits.Length == 1)

@@ -65,7 +65,10 @@ internal sealed class TeacherScoredDataView : IDataView
     /// <summary>The value of <see cref="OutputKindAnnotation"/>.</summary>
     public const string UnstatedOutputKind = "Unstated";
 
-    /// <summary>Whether <paramref name="teacher"/> (a column of teacher outputs) carries <see cref="OutputKindAnnotation"/>: its teacher's output kind was not stated.</summary>
+    /// <summary>
+    /// Whether <paramref name="teacher"/> (a column of teacher outputs) carries <see cref="OutputKindAnnotation"/>: its
+    /// teacher's output kind was not stated.
+    /// </summary>
     public static bool OutputKindUnstated(DataViewSchema.Column teacher)
         => teacher.Annotations.Schema.GetColumnOrNull(OutputKindAnnotation) is { Type: TextDataViewType };
 
@@ -179,7 +182,10 @@ internal sealed class TeacherScoredDataView : IDataView
             return (ValueGetter<TValue>)(Delegate)getter;
         }
 
-        /// <summary>The current row's values <paramref name="offset"/>..+<paramref name="width"/> of the teacher's row (the logits, or an intermediate output).</summary>
+        /// <summary>
+        /// The current row's values <paramref name="offset"/>..+<paramref name="width"/> of the teacher's row (the
+        /// logits, or an intermediate output).
+        /// </summary>
         private void GetOutput(int offset, int width, ref VBuffer<float> value)
         {
             if (_position < 0)

@@ -3,7 +3,10 @@ namespace MLNet.Distillation;
 /// <summary>Settings of <c>mlContext.Distillation.Munge</c>: which columns to read and how pseudo-rows are drawn.</summary>
 public sealed class MungeOptions
 {
-    /// <summary>The numeric feature vector the pseudo-rows vary (featurise first: one-hot categories, filled missing values). Default <c>Features</c>.</summary>
+    /// <summary>
+    /// The numeric feature vector the pseudo-rows vary (featurise first: one-hot categories, filled missing values).
+    /// Default <c>Features</c>.
+    /// </summary>
     public string FeatureColumnName { get; set; } = DefaultColumnNames.Features;
 
     /// <summary>The label, kept on the real rows and missing on the pseudo-rows. Default <c>Label</c>.</summary>

@@ -109,7 +109,8 @@ public sealed class TextEncoder : IDisposable
     }
 
     /// <summary>Loads an ONNX encoder and its WordPiece vocabulary (vocab.txt: one token a line) from files.</summary>
-    /// <param name="modelPath">Path of the .onnx file: a BERT-family encoder taking token ids (and optionally an attention mask and segment ids).</param>
+    /// <param name="modelPath">Path of the .onnx file: a BERT-family encoder taking token ids (and optionally an
+    /// attention mask and segment ids).</param>
     /// <param name="vocabPath">Path of the vocabulary the model was trained with.</param>
     /// <param name="options">Tokenisation, pooling and input/output names; null for the defaults.</param>
     public static TextEncoder FromOnnx(string modelPath, string vocabPath, TextEncoderOptions? options = null)

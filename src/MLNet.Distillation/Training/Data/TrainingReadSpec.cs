@@ -22,7 +22,10 @@ internal sealed record TrainingReadSpec(TrainingTask Task, DataViewSchema.Column
     /// <summary>A reader of the current row of <paramref name="cursor"/>.</summary>
     public TrainingRowReader Reader(DataViewRowCursor cursor) => new(cursor, Task, Features, Label, Teacher, FeatureCount, OutputCount, KeepUnlabelled, ExtraTeacherColumns);
 
-    /// <summary>An empty table for these columns (without any teacher column when <paramref name="withTeacher"/> is false: validation rows).</summary>
+    /// <summary>
+    /// An empty table for these columns (without any teacher column when <paramref name="withTeacher"/> is false:
+    /// validation rows).
+    /// </summary>
     public TrainingTable NewTable(long? expectedRows, bool withTeacher = true)
         => TrainingTable.Create(FeatureCount, OutputCount, withTeacher && Teacher is not null, expectedRows, withTeacher ? ExtraTeacherColumns.Select(e => e.Width).ToArray() : [],
             SparseFeatures);

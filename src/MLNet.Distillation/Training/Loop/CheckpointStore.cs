@@ -32,7 +32,10 @@ internal sealed class CheckpointStore(string file, string fingerprint)
         return resumed.CompletedEpochs;
     }
 
-    /// <summary>Writes the run as it stands after <paramref name="completedEpochs"/> epochs (atomically; see <see cref="TrainingCheckpoint.Save"/>).</summary>
+    /// <summary>
+    /// Writes the run as it stands after <paramref name="completedEpochs"/> epochs (atomically; see
+    /// <see cref="TrainingCheckpoint.Save"/>).
+    /// </summary>
     public void Save(TrainingState state, int completedEpochs, BestEpochKeeper keeper, List<EpochReport> history)
     {
         using var weights = new MemoryStream();

@@ -16,7 +16,10 @@ internal sealed class StudentTrainingLoop
     public required StudentArchitecture Architecture { get; init; }
     public required IReadOnlyList<WeightedLoss> Losses { get; init; }
 
-    /// <summary>The other teacher columns the terms read, in the order each block holds them (<see cref="TrainingBlock.ExtraTeacherColumns"/>).</summary>
+    /// <summary>
+    /// The other teacher columns the terms read, in the order each block holds them
+    /// (<see cref="TrainingBlock.ExtraTeacherColumns"/>).
+    /// </summary>
     public IReadOnlyList<string> ExtraTeacherColumns { get; init; } = [];
     public required int Epochs { get; init; }
     public required int BatchSize { get; init; }
@@ -28,14 +31,20 @@ internal sealed class StudentTrainingLoop
     public required Device Device { get; init; }
     public int? EarlyStoppingPatience { get; init; }
 
-    /// <summary>Stop at the end of the epoch after which another one would overrun this (see <see cref="DistillationTrainerOptions.MaximumTrainingTime"/>).</summary>
+    /// <summary>
+    /// Stop at the end of the epoch after which another one would overrun this (see
+    /// <see cref="DistillationTrainerOptions.MaximumTrainingTime"/>).
+    /// </summary>
     public TimeSpan? TimeBudget { get; init; }
 
     /// <summary>Told the epochs run and planned when <see cref="TimeBudget"/> ends training early.</summary>
     public Action<int, int>? OnTimeBudgetReached { get; init; }
     public Action<EpochReport>? OnEpoch { get; init; }
 
-    /// <summary>The input standardisation the rows were trained under (passed to <see cref="StudentArchitecture.Build(int, int, ColumnStandardization?, ColumnStandardization?)"/>).</summary>
+    /// <summary>
+    /// The input standardisation the rows were trained under (passed to
+    /// <see cref="StudentArchitecture.Build(int, int, ColumnStandardization?, ColumnStandardization?)"/>).
+    /// </summary>
     public ColumnStandardization? InputScaling { get; init; }
 
     /// <summary>The regression target standardisation the rows were trained under.</summary>
@@ -182,7 +191,10 @@ internal sealed class StudentTrainingLoop
         state.Optimizer.Step();
     }
 
-    /// <summary>The epoch's report: each term's mean per row, their weighted total, training accuracy and validation figures. Throws on a non-finite figure.</summary>
+    /// <summary>
+    /// The epoch's report: each term's mean per row, their weighted total, training accuracy and validation figures.
+    /// Throws on a non-finite figure.
+    /// </summary>
     private EpochReport Report(int epoch, ITrainingData train, EpochSums sums, double? validAccuracy, double? validLoss, TimeSpan elapsed)
     {
         var totals = sums.Totals();
