@@ -40,8 +40,9 @@ internal static class ScoreCommand
         command.SetAction(result => run((console, cancellation) =>
         {
             var assignment = ShardAssignment.Resolve(result.GetValue(shard), result.GetValue(shardCount), Environment.GetEnvironmentVariable);
-            Execute(result.GetValue(data)!, result.GetValue(label)!, result.GetValue(task) is string t ? TaskInference.Parse(t) : null, result.GetValue(positive),
-                RunOptions.ParseHeader(result.GetValue(header)), Teacher(result.GetValue(teacher)!), result.GetValue(output)!, assignment, console, cancellation);
+            Execute(result.GetValue(data)!, result.GetValue(label)!, result.GetValue(task) is string t ? TaskInference.Parse(t) : null,
+                result.GetValue(positive), RunOptions.ParseHeader(result.GetValue(header)), Teacher(result.GetValue(teacher)!),
+                result.GetValue(output)!, assignment, console, cancellation);
             return ExitCodes.Success;
         }));
         return command;
@@ -58,8 +59,8 @@ internal static class ScoreCommand
     }
 
     /// <summary>Runs <c>distill score</c>; returns what the library did.</summary>
-    public static ShardScoringResult Execute(string dataPath, string labelName, DistillationTask? task, string? positive, bool? header, TeacherSource teacherSource,
-        string outPath, ShardAssignment assignment, CliConsole console, CancellationToken cancellation)
+    public static ShardScoringResult Execute(string dataPath, string labelName, DistillationTask? task, string? positive, bool? header,
+        TeacherSource teacherSource, string outPath, ShardAssignment assignment, CliConsole console, CancellationToken cancellation)
     {
         var (plan, _) = Featurization.Infer(dataPath, labelName, task, positive, header);
         if (assignment.Count > plan.Schema.Rows)

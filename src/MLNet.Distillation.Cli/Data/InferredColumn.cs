@@ -9,7 +9,8 @@ namespace MLNet.Distillation.Cli;
 /// <see cref="CsvColumnInference.DistinctLimit"/> (then <see cref="ManyDistinct"/> is true).</param>
 /// <param name="ManyDistinct">More distinct values than were kept.</param>
 /// <param name="AllIntegers">Every non-empty value is a whole number (for a numeric column).</param>
-internal sealed record InferredColumn(string Name, int Index, ColumnKind Kind, int Missing, IReadOnlyList<string> Distinct, bool ManyDistinct, bool AllIntegers)
+internal sealed record InferredColumn(string Name, int Index, ColumnKind Kind, int Missing, IReadOnlyList<string> Distinct, bool ManyDistinct,
+    bool AllIntegers)
 {
     /// <summary>Every value is missing: the column carries nothing and is left out.</summary>
     public bool IsEmpty => Distinct.Count == 0;

@@ -19,7 +19,8 @@ namespace MLNet.Distillation.Cli;
 internal sealed record ShardAssignment(int Index, int Count, string Source)
 {
     /// <summary>The variables read for the index, in the order tried.</summary>
-    public static readonly string[] EngineVariables = ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID", "AWS_BATCH_JOB_ARRAY_INDEX", "AZ_BATCH_TASK_ID"];
+    public static readonly string[] EngineVariables = ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID", "AWS_BATCH_JOB_ARRAY_INDEX",
+        "AZ_BATCH_TASK_ID"];
 
     /// <summary>
     /// The assignment from <c>--shard</c> or <c>--shard-count</c> and <paramref name="environment"/>; bad input names

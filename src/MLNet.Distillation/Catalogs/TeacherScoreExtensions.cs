@@ -15,10 +15,12 @@ public static class TeacherScoreExtensions
         /// <see cref="Teacher.FromTransformer"/>, <see cref="Teacher.Ensemble"/>, ...</param>
         /// <param name="outputColumnName">The column to append. Default <c>TeacherLogits</c>, which the distillation trainers read.</param>
         /// <param name="batchSize">Rows per teacher call. Default 64.</param>
-        public TeacherScoringEstimator TeacherScore(Teacher teacher, string outputColumnName = DefaultColumnNames.TeacherLogits, int batchSize = Defaults.TeacherBatchSize)
+        public TeacherScoringEstimator TeacherScore(Teacher teacher, string outputColumnName = DefaultColumnNames.TeacherLogits,
+            int batchSize = Defaults.TeacherBatchSize)
         {
             ArgumentNullException.ThrowIfNull(catalog);
-            return new TeacherScoringEstimator(new TeacherScoringEstimator.Options { Teacher = teacher, OutputColumnName = outputColumnName, BatchSize = batchSize },
+            return new TeacherScoringEstimator(
+                new TeacherScoringEstimator.Options { Teacher = teacher, OutputColumnName = outputColumnName, BatchSize = batchSize },
                 CatalogEnvironment.Of(catalog));
         }
 

@@ -26,8 +26,8 @@ public static class TrainerExtensions
             string featureColumnName = DefaultColumnNames.Features, string? teacherColumnName = DefaultColumnNames.TeacherLogits,
             float temperature = Defaults.Temperature, float alpha = Defaults.Alpha, int[]? hiddenLayers = null,
             int? numberOfEpochs = null, float learningRate = Defaults.LearningRate, int? seed = null)
-            => new(CatalogEnvironment.Of(catalog), Fill(new DistillationMulticlassTrainer.Options(), labelColumnName, featureColumnName, teacherColumnName,
-                temperature, alpha, hiddenLayers, numberOfEpochs, learningRate, seed));
+            => new(CatalogEnvironment.Of(catalog), Fill(new DistillationMulticlassTrainer.Options(), labelColumnName, featureColumnName,
+                teacherColumnName, temperature, alpha, hiddenLayers, numberOfEpochs, learningRate, seed));
 
         /// <summary>A multiclass distillation trainer configured by an options object.</summary>
         /// <param name="options">All settings.</param>
@@ -52,8 +52,8 @@ public static class TrainerExtensions
             string featureColumnName = DefaultColumnNames.Features, string? teacherColumnName = DefaultColumnNames.TeacherLogits,
             float temperature = Defaults.Temperature, float alpha = Defaults.Alpha, int[]? hiddenLayers = null,
             int? numberOfEpochs = null, float learningRate = Defaults.LearningRate, int? seed = null)
-            => new(CatalogEnvironment.Of(catalog), Fill(new DistillationBinaryTrainer.Options(), labelColumnName, featureColumnName, teacherColumnName,
-                temperature, alpha, hiddenLayers, numberOfEpochs, learningRate, seed));
+            => new(CatalogEnvironment.Of(catalog), Fill(new DistillationBinaryTrainer.Options(), labelColumnName, featureColumnName,
+                teacherColumnName, temperature, alpha, hiddenLayers, numberOfEpochs, learningRate, seed));
 
         /// <summary>A binary distillation trainer configured by an options object.</summary>
         /// <param name="options">All settings.</param>
@@ -77,8 +77,8 @@ public static class TrainerExtensions
             string featureColumnName = DefaultColumnNames.Features, string? teacherColumnName = DefaultColumnNames.TeacherLogits,
             float alpha = Defaults.Alpha, int[]? hiddenLayers = null,
             int? numberOfEpochs = null, float learningRate = Defaults.LearningRate, int? seed = null)
-            => new(CatalogEnvironment.Of(catalog), Fill(new DistillationRegressionTrainer.Options(), labelColumnName, featureColumnName, teacherColumnName,
-                Defaults.Temperature, alpha, hiddenLayers, numberOfEpochs, learningRate, seed));
+            => new(CatalogEnvironment.Of(catalog), Fill(new DistillationRegressionTrainer.Options(), labelColumnName, featureColumnName,
+                teacherColumnName, Defaults.Temperature, alpha, hiddenLayers, numberOfEpochs, learningRate, seed));
 
         /// <summary>A regression distillation trainer configured by an options object.</summary>
         /// <param name="options">All settings.</param>

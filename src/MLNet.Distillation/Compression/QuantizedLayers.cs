@@ -24,7 +24,8 @@ internal sealed record QuantizedDenseLayer(int Inputs, int Outputs, QuantizedWei
 /// <param name="Weight">The int8 weights, [out, in, k, k].</param>
 /// <param name="Bias">The float bias.</param>
 /// <param name="Input">The input's static quantization, or null for dynamic.</param>
-internal sealed record QuantizedConv2dLayer(int InChannels, int OutChannels, int KernelSize, int Padding, QuantizedWeights Weight, float[] Bias, AffineUInt8? Input) : StudentLayer;
+internal sealed record QuantizedConv2dLayer(int InChannels, int OutChannels, int KernelSize, int Padding, QuantizedWeights Weight, float[] Bias,
+    AffineUInt8? Input) : StudentLayer;
 
 /// <summary>
 /// Rounds the activations to the uint8 grid of <see cref="Parameters"/> and back (ONNX QuantizeLinear → DequantizeLinear):

@@ -15,7 +15,8 @@ namespace MLNet.Distillation;
 /// <param name="Teacher">The teacher's figures.</param>
 /// <param name="Student">The student's figures.</param>
 /// <param name="Agreement">Agreement between the two.</param>
-public sealed record DistillationEvaluation(DistillationTask Task, long Rows, ModelEvaluation Teacher, ModelEvaluation Student, TeacherAgreement Agreement)
+public sealed record DistillationEvaluation(DistillationTask Task, long Rows, ModelEvaluation Teacher, ModelEvaluation Student,
+    TeacherAgreement Agreement)
 {
     private static readonly JsonSerializerOptions Json = new()
     {

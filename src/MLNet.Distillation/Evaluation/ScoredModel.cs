@@ -45,11 +45,13 @@ internal sealed class ScoredModel
         });
 
     public static ScoredModel FromTeacher(MLContext mlContext, Teacher teacher, IDataView data)
-        => new(mlContext.Transforms.TeacherScore(teacher).Fit(data), teacherLogits: true, (ml, schema) => (teacher.SerializedBytes(ml, schema), teacher.ParameterCount()), teacher);
+        => new(mlContext.Transforms.TeacherScore(teacher).Fit(data), teacherLogits: true,
+            (ml, schema) => (teacher.SerializedBytes(ml, schema), teacher.ParameterCount()), teacher);
 
     /// <summary>The output columns a prediction produces (what latency and throughput pull), present in <paramref name="output"/>.</summary>
     public IReadOnlyList<DataViewSchema.Column> PredictionColumns(DataViewSchema output)
-        => (_teacherLogits ? [DefaultColumnNames.TeacherLogits] : new[] { DefaultColumnNames.Score, DefaultColumnNames.Probability, DefaultColumnNames.PredictedLabel })
+        => (_teacherLogits ? [DefaultColumnNames.TeacherLogits]
+            : new[] { DefaultColumnNames.Score, DefaultColumnNames.Probability, DefaultColumnNames.PredictedLabel })
             .Select(output.GetColumnOrNull).Where(c => c is not null).Select(c => c!.Value).ToArray();
 
     /// <summary>

@@ -43,7 +43,8 @@ public sealed class DistillationBatch
 
     /// <summary>The batch rows that have a label (counted on the host during training, so a term can divide by it without a device sync).</summary>
     public int LabelledRows => _labelledRows ??= Labels is null ? 0
-        : Labels.dtype == ScalarType.Int64 ? (int)Labels.ge(HeldScalars.Zero).sum().item<long>() : (int)Labels.isnan().logical_not().sum().item<long>();
+        : Labels.dtype == ScalarType.Int64 ? (int)Labels.ge(HeldScalars.Zero).sum().item<long>()
+        : (int)Labels.isnan().logical_not().sum().item<long>();
 
     /// <summary>
     /// A per-row quantity derived from the labels and the teacher's outputs (for example the teacher's log-probabilities at

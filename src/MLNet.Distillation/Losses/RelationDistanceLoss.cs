@@ -45,5 +45,6 @@ internal sealed class RelationDistanceLoss : IFeatureDistillationLoss
     }
 
     /// <summary>Distances divided by their mean over the pairs with a positive distance.</summary>
-    private static Tensor Normalised(Tensor distances) => distances / (distances.sum() / distances.gt(HeldScalars.Zero).sum().to_type(distances.dtype));
+    private static Tensor Normalised(Tensor distances)
+        => distances / (distances.sum() / distances.gt(HeldScalars.Zero).sum().to_type(distances.dtype));
 }

@@ -51,7 +51,10 @@ internal static class StudentPipelineFactory
     /// <summary>The single-row graph the saved model carries, with the parameter count a reloaded model reports.</summary>
     private static byte[] SavedGraph(StudentModel model, long parameterCount)
         => StudentOnnxExporter.Export(model, OnnxLayout.SingleRow,
-            new Dictionary<string, string> { [StudentOnnxExporter.ParametersMetadataKey] = parameterCount.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            new Dictionary<string, string>
+            {
+                [StudentOnnxExporter.ParametersMetadataKey] = parameterCount.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            });
 
     /// <summary>
     /// The student as ONNX, writing a vector <c>Score</c> column (ML.NET stores the model bytes inside the saved .zip). A

@@ -58,7 +58,8 @@ internal static class LayerFolding
     {
         if (layers.Count == 0 || layers[0] is not DenseLayer first || first.Inputs != inputs.Mean.Length)
             throw new InvalidOperationException("The folded input standardisation does not match the student's first layer.");
-        return [inputs, UnfoldInputs(first, Array.ConvertAll(inputs.Mean, m => (double)m), Array.ConvertAll(inputs.InverseStd, v => 1.0 / v)), .. layers.Skip(1)];
+        return [inputs, UnfoldInputs(first, Array.ConvertAll(inputs.Mean, m => (double)m), Array.ConvertAll(inputs.InverseStd, v => 1.0 / v)),
+            .. layers.Skip(1)];
     }
 
     /// <summary>

@@ -15,7 +15,8 @@ internal sealed record Window2d(int KernelHeight, int KernelWidth, int StrideHei
     /// the window does not fit).
     /// </summary>
     public (int Height, int Width) Output(int height, int width)
-        => (Size(height, PadTop + PadBottom, KernelHeight, StrideHeight, DilationHeight), Size(width, PadLeft + PadRight, KernelWidth, StrideWidth, DilationWidth));
+        => (Size(height, PadTop + PadBottom, KernelHeight, StrideHeight, DilationHeight),
+            Size(width, PadLeft + PadRight, KernelWidth, StrideWidth, DilationWidth));
 
     private static int Size(int input, int pads, int kernel, int stride, int dilation)
     {

@@ -103,7 +103,8 @@ internal sealed class TrainingCheckpoint
                 Optimizer = ReadBytes(r),
                 RandomState = ReadBytes(r),
                 Best = r.ReadBoolean()
-                    ? Enumerable.Range(0, r.ReadInt32()).Select(_ => Enumerable.Range(0, r.ReadInt32()).Select(_ => r.ReadSingle()).ToArray()).ToArray()
+                    ? Enumerable.Range(0, r.ReadInt32()).Select(_ => Enumerable.Range(0, r.ReadInt32()).Select(_ => r.ReadSingle()).ToArray())
+                        .ToArray()
                     : null,
             };
             return checkpoint;

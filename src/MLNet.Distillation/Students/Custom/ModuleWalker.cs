@@ -23,7 +23,8 @@ internal static class ModuleWalker
     /// The layers of <paramref name="module"/> in forward order, for rows that reach it shaped
     /// <paramref name="inputShape"/>; <paramref name="outputShape"/> is what leaves it.
     /// </summary>
-    public static List<StudentLayer> Walk(nn.Module module, int[] inputShape, out int[] outputShape) => Walk(module, inputShape, out outputShape, out _);
+    public static List<StudentLayer> Walk(nn.Module module, int[] inputShape, out int[] outputShape)
+        => Walk(module, inputShape, out outputShape, out _);
 
     /// <summary>
     /// As <see cref="Walk(nn.Module, int[], out int[])"/>, also describing each layer as visited

@@ -88,7 +88,8 @@ internal sealed class StudentTrainingLoop
         using var sums = new EpochSums(Losses, Task, Device);
         using var keeper = new BestEpochKeeper(EarlyStoppingPatience);
         using var exportCheck = new ExportCheck(state.Network.ChecksExport);
-        using var validationBatches = validation is { Count: > 0 } ? new BatchInputs(train.SparseFeatures, Math.Max(BatchSize, 4096), train.FeatureCount, Device) : null;
+        using var validationBatches = validation is { Count: > 0 }
+            ? new BatchInputs(train.SparseFeatures, Math.Max(BatchSize, 4096), train.FeatureCount, Device) : null;
         var checkpoints = CheckpointFile is null ? null : new CheckpointStore(CheckpointFile, CheckpointFingerprint!);
         int firstEpoch = checkpoints?.TryResume(state, keeper, history, Device, OnWarning) ?? 0;
         var budget = TimeBudget is TimeSpan limit ? new EpochTimeBudget(limit, wallClock, firstEpoch) : null;
@@ -177,7 +178,8 @@ internal sealed class StudentTrainingLoop
     }
 
     /// <summary>Sums the weighted terms of one batch (each also into the epoch's sums), backpropagates and steps.</summary>
-    private void Step(TrainingState state, DistillationBatch batch, Dictionary<string, Tensor?>? taps, TrainingBlock block, Tensor index, EpochSums sums, int size)
+    private void Step(TrainingState state, DistillationBatch batch, Dictionary<string, Tensor?>? taps, TrainingBlock block, Tensor index,
+        EpochSums sums, int size)
     {
         Tensor total = null!;
         for (int t = 0; t < Losses.Count; t++)
