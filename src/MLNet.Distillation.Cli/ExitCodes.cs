@@ -6,7 +6,10 @@ internal static class ExitCodes
     /// <summary>Every output was written.</summary>
     public const int Success = 0;
 
-    /// <summary>Bad arguments or input: an unknown option, a missing or unreadable file, a column that is not in the file, a value that does not parse.</summary>
+    /// <summary>
+    /// Bad arguments or input: an unknown option, a missing or unreadable file, a column that is not in the file, a
+    /// value that does not parse.
+    /// </summary>
     public const int BadInput = 1;
 
     /// <summary>The teacher could not be loaded, trained or run, or training the student failed.</summary>

@@ -40,7 +40,10 @@ public static class SparseFeaturePairs
         public VBuffer<float> Features;
     }
 
-    /// <summary>Writes the non-zeros of <paramref name="features"/> into the first entries of <paramref name="slots"/> and <paramref name="values"/>.</summary>
+    /// <summary>
+    /// Writes the non-zeros of <paramref name="features"/> into the first entries of <paramref name="slots"/> and
+    /// <paramref name="values"/>.
+    /// </summary>
     internal static void Fill(in VBuffer<float> features, ref long[] slots, ref float[] values, ref long[] count, int capacity)
     {
         if (slots?.Length != capacity) slots = new long[capacity];
@@ -80,7 +83,8 @@ public sealed class SparseFeaturePairs256Mapping : CustomMappingFactory<SparseFe
     }
 
     /// <summary>The mapping.</summary>
-    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 256);
+    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping()
+        => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 256);
 }
 
 /// <summary>The (slot, value) pairs of a row, room for 512 (see <see cref="SparseFeaturePairs"/>).</summary>
@@ -99,7 +103,8 @@ public sealed class SparseFeaturePairs512Mapping : CustomMappingFactory<SparseFe
     }
 
     /// <summary>The mapping.</summary>
-    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 512);
+    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping()
+        => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 512);
 }
 
 /// <summary>The (slot, value) pairs of a row, room for 1024 (see <see cref="SparseFeaturePairs"/>).</summary>
@@ -118,7 +123,8 @@ public sealed class SparseFeaturePairs1024Mapping : CustomMappingFactory<SparseF
     }
 
     /// <summary>The mapping.</summary>
-    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 1024);
+    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping()
+        => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 1024);
 }
 
 /// <summary>The (slot, value) pairs of a row, room for 2048 (see <see cref="SparseFeaturePairs"/>).</summary>
@@ -137,7 +143,8 @@ public sealed class SparseFeaturePairs2048Mapping : CustomMappingFactory<SparseF
     }
 
     /// <summary>The mapping.</summary>
-    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 2048);
+    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping()
+        => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 2048);
 }
 
 /// <summary>The (slot, value) pairs of a row, room for 4096 (see <see cref="SparseFeaturePairs"/>).</summary>
@@ -156,7 +163,8 @@ public sealed class SparseFeaturePairs4096Mapping : CustomMappingFactory<SparseF
     }
 
     /// <summary>The mapping.</summary>
-    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 4096);
+    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping()
+        => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 4096);
 }
 
 /// <summary>The (slot, value) pairs of a row, room for 8192 (see <see cref="SparseFeaturePairs"/>).</summary>
@@ -175,7 +183,8 @@ public sealed class SparseFeaturePairs8192Mapping : CustomMappingFactory<SparseF
     }
 
     /// <summary>The mapping.</summary>
-    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 8192);
+    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping()
+        => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 8192);
 }
 
 /// <summary>The (slot, value) pairs of a row, room for 16384 (see <see cref="SparseFeaturePairs"/>).</summary>
@@ -194,7 +203,8 @@ public sealed class SparseFeaturePairs16384Mapping : CustomMappingFactory<Sparse
     }
 
     /// <summary>The mapping.</summary>
-    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 16384);
+    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping()
+        => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 16384);
 }
 
 /// <summary>The (slot, value) pairs of a row, room for 32768 (see <see cref="SparseFeaturePairs"/>).</summary>
@@ -213,7 +223,8 @@ public sealed class SparseFeaturePairs32768Mapping : CustomMappingFactory<Sparse
     }
 
     /// <summary>The mapping.</summary>
-    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 32768);
+    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping()
+        => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 32768);
 }
 
 /// <summary>The (slot, value) pairs of a row, room for 65536 (see <see cref="SparseFeaturePairs"/>).</summary>
@@ -232,7 +243,8 @@ public sealed class SparseFeaturePairs65536Mapping : CustomMappingFactory<Sparse
     }
 
     /// <summary>The mapping.</summary>
-    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 65536);
+    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping()
+        => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 65536);
 }
 
 /// <summary>The (slot, value) pairs of a row, room for 131072 (see <see cref="SparseFeaturePairs"/>).</summary>
@@ -251,7 +263,8 @@ public sealed class SparseFeaturePairs131072Mapping : CustomMappingFactory<Spars
     }
 
     /// <summary>The mapping.</summary>
-    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 131072);
+    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping()
+        => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 131072);
 }
 
 /// <summary>The (slot, value) pairs of a row, room for 262144 (see <see cref="SparseFeaturePairs"/>).</summary>
@@ -270,5 +283,6 @@ public sealed class SparseFeaturePairs262144Mapping : CustomMappingFactory<Spars
     }
 
     /// <summary>The mapping.</summary>
-    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping() => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 262144);
+    public override Action<SparseFeaturePairs.FeatureRow, Pairs> GetMapping()
+        => (i, o) => SparseFeaturePairs.Fill(i.Features, ref o.Slots, ref o.Values, ref o.Count, 262144);
 }

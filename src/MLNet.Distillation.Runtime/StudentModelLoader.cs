@@ -41,7 +41,8 @@ public static class StudentModelLoader
 
     /// <summary>The contract names of the stages this version saves and loads (each ends in its version, <c>.v1</c>).</summary>
     internal static IReadOnlyList<string> KnownContracts { get; } =
-        [PredictedLabelMapping.ContractName, BinaryScoreMapping.ContractName, RegressionScoreMapping.ContractName, .. SparseFeaturePairs.Capacities.Select(SparseFeaturePairs.ContractName)];
+        [PredictedLabelMapping.ContractName, BinaryScoreMapping.ContractName, RegressionScoreMapping.ContractName,
+            .. SparseFeaturePairs.Capacities.Select(SparseFeaturePairs.ContractName)];
 
     private static readonly System.Text.RegularExpressions.Regex Contract = new(@"MLNet\.Distillation\.[A-Za-z0-9]+\.v[0-9]+");
     private static readonly System.Text.RegularExpressions.Regex RuntimeVersion = new(@"MLNet\.Distillation\.Runtime, Version=([0-9.]+)");

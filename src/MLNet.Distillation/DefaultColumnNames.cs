@@ -16,7 +16,10 @@ public static class DefaultColumnNames
     /// <summary>The teacher's outputs, appended by <c>TeacherScore</c>: <c>TeacherLogits</c> (for a regression teacher, its predictions).</summary>
     public const string TeacherLogits = "TeacherLogits";
 
-    /// <summary>What the student writes as its score: <c>Score</c> (multiclass: the class probabilities; binary: the logit; regression: the prediction).</summary>
+    /// <summary>
+    /// What the student writes as its score: <c>Score</c> (multiclass: the class probabilities; binary: the logit;
+    /// regression: the prediction).
+    /// </summary>
     public const string Score = "Score";
 
     /// <summary>The probability of the positive class a binary student writes: <c>Probability</c>.</summary>

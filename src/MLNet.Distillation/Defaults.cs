@@ -41,7 +41,10 @@ internal static class Defaults
     /// </summary>
     public const int SparseFeaturesMinimumWidth = 4096;
 
-    /// <summary>Below this many training rows a sparse-feature Fit holds out validation rows on its own (<see cref="DistillationTrainerOptions.AutomaticEarlyStopping"/>).</summary>
+    /// <summary>
+    /// Below this many training rows a sparse-feature Fit holds out validation rows on its own
+    /// (<see cref="DistillationTrainerOptions.AutomaticEarlyStopping"/>).
+    /// </summary>
     public const int AutomaticEarlyStoppingRows = 100_000;
 
     /// <summary>

@@ -28,8 +28,9 @@ internal static class EvaluateCommand
             command.Options.Add(option);
         command.SetAction(result => run((console, cancellation) =>
         {
-            Execute(TeacherSource.Parse(result.GetValue(teacher)!, allowLightGbm: false).WithOutputs(result.GetValue(teacherOutputs)), result.GetValue(student)!, result.GetValue(data)!,
-                result.GetValue(label), result.GetValue(output), RunOptions.ParseHeader(result.GetValue(header)), result.GetValue(force), console, cancellation);
+            Execute(TeacherSource.Parse(result.GetValue(teacher)!, allowLightGbm: false).WithOutputs(result.GetValue(teacherOutputs)),
+                result.GetValue(student)!, result.GetValue(data)!, result.GetValue(label), result.GetValue(output),
+                RunOptions.ParseHeader(result.GetValue(header)), result.GetValue(force), console, cancellation);
             return ExitCodes.Success;
         }));
         return command;
@@ -49,7 +50,8 @@ internal static class EvaluateCommand
         var schema = CsvColumnInference.Infer(dataPath, "--data", header);
         var columns = inputSchema.Where(c => !c.IsHidden).Select(c => (c.Name, Kind: KindOf(c, studentPath))).ToArray();
         if (label is not null && columns.All(c => c.Name != label))
-            throw CliException.BadInput($"--label {label}: column '{label}' is not one the student was trained on; its columns are: {string.Join(", ", columns.Select(c => c.Name))}.");
+            throw CliException.BadInput(
+                $"--label {label}: column '{label}' is not one the student was trained on; its columns are: {string.Join(", ", columns.Select(c => c.Name))}.");
         if (label is null && SavedLabelColumn.Find(featurizer, inputSchema) is { } savedLabel)
         {
             label = savedLabel;
@@ -57,7 +59,8 @@ internal static class EvaluateCommand
         }
         var raw = CsvLoading.Load(ml, schema, columns, "--data", Path.GetFileName(studentPath));
         var teacher = TeacherLoader.Load(ml, teacherSource);
-        console.WriteLine($"Evaluating {teacherSource.Describe()} and {Path.GetFileName(studentPath)} on {schema.FileName} ({schema.Rows:N0} rows)...");
+        console.WriteLine(
+            $"Evaluating {teacherSource.Describe()} and {Path.GetFileName(studentPath)} on {schema.FileName} ({schema.Rows:N0} rows)...");
         var rows = featurizer.Transform(raw);
         var binaryClasses = EvaluationLabelCheck.Check(rows, label, schema.FileName);
         var evaluation = TeacherEvaluation.Evaluate(ml, teacherSource, teacher, null, student, rows, console);
@@ -78,7 +81,8 @@ internal static class EvaluateCommand
                     OtherModels = others,
                 }.ToHtml()),
                 output.WriteText(TrainCommand.MetricsFile, MetricsJson.Write(evaluation,
-                    majority is null ? new Dictionary<string, ModelEvaluation>() : new Dictionary<string, ModelEvaluation> { ["majorityClass"] = majority },
+                    majority is null ? new Dictionary<string, ModelEvaluation>()
+                        : new Dictionary<string, ModelEvaluation> { ["majorityClass"] = majority },
                     null, notes, Settings(teacherSource, studentPath, dataPath, label))),
             };
             console.WriteLine($"Wrote to {output.Path}: {string.Join(", ", files.Select(Path.GetFileName))}.");
@@ -114,7 +118,8 @@ internal static class EvaluateCommand
     /// has no training rows, so it is the most common class of --data itself (the best constant on these rows). Null for
     /// regression; prints the class balance and warns (into <paramref name="notes"/> too) when it is imbalanced.
     /// </summary>
-    private static ModelEvaluation? MajorityClass(MLContext ml, IDataView rows, (string False, string True)? binaryClasses, string fileName, CliConsole console, List<string> notes)
+    private static ModelEvaluation? MajorityClass(MLContext ml, IDataView rows, (string False, string True)? binaryClasses, string fileName,
+        CliConsole console, List<string> notes)
     {
         var mapped = rows.Schema[Featurization.LabelColumn];
         if (mapped.Type is not (BooleanDataViewType or KeyDataViewType))
@@ -152,7 +157,9 @@ internal static class EvaluateCommand
     private static ModelEvaluation Named(ModelEvaluation model, (string False, string True) classes)
         => model with
         {
-            PerClassAccuracy = model.PerClassAccuracy.Select(c => c with { ClassName = c.ClassName switch { "False" => classes.False, "True" => classes.True, _ => c.ClassName } }).ToArray(),
+            PerClassAccuracy = model.PerClassAccuracy
+                .Select(c => c with { ClassName = c.ClassName switch { "False" => classes.False, "True" => classes.True, _ => c.ClassName } })
+                .ToArray(),
         };
 
     /// <summary>How to load a column the saved model takes.</summary>

@@ -7,7 +7,8 @@ namespace MLNet.Distillation.Cli;
 /// <c>distill score</c>: one worker of a job array. Scores shard i of N of a CSV file with a teacher that reads the file's
 /// own columns and writes <c>shard-NNNNN-of-NNNNN.idv</c> (the columns train loads, plus the teacher's outputs) and its
 /// manifest to <c>--out</c>; <c>distill train --shards</c> then trains from the folder without running the teacher on the
-/// training rows. Idempotent: a complete shard is skipped, an unfinished one redone (<see cref="DistillationCatalog.ScoreShard(IDataView, Teacher, ShardScoringOptions)"/>).
+/// training rows. Idempotent: a complete shard is skipped, an unfinished one redone
+/// (<see cref="DistillationCatalog.ScoreShard(IDataView, Teacher, ShardScoringOptions)"/>).
 /// </summary>
 internal static class ScoreCommand
 {
@@ -39,8 +40,9 @@ internal static class ScoreCommand
         command.SetAction(result => run((console, cancellation) =>
         {
             var assignment = ShardAssignment.Resolve(result.GetValue(shard), result.GetValue(shardCount), Environment.GetEnvironmentVariable);
-            Execute(result.GetValue(data)!, result.GetValue(label)!, result.GetValue(task) is string t ? CliTask.Parse(t).Kind : null, result.GetValue(positive),
-                RunOptions.ParseHeader(result.GetValue(header)), Teacher(result.GetValue(teacher)!), result.GetValue(output)!, assignment, console, cancellation);
+            Execute(result.GetValue(data)!, result.GetValue(label)!, result.GetValue(task) is string t ? CliTask.Parse(t).Kind : null,
+                result.GetValue(positive), RunOptions.ParseHeader(result.GetValue(header)), Teacher(result.GetValue(teacher)!),
+                result.GetValue(output)!, assignment, console, cancellation);
             return ExitCodes.Success;
         }));
         return command;
@@ -57,8 +59,8 @@ internal static class ScoreCommand
     }
 
     /// <summary>Runs <c>distill score</c>; returns what the library did.</summary>
-    public static ShardScoringResult Execute(string dataPath, string labelName, DistillationTask? task, string? positive, bool? header, TeacherSource teacherSource,
-        string outPath, ShardAssignment assignment, CliConsole console, CancellationToken cancellation)
+    public static ShardScoringResult Execute(string dataPath, string labelName, DistillationTask? task, string? positive, bool? header,
+        TeacherSource teacherSource, string outPath, ShardAssignment assignment, CliConsole console, CancellationToken cancellation)
     {
         var (plan, _) = Featurization.Infer(dataPath, labelName, task, positive, header);
         if (assignment.Count > plan.Schema.Rows)

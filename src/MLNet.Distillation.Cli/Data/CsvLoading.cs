@@ -15,7 +15,8 @@ internal static class CsvLoading
     /// <param name="columns">Name and type of every column to load.</param>
     /// <param name="option">The option that named the file (<c>--data</c>, <c>--test</c>), for messages.</param>
     /// <param name="reference">The file the columns were learnt from (messages name it), or null.</param>
-    public static IDataView Load(MLContext mlContext, CsvSchema file, IEnumerable<(string Name, DataKind Kind)> columns, string option, string? reference = null)
+    public static IDataView Load(MLContext mlContext, CsvSchema file, IEnumerable<(string Name, DataKind Kind)> columns, string option,
+        string? reference = null)
     {
         var loaderColumns = new List<TextLoader.Column>();
         foreach (var (name, kind) in columns)

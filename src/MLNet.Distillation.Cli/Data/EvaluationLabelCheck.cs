@@ -78,7 +78,8 @@ internal static class EvaluationLabelCheck
     /// A binary label written as text: the model maps its positive class to true and everything else to false, so an
     /// empty label or a third value would be counted as the negative class. Returns the two classes' names when both have rows.
     /// </summary>
-    private static (string False, string True)? CheckBinaryText(IDataView featurised, DataViewSchema.Column mapped, DataViewSchema.Column original, string fileName)
+    private static (string False, string True)? CheckBinaryText(IDataView featurised, DataViewSchema.Column mapped, DataViewSchema.Column original,
+        string fileName)
     {
         using var cursor = featurised.GetRowCursor([mapped, original]);
         var getMapped = cursor.GetGetter<bool>(mapped);

@@ -5,10 +5,12 @@ namespace MLNet.Distillation.Cli;
 /// <param name="Index">Its position in the file, from 0.</param>
 /// <param name="Kind">What it holds.</param>
 /// <param name="Missing">Empty (or <c>NA</c>, <c>NaN</c>, <c>?</c>, <c>null</c>) values.</param>
-/// <param name="Distinct">Its distinct non-empty values, in order of first appearance; counted up to <see cref="CsvColumnInference.DistinctLimit"/> (then <see cref="ManyDistinct"/> is true).</param>
+/// <param name="Distinct">Its distinct non-empty values, in order of first appearance; counted up to
+/// <see cref="CsvColumnInference.DistinctLimit"/> (then <see cref="ManyDistinct"/> is true).</param>
 /// <param name="ManyDistinct">More distinct values than were kept.</param>
 /// <param name="AllIntegers">Every non-empty value is a whole number (for a numeric column).</param>
-internal sealed record InferredColumn(string Name, int Index, ColumnKind Kind, int Missing, IReadOnlyList<string> Distinct, bool ManyDistinct, bool AllIntegers)
+internal sealed record InferredColumn(string Name, int Index, ColumnKind Kind, int Missing, IReadOnlyList<string> Distinct, bool ManyDistinct,
+    bool AllIntegers)
 {
     /// <summary>Every value is missing: the column carries nothing and is left out.</summary>
     public bool IsEmpty => Distinct.Count == 0;

@@ -35,7 +35,10 @@ internal static class Identifiers
         return Keywords.Contains(identifier) ? "@" + identifier : identifier;
     }
 
-    /// <summary>Identifiers for all <paramref name="names"/>, made unique (<c>_2</c>, <c>_3</c>, ...) and different from <paramref name="taken"/>.</summary>
+    /// <summary>
+    /// Identifiers for all <paramref name="names"/>, made unique (<c>_2</c>, <c>_3</c>, ...) and different from
+    /// <paramref name="taken"/>.
+    /// </summary>
     public static IReadOnlyList<string> Unique(IEnumerable<string> names, params string[] taken)
     {
         var used = new HashSet<string>(taken, StringComparer.Ordinal);

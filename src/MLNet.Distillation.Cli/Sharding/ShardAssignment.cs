@@ -19,9 +19,13 @@ namespace MLNet.Distillation.Cli;
 internal sealed record ShardAssignment(int Index, int Count, string Source)
 {
     /// <summary>The variables read for the index, in the order tried.</summary>
-    public static readonly string[] EngineVariables = ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID", "AWS_BATCH_JOB_ARRAY_INDEX", "AZ_BATCH_TASK_ID"];
+    public static readonly string[] EngineVariables = ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID", "AWS_BATCH_JOB_ARRAY_INDEX",
+        "AZ_BATCH_TASK_ID"];
 
-    /// <summary>The assignment from <c>--shard</c> or <c>--shard-count</c> and <paramref name="environment"/>; bad input names the option or variable.</summary>
+    /// <summary>
+    /// The assignment from <c>--shard</c> or <c>--shard-count</c> and <paramref name="environment"/>; bad input names
+    /// the option or variable.
+    /// </summary>
     /// <param name="shard"><c>--shard</c>: <c>i/N</c>, or null.</param>
     /// <param name="count"><c>--shard-count</c>, or null.</param>
     /// <param name="environment">Reads an environment variable (null when unset).</param>

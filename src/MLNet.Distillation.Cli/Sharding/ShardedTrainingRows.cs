@@ -45,7 +45,8 @@ internal static class ShardedTrainingRows
                 throw CliException.BadInput($"{Flag} {directory}: column '{column.Name}' is {(found is null ? "missing" : found.Value.Type.ToString())} in the shards, " +
                     $"but train loads it as {column.Type}: score with the same --label, --task and --positive as train.");
         }
-        var extra = shards.Schema.Where(c => !c.IsHidden && expected.GetColumnOrNull(c.Name) is null && c.Name != DefaultColumnNames.TeacherLogits).Select(c => c.Name).ToArray();
+        var extra = shards.Schema.Where(c => !c.IsHidden && expected.GetColumnOrNull(c.Name) is null && c.Name != DefaultColumnNames.TeacherLogits)
+            .Select(c => c.Name).ToArray();
         if (extra.Length > 0 || shards.Schema.GetColumnOrNull(DefaultColumnNames.TeacherLogits) is null)
             throw CliException.BadInput($"{Flag} {directory}: the shards hold {string.Join(", ", shards.Schema.Select(c => $"'{c.Name}'"))}, not the columns train loads and " +
                 $"'{DefaultColumnNames.TeacherLogits}': score with the same --label, --task and --positive as train.");

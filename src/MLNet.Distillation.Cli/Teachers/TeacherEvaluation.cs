@@ -11,8 +11,8 @@ namespace MLNet.Distillation.Cli;
 internal static class TeacherEvaluation
 {
     /// <summary>Teacher and student on <paramref name="data"/> (featurised, with <c>Label</c>).</summary>
-    public static DistillationEvaluation Evaluate(MLContext ml, TeacherSource source, Teacher teacher, ITransformer? teacherModel, ITransformer student,
-        IDataView data, CliConsole console)
+    public static DistillationEvaluation Evaluate(MLContext ml, TeacherSource source, Teacher teacher, ITransformer? teacherModel,
+        ITransformer student, IDataView data, CliConsole console)
     {
         var options = new EvaluationOptions { LabelColumnName = Featurization.LabelColumn };
         try

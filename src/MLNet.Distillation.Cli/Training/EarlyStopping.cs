@@ -37,7 +37,8 @@ internal sealed record EarlyStopping(IDataView Rows, IDataView? Validation, long
             return new EarlyStopping(run.Train, null, run.TrainRows, 0, all, null);
         }
         int epochs = StudentOptions.Epochs(run.Plan.Task, args.Epochs, trainingRows);
-        return new EarlyStopping(run.Ml.Data.Cache(split.TrainSet), run.Ml.Data.Cache(split.TestSet), trainingRows, validationRows, epochs, PatienceFor(epochs));
+        return new EarlyStopping(run.Ml.Data.Cache(split.TrainSet), run.Ml.Data.Cache(split.TestSet), trainingRows, validationRows, epochs,
+            PatienceFor(epochs));
     }
 
     /// <summary>What the console says about it.</summary>

@@ -48,10 +48,16 @@ internal sealed record RunArguments
     /// <summary><c>--positive</c>: a binary task's positive class as the label column writes it, or null for the default.</summary>
     public string? Positive { get; init; }
 
-    /// <summary><c>--metric</c>: the metric <c>train</c>'s verdict compares students on, or null to choose it from the task and the class balance.</summary>
+    /// <summary>
+    /// <c>--metric</c>: the metric <c>train</c>'s verdict compares students on, or null to choose it from the task and
+    /// the class balance.
+    /// </summary>
     public string? Metric { get; init; }
 
-    /// <summary><c>--seeds</c>: how many seeds (<see cref="Seed"/>, <see cref="Seed"/> + 1, ...) <c>train</c>'s verdict trains each student with.</summary>
+    /// <summary>
+    /// <c>--seeds</c>: how many seeds (<see cref="Seed"/>, <see cref="Seed"/> + 1, ...) <c>train</c>'s verdict trains
+    /// each student with.
+    /// </summary>
     public int Seeds { get; init; } = TrainCommand.DefaultSeeds;
 
     /// <summary><c>--header</c>: whether the CSV files have a header row; null decides from the values.</summary>

@@ -15,8 +15,8 @@ namespace MLNet.Distillation.Cli;
 /// <param name="MajorityClass">The majority-class model's metric (classifiers), or null.</param>
 /// <param name="MajorityName">How the majority-class model is named, or null.</param>
 /// <param name="Rows">Test rows.</param>
-internal sealed record StudentComparison(VerdictMetric Metric, IReadOnlyList<int> Seeds, IReadOnlyList<double> Distilled, IReadOnlyList<double> FromLabelsAlone,
-    double? MajorityClass, string? MajorityName, long Rows)
+internal sealed record StudentComparison(VerdictMetric Metric, IReadOnlyList<int> Seeds, IReadOnlyList<double> Distilled,
+    IReadOnlyList<double> FromLabelsAlone, double? MajorityClass, string? MajorityName, long Rows)
 {
     /// <summary>The verdict as metrics.json records it.</summary>
     public enum Outcome

@@ -8,7 +8,8 @@ namespace MLNet.Distillation.Reporting.Plots;
 /// </summary>
 internal sealed record PlotSpec(string Name, string Title, string Description, Action<Plot>? Draw, string? Reason, string? Note = null)
 {
-    public static PlotSpec Drawn(string name, string title, string description, Action<Plot> draw, string? note = null) => new(name, title, description, draw, null, note);
+    public static PlotSpec Drawn(string name, string title, string description, Action<Plot> draw, string? note = null)
+        => new(name, title, description, draw, null, note);
 
     public static PlotSpec Omitted(string name, string title, string description, string reason) => new(name, title, description, null, reason);
 

@@ -20,7 +20,8 @@ internal static class RegressionPlots
         "Each evaluation row's residual (actual − predicted) against the prediction, one colour per model: an even band around 0 is noise; " +
         "a slope, a curve or a funnel is error that depends on the prediction.";
 
-    public static PlotSpec PredictedAgainstActual(DistillationEvaluation evaluation, IReadOnlyList<PredictedValues> predictions, IReadOnlyList<ModelEvaluation> others)
+    public static PlotSpec PredictedAgainstActual(DistillationEvaluation evaluation, IReadOnlyList<PredictedValues> predictions,
+        IReadOnlyList<ModelEvaluation> others)
         => PlotSpec.Drawn(PredictedName, PredictedTitle, PredictedDescription, plot =>
         {
             var models = Coloured(evaluation, predictions, others);
@@ -37,7 +38,8 @@ internal static class RegressionPlots
             plot.ShowLegend(Alignment.UpperLeft);
         });
 
-    public static PlotSpec Residuals(DistillationEvaluation evaluation, IReadOnlyList<PredictedValues> predictions, IReadOnlyList<ModelEvaluation> others)
+    public static PlotSpec Residuals(DistillationEvaluation evaluation, IReadOnlyList<PredictedValues> predictions,
+        IReadOnlyList<ModelEvaluation> others)
         => PlotSpec.Drawn(ResidualName, ResidualTitle, ResidualDescription, plot =>
         {
             var zero = plot.Add.HorizontalLine(0);
@@ -51,17 +53,21 @@ internal static class RegressionPlots
         });
 
     /// <summary>Each model's predictions with its colour on every chart: teacher, student, then the other models in order.</summary>
-    private static List<(PredictedValues Values, Color Color)> Coloured(DistillationEvaluation evaluation, IReadOnlyList<PredictedValues> predictions, IReadOnlyList<ModelEvaluation> others)
+    private static List<(PredictedValues Values, Color Color)> Coloured(DistillationEvaluation evaluation, IReadOnlyList<PredictedValues> predictions,
+        IReadOnlyList<ModelEvaluation> others)
     {
         var order = new[] { evaluation.Teacher.Name, evaluation.Student.Name }.Concat(others.Select(o => o.Name)).ToList();
-        return predictions.Select(p => (p, PlotStyle.Model(order.IndexOf(p.ModelName) is int i and >= 0 ? i : order.Count + predictions.ToList().IndexOf(p)))).ToList();
+        return predictions
+            .Select(p => (p, PlotStyle.Model(order.IndexOf(p.ModelName) is int i and >= 0 ? i : order.Count + predictions.ToList().IndexOf(p))))
+            .ToList();
     }
 
     private static void Points(Plot plot, IReadOnlyList<float> xs, IReadOnlyList<float> ys, string label, Color color)
     {
         // A non-finite prediction is left off rather than breaking the axes.
         var points = xs.Zip(ys).Where(p => float.IsFinite(p.First) && float.IsFinite(p.Second)).ToArray();
-        var scatter = plot.Add.ScatterPoints(points.Select(p => (double)p.First).ToArray(), points.Select(p => (double)p.Second).ToArray(), color.WithAlpha(0.6));
+        var scatter = plot.Add.ScatterPoints(points.Select(p => (double)p.First).ToArray(), points.Select(p => (double)p.Second).ToArray(),
+            color.WithAlpha(0.6));
         scatter.MarkerSize = 5;
         scatter.LegendText = label;
     }

@@ -25,7 +25,8 @@ internal static class TradeOffPlots
         if (timed.Count == 0)
             return PlotSpec.Omitted(LatencyName, LatencyTitle, LatencyDescription, "Speed was not measured (no model has a latency and a finite primary metric).");
         var untimed = models.Where(m => m.Model.Latency is not { P50Microseconds: > 0 }).Select(m => m.Model.Name + " (speed not measured)").ToList();
-        untimed.AddRange(models.Where(m => !Finite(evaluation, m.Model)).Select(m => m.Model.Name + $" ({evaluation.PrimaryMetric} is not a number)"));
+        untimed.AddRange(models.Where(m => !Finite(evaluation, m.Model))
+            .Select(m => m.Model.Name + $" ({evaluation.PrimaryMetric} is not a number)"));
         return PlotSpec.Drawn(LatencyName, LatencyTitle, LatencyDescription,
             plot => Draw(plot, evaluation, timed.Select(m => (m.Model, m.Color, m.Model.Latency!.P50Microseconds)).ToList(), "Single-row latency p50 (µs)", PlotStyle.Number),
             untimed.Count > 0 ? $"Not on this chart: {string.Join(", ", untimed)}." : null);
@@ -38,9 +39,11 @@ internal static class TradeOffPlots
         if (sized.Count == 0)
             return PlotSpec.Omitted(SizeName, SizeTitle, SizeDescription, "No model has a serialized size and a finite primary metric.");
         var unsized = models.Where(m => m.Model.SerializedBytes <= 0).Select(m => m.Model.Name + " (size unknown)").ToList();
-        unsized.AddRange(models.Where(m => !Finite(evaluation, m.Model)).Select(m => m.Model.Name + $" ({evaluation.PrimaryMetric} is not a number)"));
+        unsized.AddRange(models.Where(m => !Finite(evaluation, m.Model))
+            .Select(m => m.Model.Name + $" ({evaluation.PrimaryMetric} is not a number)"));
         return PlotSpec.Drawn(SizeName, SizeTitle, SizeDescription,
-            plot => Draw(plot, evaluation, sized.Select(m => (m.Model, m.Color, (double)m.Model.SerializedBytes)).ToList(), "Serialized size", PlotStyle.Bytes),
+            plot => Draw(plot, evaluation, sized.Select(m => (m.Model, m.Color, (double)m.Model.SerializedBytes)).ToList(), "Serialized size",
+                PlotStyle.Bytes),
             unsized.Count > 0 ? $"Not on this chart: {string.Join(", ", unsized)}." : null);
     }
 
@@ -49,7 +52,8 @@ internal static class TradeOffPlots
     private static List<(ModelEvaluation Model, Color Color)> Models(DistillationEvaluation evaluation, IReadOnlyList<ModelEvaluation> others)
         => new[] { evaluation.Teacher, evaluation.Student }.Concat(others).Select((m, i) => (m, PlotStyle.Model(i))).ToList();
 
-    private static void Draw(Plot plot, DistillationEvaluation evaluation, List<(ModelEvaluation Model, Color Color, double X)> points, string xLabel, Func<double, string> format)
+    private static void Draw(Plot plot, DistillationEvaluation evaluation, List<(ModelEvaluation Model, Color Color, double X)> points, string xLabel,
+        Func<double, string> format)
     {
         double min = points.Min(p => p.X), max = points.Max(p => p.X);
         bool log = max / min >= 10;
@@ -90,7 +94,10 @@ internal static class TradeOffPlots
         plot.YLabel(evaluation.PrimaryMetric + (higherIsBetter ? "" : " (lower is better)"));
     }
 
-    /// <summary>An axis range around [min, max] with the given shares of its span added below and above (a single value gets a span of its own).</summary>
+    /// <summary>
+    /// An axis range around [min, max] with the given shares of its span added below and above (a single value gets a
+    /// span of its own).
+    /// </summary>
     private static (double Low, double High) Padded(double min, double max, double below, double above)
     {
         double span = max - min;

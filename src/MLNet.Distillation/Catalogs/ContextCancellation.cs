@@ -29,7 +29,8 @@ internal static class ContextCancellation
     /// <summary>Calls the context's internal <c>CancelExecution()</c>.</summary>
     public static void Cancel(MLContext mlContext)
     {
-        var method = typeof(MLContext).GetMethod("CancelExecution", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, Type.EmptyTypes)
+        var method = typeof(MLContext)
+            .GetMethod("CancelExecution", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, Type.EmptyTypes)
             ?? throw new NotSupportedException("This version of Microsoft.ML has no MLContext.CancelExecution.");
         method.Invoke(mlContext, null);
     }

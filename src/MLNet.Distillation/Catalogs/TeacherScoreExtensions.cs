@@ -7,14 +7,20 @@ public static class TeacherScoreExtensions
 {
     extension(TransformsCatalog catalog)
     {
-        /// <summary>Appends the teacher's outputs (one float per class, or one per row) to the data, scoring rows in blocks when the column is read.</summary>
-        /// <param name="teacher">The teacher: <see cref="Teacher.FromOnnx(string, OnnxTeacherOptions?)"/>, <see cref="Teacher.FromTransformer"/>, <see cref="Teacher.Ensemble"/>, ...</param>
+        /// <summary>
+        /// Appends the teacher's outputs (one float per class, or one per row) to the data, scoring rows in blocks when
+        /// the column is read.
+        /// </summary>
+        /// <param name="teacher">The teacher: <see cref="Teacher.FromOnnx(string, OnnxTeacherOptions?)"/>,
+        /// <see cref="Teacher.FromTransformer"/>, <see cref="Teacher.Ensemble"/>, ...</param>
         /// <param name="outputColumnName">The column to append. Default <c>TeacherLogits</c>, which the distillation trainers read.</param>
         /// <param name="batchSize">Rows per teacher call. Default 64.</param>
-        public TeacherScoringEstimator TeacherScore(Teacher teacher, string outputColumnName = DefaultColumnNames.TeacherLogits, int batchSize = Defaults.TeacherBatchSize)
+        public TeacherScoringEstimator TeacherScore(Teacher teacher, string outputColumnName = DefaultColumnNames.TeacherLogits,
+            int batchSize = Defaults.TeacherBatchSize)
         {
             ArgumentNullException.ThrowIfNull(catalog);
-            return new TeacherScoringEstimator(new TeacherScoringEstimator.Options { Teacher = teacher, OutputColumnName = outputColumnName, BatchSize = batchSize },
+            return new TeacherScoringEstimator(
+                new TeacherScoringEstimator.Options { Teacher = teacher, OutputColumnName = outputColumnName, BatchSize = batchSize },
                 CatalogEnvironment.Of(catalog));
         }
 

@@ -36,7 +36,8 @@ public static class TextFeaturizationExtensions
             string input = inputColumnName ?? outputColumnName;
             string normalized = outputColumnName + ".normalized", words = outputColumnName + ".words", chars = outputColumnName + ".chars",
                 charGrams = outputColumnName + ".charGrams";
-            return catalog.Text.NormalizeText(normalized, input, TextNormalizingEstimator.CaseMode.Lower, keepDiacritics: false, keepPunctuations: true, keepNumbers: true)
+            return catalog.Text.NormalizeText(normalized, input, TextNormalizingEstimator.CaseMode.Lower, keepDiacritics: false,
+                keepPunctuations: true, keepNumbers: true)
                 .Append(catalog.Text.ProduceHashedWordBags(words, normalized, numberOfBits, wordNgramLength, useAllLengths: true))
                 .Append(catalog.Text.TokenizeIntoCharactersAsKeys(chars, normalized, useMarkerCharacters: true))
                 .Append(catalog.Text.ProduceHashedNgrams(charGrams, chars, numberOfBits, charNgramLength, useAllLengths: true))

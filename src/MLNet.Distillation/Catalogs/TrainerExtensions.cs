@@ -18,15 +18,16 @@ public static class TrainerExtensions
         /// <param name="temperature">Softening temperature T, in (0, 100].</param>
         /// <param name="alpha">Weight of the hard-label term; the soft-target term gets 1 − alpha.</param>
         /// <param name="hiddenLayers">Hidden-layer widths of the MLP student; null for one layer of 64.</param>
-        /// <param name="numberOfEpochs">Passes over the data; null sizes training by rows seen (see <see cref="DistillationTrainerOptions.NumberOfEpochs"/>).</param>
+        /// <param name="numberOfEpochs">Passes over the data; null sizes training by rows seen (see
+        /// <see cref="DistillationTrainerOptions.NumberOfEpochs"/>).</param>
         /// <param name="learningRate">AdamW learning rate.</param>
         /// <param name="seed">Seed for initialisation and shuffling; null draws one from the MLContext's seed.</param>
         public DistillationMulticlassTrainer Distillation(string labelColumnName = DefaultColumnNames.Label,
             string featureColumnName = DefaultColumnNames.Features, string? teacherColumnName = DefaultColumnNames.TeacherLogits,
             float temperature = Defaults.Temperature, float alpha = Defaults.Alpha, int[]? hiddenLayers = null,
             int? numberOfEpochs = null, float learningRate = Defaults.LearningRate, int? seed = null)
-            => new(CatalogEnvironment.Of(catalog), Fill(new DistillationMulticlassTrainer.Options(), labelColumnName, featureColumnName, teacherColumnName,
-                temperature, alpha, hiddenLayers, numberOfEpochs, learningRate, seed));
+            => new(CatalogEnvironment.Of(catalog), Fill(new DistillationMulticlassTrainer.Options(), labelColumnName, featureColumnName,
+                teacherColumnName, temperature, alpha, hiddenLayers, numberOfEpochs, learningRate, seed));
 
         /// <summary>A multiclass distillation trainer configured by an options object.</summary>
         /// <param name="options">All settings.</param>
@@ -43,15 +44,16 @@ public static class TrainerExtensions
         /// <param name="temperature">Softening temperature T, in (0, 100].</param>
         /// <param name="alpha">Weight of the hard-label term; the soft-target term gets 1 − alpha.</param>
         /// <param name="hiddenLayers">Hidden-layer widths of the MLP student; null for one layer of 64.</param>
-        /// <param name="numberOfEpochs">Passes over the data; null sizes training by rows seen (see <see cref="DistillationTrainerOptions.NumberOfEpochs"/>).</param>
+        /// <param name="numberOfEpochs">Passes over the data; null sizes training by rows seen (see
+        /// <see cref="DistillationTrainerOptions.NumberOfEpochs"/>).</param>
         /// <param name="learningRate">AdamW learning rate.</param>
         /// <param name="seed">Seed for initialisation and shuffling; null draws one from the MLContext's seed.</param>
         public DistillationBinaryTrainer Distillation(string labelColumnName = DefaultColumnNames.Label,
             string featureColumnName = DefaultColumnNames.Features, string? teacherColumnName = DefaultColumnNames.TeacherLogits,
             float temperature = Defaults.Temperature, float alpha = Defaults.Alpha, int[]? hiddenLayers = null,
             int? numberOfEpochs = null, float learningRate = Defaults.LearningRate, int? seed = null)
-            => new(CatalogEnvironment.Of(catalog), Fill(new DistillationBinaryTrainer.Options(), labelColumnName, featureColumnName, teacherColumnName,
-                temperature, alpha, hiddenLayers, numberOfEpochs, learningRate, seed));
+            => new(CatalogEnvironment.Of(catalog), Fill(new DistillationBinaryTrainer.Options(), labelColumnName, featureColumnName,
+                teacherColumnName, temperature, alpha, hiddenLayers, numberOfEpochs, learningRate, seed));
 
         /// <summary>A binary distillation trainer configured by an options object.</summary>
         /// <param name="options">All settings.</param>
@@ -67,15 +69,16 @@ public static class TrainerExtensions
         /// <param name="teacherColumnName">The teacher's prediction, written by <c>TeacherScore</c>; null trains from labels alone.</param>
         /// <param name="alpha">Weight of the hard-label term; the teacher term gets 1 − alpha.</param>
         /// <param name="hiddenLayers">Hidden-layer widths of the MLP student; null for one layer of 64.</param>
-        /// <param name="numberOfEpochs">Passes over the data; null sizes training by rows seen (see <see cref="DistillationTrainerOptions.NumberOfEpochs"/>).</param>
+        /// <param name="numberOfEpochs">Passes over the data; null sizes training by rows seen (see
+        /// <see cref="DistillationTrainerOptions.NumberOfEpochs"/>).</param>
         /// <param name="learningRate">AdamW learning rate.</param>
         /// <param name="seed">Seed for initialisation and shuffling; null draws one from the MLContext's seed.</param>
         public DistillationRegressionTrainer Distillation(string labelColumnName = DefaultColumnNames.Label,
             string featureColumnName = DefaultColumnNames.Features, string? teacherColumnName = DefaultColumnNames.TeacherLogits,
             float alpha = Defaults.Alpha, int[]? hiddenLayers = null,
             int? numberOfEpochs = null, float learningRate = Defaults.LearningRate, int? seed = null)
-            => new(CatalogEnvironment.Of(catalog), Fill(new DistillationRegressionTrainer.Options(), labelColumnName, featureColumnName, teacherColumnName,
-                Defaults.Temperature, alpha, hiddenLayers, numberOfEpochs, learningRate, seed));
+            => new(CatalogEnvironment.Of(catalog), Fill(new DistillationRegressionTrainer.Options(), labelColumnName, featureColumnName,
+                teacherColumnName, Defaults.Temperature, alpha, hiddenLayers, numberOfEpochs, learningRate, seed));
 
         /// <summary>A regression distillation trainer configured by an options object.</summary>
         /// <param name="options">All settings.</param>

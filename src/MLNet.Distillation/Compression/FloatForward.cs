@@ -108,7 +108,8 @@ internal static class FloatForward
                             count++;
                         }
                     }
-                    y[(c * oh + r) * ow + s] = max ? (float)best : (float)(sum / (countIncludePad ? window.KernelHeight * window.KernelWidth : count));
+                    y[(c * oh + r) * ow + s] = max ? (float)best
+                        : (float)(sum / (countIncludePad ? window.KernelHeight * window.KernelWidth : count));
                 }
         return (y, [channels, oh, ow]);
     }

@@ -28,7 +28,8 @@ internal static class QuantizationPlan
             {
                 case DenseLayer d:
                     current = MarkInput(result, activation, current, i);
-                    result.Add(new QuantizedDenseLayer(d.Inputs, d.Outputs, SymmetricInt8.Quantize(d.Weight, d.Outputs, perChannel), d.Bias, current));
+                    result.Add(new QuantizedDenseLayer(d.Inputs, d.Outputs, SymmetricInt8.Quantize(d.Weight, d.Outputs, perChannel), d.Bias,
+                        current));
                     (current, afterQuantizedLayer) = (null, true);
                     break;
                 case Conv2dLayer c:

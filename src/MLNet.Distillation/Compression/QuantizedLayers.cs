@@ -13,7 +13,10 @@ namespace MLNet.Distillation;
 /// <param name="Input">The input's static quantization, or null for dynamic.</param>
 internal sealed record QuantizedDenseLayer(int Inputs, int Outputs, QuantizedWeights Weight, float[] Bias, AffineUInt8? Input) : StudentLayer;
 
-/// <summary>A convolution with int8 weights, one scale per filter or one for all (see <see cref="QuantizedDenseLayer"/> for <see cref="Input"/>).</summary>
+/// <summary>
+/// A convolution with int8 weights, one scale per filter or one for all (see <see cref="QuantizedDenseLayer"/> for
+/// <see cref="Input"/>).
+/// </summary>
 /// <param name="InChannels">Input channels.</param>
 /// <param name="OutChannels">Output channels (filters).</param>
 /// <param name="KernelSize">Square kernel side.</param>
@@ -21,7 +24,8 @@ internal sealed record QuantizedDenseLayer(int Inputs, int Outputs, QuantizedWei
 /// <param name="Weight">The int8 weights, [out, in, k, k].</param>
 /// <param name="Bias">The float bias.</param>
 /// <param name="Input">The input's static quantization, or null for dynamic.</param>
-internal sealed record QuantizedConv2dLayer(int InChannels, int OutChannels, int KernelSize, int Padding, QuantizedWeights Weight, float[] Bias, AffineUInt8? Input) : StudentLayer;
+internal sealed record QuantizedConv2dLayer(int InChannels, int OutChannels, int KernelSize, int Padding, QuantizedWeights Weight, float[] Bias,
+    AffineUInt8? Input) : StudentLayer;
 
 /// <summary>
 /// Rounds the activations to the uint8 grid of <see cref="Parameters"/> and back (ONNX QuantizeLinear → DequantizeLinear):

@@ -47,7 +47,8 @@ internal static class QuantizedOnnx
 
     private static string DynamicConv(OnnxGraphBuilder graph, string x, QuantizedConv2dLayer conv, int index)
     {
-        string w = graph.AddInt8Initializer($"conv{index}_weight_int8", conv.Weight.Codes, conv.OutChannels, conv.InChannels, conv.KernelSize, conv.KernelSize);
+        string w = graph.AddInt8Initializer($"conv{index}_weight_int8", conv.Weight.Codes, conv.OutChannels, conv.InChannels, conv.KernelSize,
+            conv.KernelSize);
         // Scales and bias as [C, 1, 1] so they broadcast over [N, C, H, W].
         string wScale = conv.Weight.Scales.Length == 1
             ? graph.AddInitializer($"conv{index}_weight_scale", conv.Weight.Scales)

@@ -37,7 +37,8 @@ internal static class StudentPruning
         {
             // Widths shrink geometrically from the student's to the targets over the steps.
             var keepCounts = Enumerable.Range(0, widths.Length).Select(g => step == pruning.Steps ? targets[g]
-                : Math.Max(targets[g], (int)Math.Round(widths[g] * Math.Pow(targets[g] / (double)widths[g], step / (double)pruning.Steps)))).ToArray();
+                : Math.Max(targets[g], (int)Math.Round(widths[g] * Math.Pow(targets[g] / (double)widths[g], step / (double)pruning.Steps))))
+                .ToArray();
             var pruned = Prune(student.Model.Layers, keepCounts, pruning.Criterion, rows, original.InputSize);
             var fineTuning = (TOptions)options.Copy();
             fineTuning.Student = new InitializedStudent(pruned, dropout, standardize);
@@ -78,7 +79,8 @@ internal static class StudentPruning
     }
 
     /// <summary>The layers with each prunable layer cut to its count of the most important units.</summary>
-    private static IReadOnlyList<StudentLayer> Prune(IReadOnlyList<StudentLayer> layers, int[] keepCounts, PruningCriterion criterion, float[] rows, int inputSize)
+    private static IReadOnlyList<StudentLayer> Prune(IReadOnlyList<StudentLayer> layers, int[] keepCounts, PruningCriterion criterion, float[] rows,
+        int inputSize)
     {
         var prunable = UnitPruning.Find(layers);
         var scores = UnitImportance.Score(layers, prunable, criterion, rows, inputSize);
@@ -113,8 +115,10 @@ internal static class StudentPruning
     private static float[] ReadRows(IDataView data, StudentTransformer student, int limit)
     {
         var column = data.Schema.GetColumnOrNull(student.FeatureColumnName)
-            ?? throw new ArgumentException($"Feature column '{student.FeatureColumnName}' the student reads was not found in the data.", nameof(data));
-        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType item, Size: var size } || item != NumberDataViewType.Single || size != student.InputSize)
+            ?? throw new ArgumentException($"Feature column '{student.FeatureColumnName}' the student reads was not found in the data.",
+                nameof(data));
+        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType item, Size: var size } || item != NumberDataViewType.Single
+            || size != student.InputSize)
             throw new ArgumentException($"Feature column '{student.FeatureColumnName}' must be a vector of {student.InputSize} Single values, but is {column.Type}.", nameof(data));
         var rows = new List<float>();
         using var cursor = data.GetRowCursor([column]);

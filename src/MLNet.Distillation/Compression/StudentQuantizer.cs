@@ -42,7 +42,8 @@ internal static class StudentQuantizer
         }
         if (calibrationData is not null)
         {
-            var rows = CalibrationRows(before.Count == 0 ? calibrationData : new TransformerChain<ITransformer>([.. before]).Transform(calibrationData),
+            var rows = CalibrationRows(
+                before.Count == 0 ? calibrationData : new TransformerChain<ITransformer>([.. before]).Transform(calibrationData),
                 floatModel, options.MaximumCalibrationRows);
             var ranges = ActivationCalibration.Measure(floatLayers, rows, points, options.CalibrationPercentile);
             layers = QuantizationPlan.Build(floatLayers, options.PerChannel, j => AffineUInt8.FromRange(ranges[j].Min, ranges[j].Max));
@@ -85,7 +86,8 @@ internal static class StudentQuantizer
         var column = data.Schema.GetColumnOrNull(model.FeatureColumnName)
             ?? throw new ArgumentException($"The calibration data has no feature column '{model.FeatureColumnName}' (the student reads it). " +
                 $"Its columns: {string.Join(", ", data.Schema.Where(c => !c.IsHidden).Select(c => c.Name))}.", "calibrationData");
-        if (column.Type is not VectorDataViewType { ItemType: var item, Size: var size } || item != NumberDataViewType.Single || size != model.InputSize)
+        if (column.Type is not VectorDataViewType { ItemType: var item, Size: var size } || item != NumberDataViewType.Single
+            || size != model.InputSize)
             throw new ArgumentException($"Calibration column '{model.FeatureColumnName}' must be a vector of {model.InputSize} Single values, but is {column.Type}.", "calibrationData");
         var rows = new List<float[]>();
         using (var cursor = data.GetRowCursor([column]))

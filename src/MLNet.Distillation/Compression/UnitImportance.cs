@@ -30,9 +30,11 @@ internal static class UnitImportance
 
     /// <summary>
     /// From the mean absolute input each consumer sees (per input column of a dense consumer, per input channel of a
-    /// convolution): <c>s_u = Σ_{c ∈ columns(u)} E|x_c| · ‖W[:, c]‖₂</c> for a dense consumer, <c>s_u = E|x_u| · ‖W[:, u, :, :]‖₂</c> for a convolution.
+    /// convolution): <c>s_u = Σ_{c ∈ columns(u)} E|x_c| · ‖W[:, c]‖₂</c> for a dense consumer,
+    /// <c>s_u = E|x_u| · ‖W[:, u, :, :]‖₂</c> for a convolution.
     /// </summary>
-    public static IReadOnlyList<double[]> Activation(IReadOnlyList<StudentLayer> layers, IReadOnlyList<PrunableLayer> prunable, IReadOnlyList<double[]> meanAbsoluteInputs)
+    public static IReadOnlyList<double[]> Activation(IReadOnlyList<StudentLayer> layers, IReadOnlyList<PrunableLayer> prunable,
+        IReadOnlyList<double[]> meanAbsoluteInputs)
     {
         var result = new List<double[]>();
         for (int g = 0; g < prunable.Count; g++)
@@ -73,7 +75,8 @@ internal static class UnitImportance
     /// consumer, per input channel (over rows and positions) for a convolution. Runs the deployed layers in TorchSharp on
     /// the CPU, in batches.
     /// </summary>
-    public static IReadOnlyList<double[]> MeanAbsoluteInputs(IReadOnlyList<StudentLayer> layers, IReadOnlyList<PrunableLayer> prunable, float[] rows, int featureCount)
+    public static IReadOnlyList<double[]> MeanAbsoluteInputs(IReadOnlyList<StudentLayer> layers, IReadOnlyList<PrunableLayer> prunable, float[] rows,
+        int featureCount)
     {
         int count = rows.Length / featureCount;
         if (count == 0)

@@ -52,14 +52,16 @@ internal static class UnitPruning
     /// The layers with only the units <paramref name="keep"/> lists (per prunable layer of <paramref name="prunable"/>,
     /// ascending) left in each prunable layer.
     /// </summary>
-    public static IReadOnlyList<StudentLayer> Remove(IReadOnlyList<StudentLayer> layers, IReadOnlyList<PrunableLayer> prunable, IReadOnlyList<int[]> keep)
+    public static IReadOnlyList<StudentLayer> Remove(IReadOnlyList<StudentLayer> layers, IReadOnlyList<PrunableLayer> prunable,
+        IReadOnlyList<int[]> keep)
     {
         var result = layers.ToList();
         for (int g = 0; g < prunable.Count; g++)
         {
             var (layer, units) = (prunable[g], keep[g]);
             if (units.Length == 0 || units.Any(u => u < 0 || u >= layer.Width) || units.Zip(units.Skip(1)).Any(p => p.First >= p.Second))
-                throw new ArgumentException($"Units to keep of layer {layer.Producer} must be distinct, ascending and below {layer.Width}.", nameof(keep));
+                throw new ArgumentException($"Units to keep of layer {layer.Producer} must be distinct, ascending and below {layer.Width}.",
+                    nameof(keep));
             result[layer.Producer] = KeepOutputs(result[layer.Producer], units);
             result[layer.Consumer] = KeepInputs(result[layer.Consumer], units, layer);
         }
@@ -118,5 +120,6 @@ internal static class UnitPruning
 
     /// <summary>Trainable parameters (weights and biases of the dense and convolution layers).</summary>
     public static long ParameterCount(IReadOnlyList<StudentLayer> layers)
-        => layers.Sum(l => l switch { DenseLayer d => (long)d.Weight.Length + d.Bias.Length, Conv2dLayer c => (long)c.Weight.Length + c.Bias.Length, _ => 0L });
+        => layers.Sum(l => l switch { DenseLayer d => (long)d.Weight.Length + d.Bias.Length, Conv2dLayer c => (long)c.Weight.Length + c.Bias.Length,
+            _ => 0L });
 }

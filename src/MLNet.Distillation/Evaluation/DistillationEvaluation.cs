@@ -15,7 +15,8 @@ namespace MLNet.Distillation;
 /// <param name="Teacher">The teacher's figures.</param>
 /// <param name="Student">The student's figures.</param>
 /// <param name="Agreement">Agreement between the two.</param>
-public sealed record DistillationEvaluation(DistillationTask Task, long Rows, ModelEvaluation Teacher, ModelEvaluation Student, TeacherAgreement Agreement)
+public sealed record DistillationEvaluation(DistillationTask Task, long Rows, ModelEvaluation Teacher, ModelEvaluation Student,
+    TeacherAgreement Agreement)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -25,7 +26,10 @@ public sealed record DistillationEvaluation(DistillationTask Task, long Rows, Mo
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    /// <summary>The metric <see cref="QualityKept"/> compares: <c>MicroAccuracy</c> (multiclass), <c>Accuracy</c> (binary), <c>RootMeanSquaredError</c> (regression).</summary>
+    /// <summary>
+    /// The metric <see cref="QualityKept"/> compares: <c>MicroAccuracy</c> (multiclass), <c>Accuracy</c> (binary),
+    /// <c>RootMeanSquaredError</c> (regression).
+    /// </summary>
     public string PrimaryMetric => PrimaryMetricOf(Task);
 
     /// <summary>
@@ -70,7 +74,10 @@ public sealed record DistillationEvaluation(DistillationTask Task, long Rows, Mo
     /// <param name="task">The task.</param>
     public static string PrimaryMetricOf(DistillationTask task) => TrainingTask.Of(task).PrimaryMetric;
 
-    /// <summary>The evaluation as indented JSON (camelCase names; ML.NET's metric objects are left out, their values are in <c>metrics</c>).</summary>
+    /// <summary>
+    /// The evaluation as indented JSON (camelCase names; ML.NET's metric objects are left out, their values are in
+    /// <c>metrics</c>).
+    /// </summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>Reads an evaluation written by <see cref="ToJson"/>.</summary>
@@ -79,7 +86,10 @@ public sealed record DistillationEvaluation(DistillationTask Task, long Rows, Mo
     public static DistillationEvaluation FromJson(string json)
         => JsonSerializer.Deserialize<DistillationEvaluation>(json, Json) ?? throw new JsonException("The JSON text is null, not an evaluation.");
 
-    /// <summary>A plain-text table for the console: one column per model, one row per figure, then the ratios (<see cref="EvaluationTable.ToText"/>).</summary>
+    /// <summary>
+    /// A plain-text table for the console: one column per model, one row per figure, then the ratios
+    /// (<see cref="EvaluationTable.ToText"/>).
+    /// </summary>
     public string ToTable() => EvaluationTable.Of(this).ToText();
 
     /// <summary>The same table as GitHub Markdown (<see cref="EvaluationTable.ToMarkdown"/>).</summary>

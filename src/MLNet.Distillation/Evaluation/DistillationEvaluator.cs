@@ -86,7 +86,8 @@ internal sealed class DistillationEvaluator
     private (LatencyStatistics? Latency, double RowsPerSecond)[]? Speed(EvaluationLabels labels, IReadOnlyList<ScoredModel> models)
         => _options.MeasureSpeed ? SpeedMeasurement.Measure(_data, labels.Rows, models, _options) : null;
 
-    private ModelEvaluation Figures(ScoredModel model, string name, EvaluationLabels labels, ModelOutputs outputs, (LatencyStatistics? Latency, double RowsPerSecond)? speed)
+    private ModelEvaluation Figures(ScoredModel model, string name, EvaluationLabels labels, ModelOutputs outputs,
+        (LatencyStatistics? Latency, double RowsPerSecond)? speed)
     {
         var rows = ClassifierFigures.LabelledRows(labels).ToArray();
         if (rows.Length == 0)

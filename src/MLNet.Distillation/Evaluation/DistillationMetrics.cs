@@ -70,8 +70,10 @@ public static class DistillationMetrics
     {
         ArgumentNullException.ThrowIfNull(scored);
         ArgumentOutOfRangeException.ThrowIfLessThan(bins, 1);
-        var label = scored.Schema.GetColumnOrNull(labelColumnName) ?? throw new ArgumentException($"Column '{labelColumnName}' was not found.", nameof(labelColumnName));
-        var score = scored.Schema.GetColumnOrNull(scoreColumnName) ?? throw new ArgumentException($"Column '{scoreColumnName}' was not found.", nameof(scoreColumnName));
+        var label = scored.Schema.GetColumnOrNull(labelColumnName)
+            ?? throw new ArgumentException($"Column '{labelColumnName}' was not found.", nameof(labelColumnName));
+        var score = scored.Schema.GetColumnOrNull(scoreColumnName)
+            ?? throw new ArgumentException($"Column '{scoreColumnName}' was not found.", nameof(scoreColumnName));
         if (label.Type is not KeyDataViewType || label.Type.RawType != typeof(uint))
             throw new ArgumentException($"Column '{labelColumnName}' must be a UInt32 key, but is {label.Type}.", nameof(labelColumnName));
         var rows = new List<(double Confidence, bool Correct)>();
@@ -129,7 +131,8 @@ public static class DistillationMetrics
         var column = scored.Schema.GetColumnOrNull(predictedLabelColumnName)
             ?? throw new ArgumentException($"Column '{predictedLabelColumnName}' was not found in {argumentName}.", argumentName);
         if (column.Type is not KeyDataViewType { RawType: var raw } || raw != typeof(uint))
-            throw new ArgumentException($"Column '{predictedLabelColumnName}' in {argumentName} must be a UInt32 key, but is {column.Type}.", argumentName);
+            throw new ArgumentException($"Column '{predictedLabelColumnName}' in {argumentName} must be a UInt32 key, but is {column.Type}.",
+                argumentName);
         var keys = new List<uint>();
         using var cursor = scored.GetRowCursor([column]);
         var getter = cursor.GetGetter<uint>(column);

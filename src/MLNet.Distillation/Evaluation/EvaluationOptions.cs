@@ -1,6 +1,9 @@
 namespace MLNet.Distillation;
 
-/// <summary>Options of <see cref="DistillationCatalog.Evaluate(Microsoft.ML.ITransformer, Microsoft.ML.ITransformer, Microsoft.ML.IDataView, EvaluationOptions)"/>.</summary>
+/// <summary>
+/// Options of
+/// <see cref="DistillationCatalog.Evaluate(Microsoft.ML.ITransformer, Microsoft.ML.ITransformer, Microsoft.ML.IDataView, EvaluationOptions)"/>.
+/// </summary>
 public sealed class EvaluationOptions
 {
     /// <summary>The label column. Its type sets the task: Boolean (binary), key (multiclass) or Single (regression).</summary>

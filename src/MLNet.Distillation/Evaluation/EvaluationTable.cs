@@ -23,7 +23,9 @@ public sealed record EvaluationTable(string Title, IReadOnlyList<string> Models,
 
     /// <summary>The table of <paramref name="evaluation"/>, with a column for each of <paramref name="others"/>.</summary>
     /// <param name="evaluation">Teacher and student on the same rows.</param>
-    /// <param name="others">Further models measured on those rows (compared with the same teacher; only the student has agreement figures). A model with no serialized size (<see cref="ModelEvaluation.SerializedBytes"/> 0, e.g. a constant baseline) shows no size.</param>
+    /// <param name="others">Further models measured on those rows (compared with the same teacher; only the student has
+    /// agreement figures). A model with no serialized size (<see cref="ModelEvaluation.SerializedBytes"/> 0, e.g. a
+    /// constant baseline) shows no size.</param>
     public static EvaluationTable Of(DistillationEvaluation evaluation, IReadOnlyList<ModelEvaluation>? others = null)
     {
         ArgumentNullException.ThrowIfNull(evaluation);
@@ -45,7 +47,8 @@ public sealed record EvaluationTable(string Title, IReadOnlyList<string> Models,
 
         // Each compared model against the same teacher; the agreement figures were measured for the distilled student only.
         var compared = models.Skip(1).ToArray();
-        var cells = compared.Select((model, i) => CompareWithTeacher(evaluation.Task, teacher, model, i == 0 ? evaluation.Agreement : null, Sized(i + 1))).ToArray();
+        var cells = compared.Select((model, i) => CompareWithTeacher(evaluation.Task, teacher, model, i == 0 ? evaluation.Agreement : null,
+            Sized(i + 1))).ToArray();
         var labels = cells.SelectMany(c => c.Keys).Distinct().OrderBy(l => ComparisonOrder.IndexOf(l)).ToArray();
         var comparisons = labels.Select(label => Row(label, cells.Select(c => c.TryGetValue(label, out var value) ? value : Missing))).ToList();
 
@@ -108,7 +111,8 @@ public sealed record EvaluationTable(string Title, IReadOnlyList<string> Models,
     ];
 
     /// <summary>One model against the teacher, by label: agreement (when measured), quality kept, compression, speed.</summary>
-    private static Dictionary<string, string> CompareWithTeacher(DistillationTask task, ModelEvaluation teacher, ModelEvaluation model, TeacherAgreement? agreement, bool sized)
+    private static Dictionary<string, string> CompareWithTeacher(DistillationTask task, ModelEvaluation teacher, ModelEvaluation model,
+        TeacherAgreement? agreement, bool sized)
     {
         var figures = new Dictionary<string, string>();
         if (agreement?.Fidelity is double f) figures["Agreement with teacher"] = f.ToString("P2", CultureInfo.InvariantCulture);
@@ -127,7 +131,8 @@ public sealed record EvaluationTable(string Title, IReadOnlyList<string> Models,
 
     /// <summary>A metric: four decimals, one above 100.</summary>
     private static string Number(double value) => value.ToString(Math.Abs(value) >= 100 ? "0.0" : "0.0000", CultureInfo.InvariantCulture);
-    private static string Optional(double? value, string format = "0.0000") => value is double v ? v.ToString(format, CultureInfo.InvariantCulture) : Missing;
+    private static string Optional(double? value, string format = "0.0000")
+        => value is double v ? v.ToString(format, CultureInfo.InvariantCulture) : Missing;
     private static string Count(long? value) => value is long v ? v.ToString("N0", CultureInfo.InvariantCulture) : Missing;
     private static string Ratio(double value) => value.ToString("0.00", CultureInfo.InvariantCulture) + "×";
 }

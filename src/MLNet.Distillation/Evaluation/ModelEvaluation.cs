@@ -11,7 +11,9 @@ namespace MLNet.Distillation;
 /// include a few constants: an input standardisation kept in the graph, reshape shapes); null for tree models and other stages
 /// that do not tell.</param>
 /// <param name="SerializedBytes">Size of the model as <c>mlContext.Model.Save</c> writes it (an ONNX teacher: its file).</param>
-/// <param name="Latency">Single-row latency through ML.NET's row-to-row mapper (what <c>PredictionEngine</c> uses; a <see cref="MLNet.Distillation.Teacher"/>: one row through its own scoring, e.g. an ONNX Runtime run on a batch of one), or null when speed was not measured.</param>
+/// <param name="Latency">Single-row latency through ML.NET's row-to-row mapper (what <c>PredictionEngine</c> uses; a
+/// <see cref="MLNet.Distillation.Teacher"/>: one row through its own scoring, e.g. an ONNX Runtime run on a batch of
+/// one), or null when speed was not measured.</param>
 /// <param name="RowsPerSecond">Batch throughput of <c>Transform</c> over the evaluation data, or null when speed was not measured.</param>
 /// <param name="Calibration">Classifiers: ECE and reliability bins; null for regression.</param>
 /// <param name="PerClassAccuracy">Classifiers: accuracy per true class; empty for regression.</param>

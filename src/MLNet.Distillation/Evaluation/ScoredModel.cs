@@ -21,7 +21,10 @@ internal sealed class ScoredModel
         Teacher = teacher;
     }
 
-    /// <summary>The teacher, when this model is one: its TeacherScore stage only scores in blocks, so single rows are timed through the teacher itself.</summary>
+    /// <summary>
+    /// The teacher, when this model is one: its TeacherScore stage only scores in blocks, so single rows are timed
+    /// through the teacher itself.
+    /// </summary>
     public Teacher? Teacher { get; }
 
     /// <summary>What scores the rows (for a teacher: its TeacherScore stage).</summary>
@@ -42,14 +45,19 @@ internal sealed class ScoredModel
         });
 
     public static ScoredModel FromTeacher(MLContext mlContext, Teacher teacher, IDataView data)
-        => new(mlContext.Transforms.TeacherScore(teacher).Fit(data), teacherLogits: true, (ml, schema) => (teacher.SerializedBytes(ml, schema), teacher.ParameterCount()), teacher);
+        => new(mlContext.Transforms.TeacherScore(teacher).Fit(data), teacherLogits: true,
+            (ml, schema) => (teacher.SerializedBytes(ml, schema), teacher.ParameterCount()), teacher);
 
     /// <summary>The output columns a prediction produces (what latency and throughput pull), present in <paramref name="output"/>.</summary>
     public IReadOnlyList<DataViewSchema.Column> PredictionColumns(DataViewSchema output)
-        => (_teacherLogits ? [DefaultColumnNames.TeacherLogits] : new[] { DefaultColumnNames.Score, DefaultColumnNames.Probability, DefaultColumnNames.PredictedLabel })
+        => (_teacherLogits ? [DefaultColumnNames.TeacherLogits]
+            : new[] { DefaultColumnNames.Score, DefaultColumnNames.Probability, DefaultColumnNames.PredictedLabel })
             .Select(output.GetColumnOrNull).Where(c => c is not null).Select(c => c!.Value).ToArray();
 
-    /// <summary>Throws, naming <paramref name="name"/> and both orders, when the model's classes are in another order than the evaluation label's keys.</summary>
+    /// <summary>
+    /// Throws, naming <paramref name="name"/> and both orders, when the model's classes are in another order than the
+    /// evaluation label's keys.
+    /// </summary>
     public void CheckClassOrder(IDataView scored, EvaluationLabels labels, string name)
         => labels.CheckClassOrder(scored.Schema, _teacherLogits ? DefaultColumnNames.TeacherLogits : DefaultColumnNames.Score, name);
 

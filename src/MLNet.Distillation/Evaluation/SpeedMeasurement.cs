@@ -18,9 +18,11 @@ internal static class SpeedMeasurement
     /// data, reading the next input row is not timed) with every prediction column read, or null for a model that cannot
     /// map single rows; and rows per second of <c>Transform</c> over the data with the same columns read.
     /// </summary>
-    public static (LatencyStatistics? Latency, double RowsPerSecond)[] Measure(IDataView data, long rows, IReadOnlyList<ScoredModel> models, EvaluationOptions options)
+    public static (LatencyStatistics? Latency, double RowsPerSecond)[] Measure(IDataView data, long rows, IReadOnlyList<ScoredModel> models,
+        EvaluationOptions options)
     {
-        var latencies = models.Select(m => m.Teacher is { } teacher ? new TeacherSingleRow(teacher, data) : (ISingleRowTimer?)SingleRow.TryCreate(m, data)).ToArray();
+        var latencies = models.Select(m => m.Teacher is { } teacher ? new TeacherSingleRow(teacher, data)
+            : (ISingleRowTimer?)SingleRow.TryCreate(m, data)).ToArray();
         var samples = models.Select(_ => new List<double>()).ToArray();
         int perRound = Math.Max(1, options.LatencyCalls / Rounds);
         for (int round = 0; round < Rounds; round++)
@@ -49,7 +51,8 @@ internal static class SpeedMeasurement
             {
                 var sorted = samples[m].ToArray();
                 Array.Sort(sorted);
-                latency = new LatencyStatistics(LatencyStatistics.Percentile(sorted, 0.50), LatencyStatistics.Percentile(sorted, 0.95), sorted.Average(), sorted.Length);
+                latency = new LatencyStatistics(LatencyStatistics.Percentile(sorted, 0.50), LatencyStatistics.Percentile(sorted, 0.95),
+                    sorted.Average(), sorted.Length);
             }
             double seconds = (double)throughput[m].Ticks / Stopwatch.Frequency;
             return (latency, seconds > 0 ? throughput[m].Rows / seconds : 0);

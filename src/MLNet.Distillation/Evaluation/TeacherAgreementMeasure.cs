@@ -3,7 +3,10 @@ namespace MLNet.Distillation;
 /// <summary>How closely a student follows its teacher on every evaluation row (labels not needed).</summary>
 internal static class TeacherAgreementMeasure
 {
-    /// <summary>Below this a student probability is floored in KL, so that a class the student rules out costs a large finite amount, not infinity.</summary>
+    /// <summary>
+    /// Below this a student probability is floored in KL, so that a class the student rules out costs a large finite
+    /// amount, not infinity.
+    /// </summary>
     internal const float ProbabilityFloor = 1e-12f;
 
     public static TeacherAgreement Of(EvaluationLabels labels, ModelOutputs teacher, ModelOutputs student)
@@ -24,7 +27,10 @@ internal static class TeacherAgreementMeasure
         return new TeacherAgreement((double)same / labels.Rows, KLDivergence(labels, teacher, student), null);
     }
 
-    /// <summary>Mean over rows of Σ_k p_t,k · log(p_t,k / p_s,k) in nats (terms with p_t,k = 0 are 0); null when either model has no probabilities.</summary>
+    /// <summary>
+    /// Mean over rows of Σ_k p_t,k · log(p_t,k / p_s,k) in nats (terms with p_t,k = 0 are 0); null when either model
+    /// has no probabilities.
+    /// </summary>
     public static double? KLDivergence(EvaluationLabels labels, ModelOutputs teacher, ModelOutputs student)
     {
         if (teacher.Probabilities is null || student.Probabilities is null) return null;

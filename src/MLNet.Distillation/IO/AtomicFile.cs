@@ -13,7 +13,10 @@ internal static class AtomicFile
 {
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
 
-    /// <summary>Writes through <paramref name="write"/> to a temporary file beside <paramref name="path"/>, then renames it over <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Writes through <paramref name="write"/> to a temporary file beside <paramref name="path"/>, then renames it over
+    /// <paramref name="path"/>.
+    /// </summary>
     public static void Write(string path, Action<Stream> write)
     {
         var full = Path.GetFullPath(path);

@@ -61,7 +61,8 @@ internal sealed class DecoupledKDLoss : IDistillationLoss
         // Per row, once per Fit: the target class as a one-hot mask (an unlabelled row's −1 stands in as class 0 and is
         // masked out below), the labelled-row mask, and the teacher's two distributions: [q_target, 1 − q_target] and the
         // softmax over the non-target classes (the target logit pushed down by 1000, as the reference code does).
-        var target = batch.PerRow("labels/one-hot", (labels, _) => nn.functional.one_hot(labels!.clamp_min(HeldScalars.Zero), classes).to_type(ScalarType.Float32));
+        var target = batch.PerRow("labels/one-hot", (labels, _) => nn.functional.one_hot(labels!.clamp_min(HeldScalars.Zero), classes)
+            .to_type(ScalarType.Float32));
         var labelled = batch.PerRow("labels/labelled-mask/class-index", (labels, _) => labels!.ge(HeldScalars.Zero).to_type(ScalarType.Float32));
         var teacherParts = batch.PerRow(_teacherKey, (labels, teacher) =>
         {

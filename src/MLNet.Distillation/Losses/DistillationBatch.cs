@@ -10,7 +10,8 @@ public sealed class DistillationBatch
 
     /// <summary>Creates a batch on its own (for computing a term outside training, as the tests do).</summary>
     /// <param name="studentLogits">The student's outputs, [B, K], attached to the autograd graph.</param>
-    /// <param name="labels">Labels, [B]: int64 class indices with −1 for an unlabelled row (multiclass), or float values with NaN for one (binary: 0/1, regression); null when training without labels.</param>
+    /// <param name="labels">Labels, [B]: int64 class indices with −1 for an unlabelled row (multiclass), or float
+    /// values with NaN for one (binary: 0/1, regression); null when training without labels.</param>
     /// <param name="teacherLogits">The teacher's outputs, [B, K]; null when training without a teacher.</param>
     /// <param name="epoch">Zero-based epoch, for terms with warm-up schedules.</param>
     public DistillationBatch(Tensor studentLogits, Tensor? labels, Tensor? teacherLogits, int epoch)
@@ -42,7 +43,8 @@ public sealed class DistillationBatch
 
     /// <summary>The batch rows that have a label (counted on the host during training, so a term can divide by it without a device sync).</summary>
     public int LabelledRows => _labelledRows ??= Labels is null ? 0
-        : Labels.dtype == ScalarType.Int64 ? (int)Labels.ge(HeldScalars.Zero).sum().item<long>() : (int)Labels.isnan().logical_not().sum().item<long>();
+        : Labels.dtype == ScalarType.Int64 ? (int)Labels.ge(HeldScalars.Zero).sum().item<long>()
+        : (int)Labels.isnan().logical_not().sum().item<long>();
 
     /// <summary>
     /// A per-row quantity derived from the labels and the teacher's outputs (for example the teacher's log-probabilities at
@@ -50,7 +52,8 @@ public sealed class DistillationBatch
     /// would otherwise repeat every epoch. <paramref name="compute"/> receives all labels and all teacher outputs (null
     /// when absent) and must compute each row from that row alone. Outside training it runs on the batch's own rows.
     /// </summary>
-    /// <param name="key">Names the quantity; terms computing the same quantity share it (include every setting it depends on, e.g. the temperature).</param>
+    /// <param name="key">Names the quantity; terms computing the same quantity share it (include every setting it
+    /// depends on, e.g. the temperature).</param>
     /// <param name="compute">The row-wise computation.</param>
     public Tensor PerRow(string key, Func<Tensor?, Tensor?, Tensor> compute)
     {

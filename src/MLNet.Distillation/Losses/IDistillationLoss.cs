@@ -18,7 +18,10 @@ public interface IDistillationLoss
     /// </summary>
     bool NeedsLabels { get; }
 
-    /// <summary>Whether the term reads <see cref="DistillationBatch.TeacherLogits"/>. The teacher column is required (and read) only when some term does.</summary>
+    /// <summary>
+    /// Whether the term reads <see cref="DistillationBatch.TeacherLogits"/>. The teacher column is required (and read)
+    /// only when some term does.
+    /// </summary>
     bool NeedsTeacher { get; }
 
     /// <summary>The term's value for the batch: a scalar tensor, averaged over the batch.</summary>

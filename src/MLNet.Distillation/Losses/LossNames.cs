@@ -6,7 +6,10 @@ public static class LossNames
     /// <summary><c>ce</c>: cross-entropy with the hard labels (multiclass). Rows without a label are left out.</summary>
     public const string CrossEntropy = "ce";
 
-    /// <summary><c>kd</c>: Hinton's soft-target term, T² · batch-mean KL(softmax(teacher/T) ‖ softmax(student/T)) (multiclass). Setting: <c>temperature</c>.</summary>
+    /// <summary>
+    /// <c>kd</c>: Hinton's soft-target term, T² · batch-mean KL(softmax(teacher/T) ‖ softmax(student/T)) (multiclass).
+    /// Setting: <c>temperature</c>.
+    /// </summary>
     public const string KnowledgeDistillation = "kd";
 
     /// <summary>
@@ -22,13 +25,22 @@ public static class LossNames
     /// </summary>
     public const string Hint = "hint";
 
-    /// <summary><c>rkd-distance</c>: RKD distance (Park et al. 2019) on the logits or a chosen layer: normalised pairwise distances matched with smooth L1 (every task). Usual weight 25.</summary>
+    /// <summary>
+    /// <c>rkd-distance</c>: RKD distance (Park et al. 2019) on the logits or a chosen layer: normalised pairwise
+    /// distances matched with smooth L1 (every task). Usual weight 25.
+    /// </summary>
     public const string RelationDistance = "rkd-distance";
 
-    /// <summary><c>rkd-angle</c>: RKD angle (Park et al. 2019) on the logits or a chosen layer: triplet cosines matched with smooth L1 (every task). Usual weight 50.</summary>
+    /// <summary>
+    /// <c>rkd-angle</c>: RKD angle (Park et al. 2019) on the logits or a chosen layer: triplet cosines matched with
+    /// smooth L1 (every task). Usual weight 50.
+    /// </summary>
     public const string RelationAngle = "rkd-angle";
 
-    /// <summary><c>sp</c>: similarity-preserving KD (Tung and Mori 2019) on the logits or a chosen layer: ‖G_t − G_s‖²_F / B² of row-normalised Gram matrices (every task). Usual weight about 3000.</summary>
+    /// <summary>
+    /// <c>sp</c>: similarity-preserving KD (Tung and Mori 2019) on the logits or a chosen layer: ‖G_t − G_s‖²_F / B² of
+    /// row-normalised Gram matrices (every task). Usual weight about 3000.
+    /// </summary>
     public const string SimilarityPreserving = "sp";
 
     /// <summary><c>logit-mse</c>: Ba &amp; Caruana's logit matching, ½‖z_s − z_t‖² summed over outputs, batch mean (multiclass and binary).</summary>
@@ -37,7 +49,10 @@ public static class LossNames
     /// <summary><c>bce</c>: binary cross-entropy with the hard labels, BCE(y, σ(z_s)) (binary). Rows without a label are left out.</summary>
     public const string BinaryCrossEntropy = "bce";
 
-    /// <summary><c>soft-bce</c>: the binary soft-target term, T² · batch-mean BCE(σ(z_t/T), σ(z_s/T)) (binary). Setting: <c>temperature</c>.</summary>
+    /// <summary>
+    /// <c>soft-bce</c>: the binary soft-target term, T² · batch-mean BCE(σ(z_t/T), σ(z_s/T)) (binary). Setting:
+    /// <c>temperature</c>.
+    /// </summary>
     public const string SoftBinaryCrossEntropy = "soft-bce";
 
     /// <summary><c>mse</c>: squared error against the label, in standardised units (regression). Rows without a label are left out.</summary>
@@ -49,6 +64,9 @@ public static class LossNames
     /// <summary><c>teacher-mse</c>: squared error against the teacher's prediction, in standardised units (regression).</summary>
     public const string TeacherMeanSquaredError = "teacher-mse";
 
-    /// <summary><c>teacher-huber</c>: Huber loss against the teacher's prediction, in standardised units (regression). Setting: <c>delta</c> (default 1).</summary>
+    /// <summary>
+    /// <c>teacher-huber</c>: Huber loss against the teacher's prediction, in standardised units (regression). Setting:
+    /// <c>delta</c> (default 1).
+    /// </summary>
     public const string TeacherHuber = "teacher-huber";
 }

@@ -11,7 +11,8 @@ internal sealed record WeightedLoss(IDistillationLoss Loss, float Weight, string
 
     /// <summary>The term as written in logs: <c>0.9·kd</c>, <c>1·hint[hidden1→TeacherHidden]</c>.</summary>
     public override string ToString()
-        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Weight:0.###}·{Loss.Name}") + LossTerm.DescribeTarget(StudentLayer, TeacherColumn);
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Weight:0.###}·{Loss.Name}")
+            + LossTerm.DescribeTarget(StudentLayer, TeacherColumn);
 }
 
 /// <summary>
@@ -26,7 +27,8 @@ internal static class LossRecipe
         bool hasTeacher = options.TeacherColumnName is not null;
         IReadOnlyList<LossTerm> terms = options.Losses ?? task.DefaultRecipe(options, hasTeacher);
         if (terms.Count == 0)
-            throw new ArgumentOutOfRangeException(nameof(options), "Options.Losses is empty; give at least one term, or null for the default recipe.");
+            throw new ArgumentOutOfRangeException(nameof(options),
+                "Options.Losses is empty; give at least one term, or null for the default recipe.");
 
         var losses = new List<WeightedLoss>();
         foreach (var term in terms)
@@ -54,7 +56,8 @@ internal static class LossRecipe
 
     /// <summary>The other teacher columns the terms read (<see cref="LossTerm.TeacherColumn"/>), each once, in recipe order.</summary>
     public static IReadOnlyList<string> ExtraTeacherColumns(IReadOnlyList<WeightedLoss> losses)
-        => losses.Where(l => l.Loss.NeedsTeacher && l.TeacherColumn is not null).Select(l => l.TeacherColumn!).Distinct(StringComparer.Ordinal).ToArray();
+        => losses.Where(l => l.Loss.NeedsTeacher && l.TeacherColumn is not null).Select(l => l.TeacherColumn!).Distinct(StringComparer.Ordinal)
+            .ToArray();
 
     /// <summary>Whether rows without a label can teach something: some term does not need labels.</summary>
     public static bool LearnsFromUnlabelledRows(IReadOnlyList<WeightedLoss> losses) => losses.Any(l => !l.Loss.NeedsLabels);

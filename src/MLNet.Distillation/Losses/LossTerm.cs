@@ -5,7 +5,8 @@ namespace MLNet.Distillation;
 
 /// <summary>
 /// One entry of a loss recipe: a registered loss term by name, its weight in the total, and its settings. Recipes are
-/// data (as in torchdistill's configurations): <c>[new("ce", 0.1f), new("kd", 0.9f, new Dictionary&lt;string, double&gt; { ["temperature"] = 4 })]</c>.
+/// data (as in torchdistill's configurations):
+/// <c>[new("ce", 0.1f), new("kd", 0.9f, new Dictionary&lt;string, double&gt; { ["temperature"] = 4 })]</c>.
 /// The trainer sums <c>weight · term</c> over the recipe without knowing what each term computes.
 /// </summary>
 public sealed class LossTerm

@@ -19,5 +19,6 @@ internal static class MaskedLabels
     }
 
     /// <summary>The sum of <paramref name="perRow"/> over the labelled rows divided by their count; 0 when no row is labelled.</summary>
-    public static Tensor Mean(Tensor perRow, Tensor mask, DistillationBatch batch) => (perRow * mask).sum().DividedBy(Math.Max(batch.LabelledRows, 1));
+    public static Tensor Mean(Tensor perRow, Tensor mask, DistillationBatch batch)
+        => (perRow * mask).sum().DividedBy(Math.Max(batch.LabelledRows, 1));
 }

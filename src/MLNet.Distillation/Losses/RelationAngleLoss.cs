@@ -6,7 +6,8 @@ namespace MLNet.Distillation.Losses;
 /// RKD angle (Park et al. 2019), registry name <c>rkd-angle</c>: for every triplet of the batch's rows (i, j, k), the
 /// cosine of the angle at j between e_i − e_j and e_k − e_j, the student's matched to the teacher's with smooth L1
 /// (Huber, β = 1), averaged over all B³ triplets — the official code's definition (the tests pin it to that code run by
-/// PyTorch). The layer is the logits, or the student layer and teacher column the recipe entry names; the teacher side carries no gradient. Memory grows as B² × width. Usual weight 50.
+/// PyTorch). The layer is the logits, or the student layer and teacher column the recipe entry names; the teacher side
+/// carries no gradient. Memory grows as B² × width. Usual weight 50.
 /// </summary>
 internal sealed class RelationAngleLoss : IFeatureDistillationLoss
 {

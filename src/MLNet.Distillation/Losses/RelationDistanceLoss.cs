@@ -7,7 +7,8 @@ namespace MLNet.Distillation.Losses;
 /// RKD distance (Park et al. 2019), registry name <c>rkd-distance</c>: the student's pairwise Euclidean distances
 /// between the batch's rows, each divided by their mean over distinct pairs, matched to the teacher's with smooth L1
 /// (Huber, β = 1), averaged over all B² pairs — the official code's definition (the tests pin it to that code run by
-/// PyTorch). The layer is the logits, or the student layer and teacher column the recipe entry names; the teacher side carries no gradient. A batch of one row has no pair and adds 0.
+/// PyTorch). The layer is the logits, or the student layer and teacher column the recipe entry names; the teacher side
+/// carries no gradient. A batch of one row has no pair and adds 0.
 /// Usual weight 25.
 /// </summary>
 internal sealed class RelationDistanceLoss : IFeatureDistillationLoss
@@ -44,5 +45,6 @@ internal sealed class RelationDistanceLoss : IFeatureDistillationLoss
     }
 
     /// <summary>Distances divided by their mean over the pairs with a positive distance.</summary>
-    private static Tensor Normalised(Tensor distances) => distances / (distances.sum() / distances.gt(HeldScalars.Zero).sum().to_type(distances.dtype));
+    private static Tensor Normalised(Tensor distances)
+        => distances / (distances.sum() / distances.gt(HeldScalars.Zero).sum().to_type(distances.dtype));
 }

@@ -5,7 +5,8 @@ namespace MLNet.Distillation.Losses;
 /// <summary>
 /// Similarity-preserving KD (Tung and Mori 2019), registry name <c>sp</c>: the batch's Gram matrices F·Fᵀ of student and
 /// teacher, each row L2-normalised, compared by ‖G_t − G_s‖²_F / B² — the authors' definition (pinned by the tests to it
-/// run by PyTorch). The layer is the logits, or the student layer and teacher column the recipe entry names; the teacher side carries no gradient. Usual weight about 3000.
+/// run by PyTorch). The layer is the logits, or the student layer and teacher column the recipe entry names; the
+/// teacher side carries no gradient. Usual weight about 3000.
 /// </summary>
 internal sealed class SimilarityPreservingLoss : IFeatureDistillationLoss
 {

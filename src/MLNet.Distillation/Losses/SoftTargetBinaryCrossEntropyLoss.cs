@@ -37,7 +37,8 @@ internal sealed class SoftTargetBinaryCrossEntropyLoss : IDistillationLoss
         batch.RequireTeacher(Name);
         var student = batch.StudentLogits.reshape(-1);
         // The teacher's softened probabilities, computed once per Fit.
-        var softTargets = batch.PerRow(_teacherKey, (_, teacher) => teacher!.detach().reshape(-1).DividedBy(Temperature).sigmoid()).to_type(student.dtype);
+        var softTargets = batch.PerRow(_teacherKey, (_, teacher) => teacher!.detach().reshape(-1).DividedBy(Temperature).sigmoid())
+            .to_type(student.dtype);
         var loss = nn.functional.binary_cross_entropy_with_logits(student.DividedBy(Temperature), softTargets);
         return loss.Times(Temperature * Temperature).MoveToOuterDisposeScope();
     }

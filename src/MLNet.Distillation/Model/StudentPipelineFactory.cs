@@ -51,7 +51,10 @@ internal static class StudentPipelineFactory
     /// <summary>The single-row graph the saved model carries, with the parameter count a reloaded model reports.</summary>
     private static byte[] SavedGraph(StudentModel model, long parameterCount)
         => StudentOnnxExporter.Export(model, OnnxLayout.SingleRow,
-            new Dictionary<string, string> { [StudentOnnxExporter.ParametersMetadataKey] = parameterCount.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            new Dictionary<string, string>
+            {
+                [StudentOnnxExporter.ParametersMetadataKey] = parameterCount.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            });
 
     /// <summary>
     /// The student as ONNX, writing a vector <c>Score</c> column (ML.NET stores the model bytes inside the saved .zip). A
@@ -69,7 +72,10 @@ internal static class StudentPipelineFactory
             .Append(mlContext.Transforms.DropColumns([SparseFeaturePairs.FeaturesColumn, .. pairs]));
     }
 
-    /// <summary>The mapping stage with room for <paramref name="capacity"/> pairs (one factory per capacity: a column's size is part of its type).</summary>
+    /// <summary>
+    /// The mapping stage with room for <paramref name="capacity"/> pairs (one factory per capacity: a column's size is
+    /// part of its type).
+    /// </summary>
     private static IEstimator<ITransformer> PairsStage(MLContext mlContext, int capacity) => capacity switch
     {
         256 => mlContext.Transforms.CustomMapping(new SparseFeaturePairs256Mapping().GetMapping(), SparseFeaturePairs.ContractName(capacity)),

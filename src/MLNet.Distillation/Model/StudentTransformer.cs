@@ -68,7 +68,11 @@ public sealed class StudentTransformer : ITransformer, IDisposable
     /// <param name="layout">Batch (input [N, F]; outputs for every row) or single-row, as ML.NET scores it.</param>
     public byte[] ToOnnx(OnnxLayout layout = OnnxLayout.Batch)
         => StudentOnnxExporter.Export(_model, layout,
-            new Dictionary<string, string> { ["architecture"] = Architecture, [StudentOnnxExporter.ParametersMetadataKey] = ParameterCount.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            new Dictionary<string, string>
+            {
+                ["architecture"] = Architecture,
+                [StudentOnnxExporter.ParametersMetadataKey] = ParameterCount.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            });
 
     /// <summary>Writes the student as an ONNX file (to a temporary name first, then renamed, so a failure leaves no partial file).</summary>
     /// <param name="path">Destination .onnx path.</param>
@@ -112,7 +116,8 @@ public sealed class StudentTransformer : ITransformer, IDisposable
     {
         var column = schema.GetColumnOrNull(FeatureColumnName)
             ?? throw new ArgumentOutOfRangeException(nameof(schema), $"Feature column '{FeatureColumnName}' was not found in the data.");
-        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType item, Size: var size } || item != NumberDataViewType.Single || size != InputSize)
+        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType item, Size: var size } || item != NumberDataViewType.Single
+            || size != InputSize)
             throw new ArgumentOutOfRangeException(nameof(schema), $"Feature column '{FeatureColumnName}' must be a vector of {InputSize} Single values, but is {column.Type}.");
     }
 }

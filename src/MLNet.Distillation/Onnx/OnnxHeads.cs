@@ -15,7 +15,8 @@ internal static class OnnxHeads
         {
             graph.AddNode("Identity", [x], StudentOnnxExporter.LogitsOutput);
             graph.AddNode("Softmax", [x], StudentOnnxExporter.ScoreOutput, OnnxGraphBuilder.Int("axis", 1));
-            graph.AddNode("ArgMax", [x], StudentOnnxExporter.PredictedLabelOutput, OnnxGraphBuilder.Int("axis", 1), OnnxGraphBuilder.Int("keepdims", 0));
+            graph.AddNode("ArgMax", [x], StudentOnnxExporter.PredictedLabelOutput, OnnxGraphBuilder.Int("axis", 1),
+                OnnxGraphBuilder.Int("keepdims", 0));
             graph.AddOutput(StudentOnnxExporter.LogitsOutput, TensorProto.Types.DataType.Float, null, classCount);
             graph.AddOutput(StudentOnnxExporter.ScoreOutput, TensorProto.Types.DataType.Float, null, classCount);
             graph.AddOutput(StudentOnnxExporter.PredictedLabelOutput, TensorProto.Types.DataType.Int64, [null]);

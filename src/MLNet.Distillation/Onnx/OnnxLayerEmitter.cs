@@ -63,7 +63,8 @@ internal static class OnnxLayerEmitter
         if (conv.Groups < 1 || conv.InChannels % conv.Groups != 0 || conv.OutChannels % conv.Groups != 0
             || conv.Weight.Length != conv.OutChannels * (conv.InChannels / conv.Groups) * window.KernelHeight * window.KernelWidth)
             throw new InvalidOperationException($"Convolution {i} has {conv.Weight.Length} weights, which do not fit {conv.InChannels}→{conv.OutChannels} channels in {conv.Groups} groups with a {window} kernel.");
-        string cw = graph.AddInitializer($"conv{i}_weight", conv.Weight, conv.OutChannels, conv.InChannels / conv.Groups, window.KernelHeight, window.KernelWidth);
+        string cw = graph.AddInitializer($"conv{i}_weight", conv.Weight, conv.OutChannels, conv.InChannels / conv.Groups, window.KernelHeight,
+            window.KernelWidth);
         string cb = graph.AddInitializer($"conv{i}_bias", conv.Bias, conv.OutChannels);
         var attributes = WindowAttributes(window).ToList();
         if (window.DilationHeight != 1 || window.DilationWidth != 1)
@@ -78,7 +79,8 @@ internal static class OnnxLayerEmitter
         if (shape.Length != 3)
             throw new InvalidOperationException($"Max pooling {i} needs [channels, height, width] but receives [{Shape(shape)}].");
         var window = pool.Window;
-        string output = graph.AddNode("MaxPool", [x], pool.OutputName, WindowAttributes(window, pads: window.PadTop + window.PadLeft + window.PadBottom + window.PadRight > 0));
+        string output = graph.AddNode("MaxPool", [x], pool.OutputName,
+            WindowAttributes(window, pads: window.PadTop + window.PadLeft + window.PadBottom + window.PadRight > 0));
         return (output, Slide(window, shape, shape[0], $"Max pooling {i}"));
     }
 
@@ -106,7 +108,8 @@ internal static class OnnxLayerEmitter
         if (shape.Length != 1 || standardize.Mean.Length != shape[0])
             throw new InvalidOperationException($"Standardisation layer {i} has {standardize.Mean.Length} columns but receives [{Shape(shape)}].");
         x = graph.AddNode("Sub", [x, graph.AddInitializer($"standardize{i}_mean", standardize.Mean, standardize.Mean.Length)]);
-        return (graph.AddNode("Mul", [x, graph.AddInitializer($"standardize{i}_scale", standardize.InverseStd, standardize.InverseStd.Length)]), shape);
+        return (graph.AddNode("Mul", [x, graph.AddInitializer($"standardize{i}_scale", standardize.InverseStd, standardize.InverseStd.Length)]),
+            shape);
     }
 
     private static (string, int[]) QuantizedDense(OnnxGraphBuilder graph, QuantizedDenseLayer dense, string x, int[] shape, int i)
@@ -133,7 +136,8 @@ internal static class OnnxLayerEmitter
             OnnxGraphBuilder.Ints("pads", window.PadTop, window.PadLeft, window.PadBottom, window.PadRight),
             OnnxGraphBuilder.Ints("strides", window.StrideHeight, window.StrideWidth),
         ]
-        : [OnnxGraphBuilder.Ints("kernel_shape", window.KernelHeight, window.KernelWidth), OnnxGraphBuilder.Ints("strides", window.StrideHeight, window.StrideWidth)];
+        : [OnnxGraphBuilder.Ints("kernel_shape", window.KernelHeight, window.KernelWidth),
+            OnnxGraphBuilder.Ints("strides", window.StrideHeight, window.StrideWidth)];
 
     /// <summary>The per-row shape after a sliding window; a window that does not fit is an error naming the layer.</summary>
     private static int[] Slide(Window2d window, int[] shape, int channels, string layer)

@@ -17,7 +17,8 @@ internal static class OnnxParameters
         catch (InvalidProtocolBufferException) { return null; }
         if (proto.ProducerName == "MLNet.Distillation"
             && proto.MetadataProps.FirstOrDefault(p => p.Key == StudentOnnxExporter.ParametersMetadataKey) is { } entry
-            && long.TryParse(entry.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long recorded))
+            && long.TryParse(entry.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
+                out long recorded))
             return recorded;
         long total = 0;
         foreach (var tensor in proto.Graph?.Initializer ?? [])

@@ -70,7 +70,8 @@ internal static class ColumnAnnotations
     {
         if (column.Annotations.Schema.GetColumnOrNull(ColumnView.KeyValuesAnnotation) is not { Type: VectorDataViewType type })
             return;
-        typeof(ColumnAnnotations).GetMethod(nameof(CopyKeyValuesOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+        typeof(ColumnAnnotations)
+            .GetMethod(nameof(CopyKeyValuesOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
             .MakeGenericMethod(type.ItemType.RawType).Invoke(null, [column, target, type]);
     }
 

@@ -48,7 +48,8 @@ internal sealed record ColumnView(
             ? vector.IsKnownSize ? SchemaShape.Column.VectorKind.Vector : SchemaShape.Column.VectorKind.VariableVector
             : SchemaShape.Column.VectorKind.Scalar;
         var item = type is VectorDataViewType v ? v.ItemType : type;
-        DataViewType? keyValues = column.Annotations.Schema.GetColumnOrNull(KeyValuesAnnotation)?.Type is VectorDataViewType values ? values.ItemType : null;
+        DataViewType? keyValues = column.Annotations.Schema.GetColumnOrNull(KeyValuesAnnotation)?.Type is VectorDataViewType values
+            ? values.ItemType : null;
         return new ColumnView(column.Name, kind, item.RawType, item is KeyDataViewType,
             type is VectorDataViewType { IsKnownSize: true } known ? known.Size : null,
             item is KeyDataViewType key ? key.Count : null, keyValues, type.ToString() ?? type.RawType.Name);

@@ -146,7 +146,8 @@ internal sealed class RowFingerprint
                 c = BitOperations.RotateLeft(c ^ words[w + 2] * Prime2, 31) * Prime1;
                 d = BitOperations.RotateLeft(d ^ words[w + 3] * Prime2, 31) * Prime1;
             }
-            hash = BitOperations.RotateLeft(a, 1) + BitOperations.RotateLeft(b, 7) + BitOperations.RotateLeft(c, 12) + BitOperations.RotateLeft(d, 18);
+            hash = BitOperations.RotateLeft(a, 1) + BitOperations.RotateLeft(b, 7) + BitOperations.RotateLeft(c, 12)
+                + BitOperations.RotateLeft(d, 18);
             foreach (ulong lane in (ReadOnlySpan<ulong>)[a, b, c, d])
                 hash = (hash ^ BitOperations.RotateLeft(lane * Prime2, 31) * Prime1) * Prime1 + Prime3;
         }

@@ -60,7 +60,8 @@ internal static class SchemaShapes
 
     private static Func<DataViewSchema, SchemaShape> FindCreate()
     {
-        var method = typeof(SchemaShape).GetMethod("Create", BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic, [typeof(DataViewSchema)])
+        var method = typeof(SchemaShape)
+            .GetMethod("Create", BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic, [typeof(DataViewSchema)])
             ?? throw new MissingMethodException("SchemaShape.Create(DataViewSchema) was not found in this version of Microsoft.ML.");
         return method.CreateDelegate<Func<DataViewSchema, SchemaShape>>();
     }

@@ -48,7 +48,8 @@ public sealed class CnnStudent : StudentArchitecture
             throw new ArgumentOutOfRangeException(nameof(InputShape), $"{nameof(CnnStudent)}.{nameof(InputShape)} must be [channels, height, width] with positive sizes, " +
                 $"not [{string.Join(", ", InputShape ?? [])}]; the feature column has {inputSize} values per row.");
         if (InputShape[0] * InputShape[1] * InputShape[2] != inputSize)
-            throw new ArgumentOutOfRangeException(nameof(InputShape), $"{nameof(CnnStudent)}.{nameof(InputShape)} [{string.Join(", ", InputShape)}] " +
+            throw new ArgumentOutOfRangeException(nameof(InputShape),
+                $"{nameof(CnnStudent)}.{nameof(InputShape)} [{string.Join(", ", InputShape)}] " +
                 $"holds {InputShape[0] * InputShape[1] * InputShape[2]} values, but the feature column has {inputSize} per row.");
         if (KernelSize <= 0 || KernelSize % 2 == 0)
             throw new ArgumentOutOfRangeException(nameof(KernelSize), $"{nameof(CnnStudent)}.{nameof(KernelSize)} must be odd and positive, not {KernelSize}.");

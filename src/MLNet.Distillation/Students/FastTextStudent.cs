@@ -32,7 +32,8 @@ public sealed class FastTextStudent : StudentArchitecture
 
     internal override StudentArchitecture Copy() => new FastTextStudent
     {
-        HiddenLayers = HiddenLayers?.ToArray()!, EmbeddingSize = EmbeddingSize, Dropout = Dropout, InputDropout = InputDropout, StandardizeInputs = StandardizeInputs,
+        HiddenLayers = HiddenLayers?.ToArray()!, EmbeddingSize = EmbeddingSize, Dropout = Dropout, InputDropout = InputDropout,
+        StandardizeInputs = StandardizeInputs,
     };
 
     internal override bool ReadsSparseInputs => true;
@@ -52,7 +53,8 @@ public sealed class FastTextStudent : StudentArchitecture
     private void Check()
     {
         if (HiddenLayers is null || HiddenLayers.Any(w => w <= 0))
-            throw new ArgumentOutOfRangeException(nameof(HiddenLayers), $"{nameof(FastTextStudent)}.{nameof(HiddenLayers)} must hold positive widths.");
+            throw new ArgumentOutOfRangeException(nameof(HiddenLayers),
+                $"{nameof(FastTextStudent)}.{nameof(HiddenLayers)} must hold positive widths.");
         if (EmbeddingSize <= 0)
             throw new ArgumentOutOfRangeException(nameof(EmbeddingSize), $"{nameof(FastTextStudent)}.{nameof(EmbeddingSize)} must be positive, not {EmbeddingSize}.");
         if (Dropout is < 0 or >= 1)

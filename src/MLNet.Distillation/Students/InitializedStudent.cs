@@ -8,7 +8,8 @@ namespace MLNet.Distillation;
 /// <summary>
 /// A student that starts from given inference-time layers instead of a random initialisation: how a pruned student is
 /// fine-tuned by the ordinary trainer. The layers are in deployed form (input standardisation folded into the first dense
-/// layer, regression target scaling folded into the last, see <see cref="LayerFolding"/>); <see cref="Build(int, int, ColumnStandardization?, ColumnStandardization?)"/>
+/// layer, regression target scaling folded into the last, see <see cref="LayerFolding"/>);
+/// <see cref="Build(int, int, ColumnStandardization?, ColumnStandardization?)"/>
 /// unfolds them with the statistics of the Fit that trains them, which folds them back on export, so a network that is not
 /// trained comes out as it went in (within float rounding). A <see cref="StandardizeLayer"/> at the front (a standardising
 /// CNN) stays a fixed part of the network and the Fit does not standardise again.

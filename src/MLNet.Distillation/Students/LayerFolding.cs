@@ -43,7 +43,10 @@ internal static class LayerFolding
         return result;
     }
 
-    /// <summary>The input standardisation <see cref="Fold"/> moves into the first dense layer, or null when it adds a layer instead (or there is none).</summary>
+    /// <summary>
+    /// The input standardisation <see cref="Fold"/> moves into the first dense layer, or null when it adds a layer
+    /// instead (or there is none).
+    /// </summary>
     public static StandardizeLayer? FoldedInputs(IReadOnlyList<StudentLayer> layers, ColumnStandardization? inputs)
         => inputs is not null && layers.Count > 0 && layers[0] is DenseLayer first && first.Inputs == inputs.Columns ? AsLayer(inputs) : null;
 
@@ -55,7 +58,8 @@ internal static class LayerFolding
     {
         if (layers.Count == 0 || layers[0] is not DenseLayer first || first.Inputs != inputs.Mean.Length)
             throw new InvalidOperationException("The folded input standardisation does not match the student's first layer.");
-        return [inputs, UnfoldInputs(first, Array.ConvertAll(inputs.Mean, m => (double)m), Array.ConvertAll(inputs.InverseStd, v => 1.0 / v)), .. layers.Skip(1)];
+        return [inputs, UnfoldInputs(first, Array.ConvertAll(inputs.Mean, m => (double)m), Array.ConvertAll(inputs.InverseStd, v => 1.0 / v)),
+            .. layers.Skip(1)];
     }
 
     /// <summary>

@@ -17,5 +17,6 @@ internal sealed record SparseBatch(Tensor Slots, Tensor Local, Tensor Values, Te
 {
     /// <summary><paramref name="rows"/> rows without any non-zero (to probe a network's layer widths).</summary>
     public static SparseBatch Empty(int rows, Device device) => new(
-        zeros(0, ScalarType.Int64, device), zeros(0, ScalarType.Int64, device), zeros(0, ScalarType.Float32, device), zeros(0, ScalarType.Int64, device), rows);
+        zeros(0, ScalarType.Int64, device), zeros(0, ScalarType.Int64, device), zeros(0, ScalarType.Float32, device),
+        zeros(0, ScalarType.Int64, device), rows);
 }

@@ -26,7 +26,8 @@ internal sealed class SparseLinear : nn.Module<SparseBatch, Tensor>
     /// <param name="withBias">Whether to add a bias.</param>
     /// <param name="averageValues">Divide each row's values by the sum of their absolute values (fastText's mean of embeddings).</param>
     /// <param name="inputDropout">Probability of dropping each non-zero during training (word and n-gram dropout).</param>
-    /// <param name="embeddingInit">Initialise the weights uniformly in ±1/outputs (fastText's embeddings) instead of as <c>nn.Linear(inputs, outputs)</c> does.</param>
+    /// <param name="embeddingInit">Initialise the weights uniformly in ±1/outputs (fastText's embeddings) instead of as
+    /// <c>nn.Linear(inputs, outputs)</c> does.</param>
     public SparseLinear(int inputs, int outputs, bool withBias, bool averageValues, float inputDropout, bool embeddingInit) : base("sparse_linear")
     {
         Inputs = inputs;

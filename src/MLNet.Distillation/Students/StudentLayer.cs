@@ -80,10 +80,16 @@ internal sealed record MaxPool2dLayer(Window2d Window, string? OutputName = null
         : throw new NotSupportedException($"A {Window} max pooling is not supported here: pruning and quantization handle square pooling whose stride is its size (the built-in CnnStudent's).");
 }
 
-/// <summary>Average pooling over <see cref="Window"/>; <see cref="CountIncludePad"/> divides by the whole window even where it overlaps padding (PyTorch's default).</summary>
+/// <summary>
+/// Average pooling over <see cref="Window"/>; <see cref="CountIncludePad"/> divides by the whole window even where it
+/// overlaps padding (PyTorch's default).
+/// </summary>
 internal sealed record AvgPool2dLayer(Window2d Window, bool CountIncludePad) : StudentLayer;
 
-/// <summary>Per-channel <c>x · Scale + Shift</c>: a batch normalisation in eval mode that no preceding layer could absorb, or a target scaling after a non-dense last layer.</summary>
+/// <summary>
+/// Per-channel <c>x · Scale + Shift</c>: a batch normalisation in eval mode that no preceding layer could absorb, or a
+/// target scaling after a non-dense last layer.
+/// </summary>
 internal sealed record AffineLayer(float[] Scale, float[] Shift) : StudentLayer;
 
 /// <summary><c>max(x, 0) + Slope · min(x, 0)</c>.</summary>
@@ -101,7 +107,10 @@ internal sealed record GeluLayer(bool TanhApproximation) : StudentLayer;
 /// <summary>Flattens [N, C, H, W] to [N, C·H·W] in C, H, W order.</summary>
 internal sealed record FlattenLayer : StudentLayer;
 
-/// <summary>Element-wise <c>(x − Mean) · InverseStd</c> over a row's features: input standardisation that could not be folded into the first layer.</summary>
+/// <summary>
+/// Element-wise <c>(x − Mean) · InverseStd</c> over a row's features: input standardisation that could not be folded
+/// into the first layer.
+/// </summary>
 internal sealed record StandardizeLayer(float[] Mean, float[] InverseStd) : StudentLayer;
 
 /// <summary>

@@ -107,7 +107,8 @@ internal abstract class StudentNetwork : nn.Module<Tensor, Tensor>
     /// <param name="taps">Layer names to capture, or null.</param>
     /// <param name="prefix">The names' prefix (<c>hidden</c>, <c>dense</c>).</param>
     /// <param name="firstTap">The number in the name of the first layer's output (2 when an earlier layer is hidden1).</param>
-    protected Tensor ForwardDense(ModuleList<Linear> layers, Tensor x, float dropout, Dictionary<string, Tensor?>? taps = null, string prefix = "", int firstTap = 1)
+    protected Tensor ForwardDense(ModuleList<Linear> layers, Tensor x, float dropout, Dictionary<string, Tensor?>? taps = null, string prefix = "",
+        int firstTap = 1)
     {
         for (int i = 0; i < layers.Count - 1; i++)
         {

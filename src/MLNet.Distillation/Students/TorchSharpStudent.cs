@@ -32,7 +32,10 @@ public sealed class TorchSharpStudent : StudentArchitecture
     private WeakReference<nn.Module>? _lastBuilt;
     private (int InputSize, int ClassCount, string Text)? _described;
 
-    /// <summary>A student built by <paramref name="factory"/>; its inputs are not standardised unless <see cref="StudentArchitecture.StandardizeInputs"/> is set.</summary>
+    /// <summary>
+    /// A student built by <paramref name="factory"/>; its inputs are not standardised unless
+    /// <see cref="StudentArchitecture.StandardizeInputs"/> is set.
+    /// </summary>
     /// <param name="factory">
     /// Builds the module from the number of features per row and the number of outputs (classes, or 1). It must return a
     /// <b>new</b> module on every call, initialised from TorchSharp's global generator (the default for every TorchSharp

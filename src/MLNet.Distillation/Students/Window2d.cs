@@ -10,9 +10,13 @@ internal sealed record Window2d(int KernelHeight, int KernelWidth, int StrideHei
     /// <summary>A square kernel with one stride and the same padding on every side.</summary>
     public static Window2d Square(int kernel, int stride, int padding) => new(kernel, kernel, stride, stride, padding, padding, padding, padding);
 
-    /// <summary>The output height and width for an input of <paramref name="height"/> × <paramref name="width"/> (zero or less: the window does not fit).</summary>
+    /// <summary>
+    /// The output height and width for an input of <paramref name="height"/> × <paramref name="width"/> (zero or less:
+    /// the window does not fit).
+    /// </summary>
     public (int Height, int Width) Output(int height, int width)
-        => (Size(height, PadTop + PadBottom, KernelHeight, StrideHeight, DilationHeight), Size(width, PadLeft + PadRight, KernelWidth, StrideWidth, DilationWidth));
+        => (Size(height, PadTop + PadBottom, KernelHeight, StrideHeight, DilationHeight),
+            Size(width, PadLeft + PadRight, KernelWidth, StrideWidth, DilationWidth));
 
     private static int Size(int input, int pads, int kernel, int stride, int dilation)
     {

@@ -31,7 +31,8 @@ internal sealed class EnsembleTeacher : Teacher
     public override string Description => $"ensemble ({_combination}) of {string.Join(", ", _members.Select(m => $"{m.Weight:0.###}×{m.Teacher.Description}"))}";
 
     internal override string Fingerprint()
-        => Digest(["ensemble", _combination, .. _members.SelectMany(m => new object[] { m.Teacher.Fingerprint(), m.Weight.ToString("R", System.Globalization.CultureInfo.InvariantCulture) })]);
+        => Digest(["ensemble", _combination, .. _members.SelectMany(m =>
+            new object[] { m.Teacher.Fingerprint(), m.Weight.ToString("R", System.Globalization.CultureInfo.InvariantCulture) })]);
 
     internal override void CheckInputShape(SchemaShape inputShape)
     {
@@ -39,7 +40,8 @@ internal sealed class EnsembleTeacher : Teacher
             teacher.CheckInputShape(inputShape);
     }
 
-    internal override long SerializedBytes(MLContext mlContext, DataViewSchema inputSchema) => _members.Sum(m => m.Teacher.SerializedBytes(mlContext, inputSchema));
+    internal override long SerializedBytes(MLContext mlContext, DataViewSchema inputSchema)
+        => _members.Sum(m => m.Teacher.SerializedBytes(mlContext, inputSchema));
 
     /// <summary>The members' sum, or null when any member's count is unknown.</summary>
     internal override long? ParameterCount()
@@ -65,8 +67,10 @@ internal sealed class EnsembleTeacher : Teacher
         int first = Array.FindIndex(bindings, b => b.ClassNames is not null);
         if (first >= 0)
             for (int i = first + 1; i < bindings.Length; i++)
-                if (bindings[i].ClassNames is { } names && !names.Select(n => n.ToString()).SequenceEqual(bindings[first].ClassNames!.Select(n => n.ToString())))
-                    throw new ArgumentException($"Ensemble members list their classes in different orders: {_members[first].Teacher.Description} as " +
+                if (bindings[i].ClassNames is { } names
+                    && !names.Select(n => n.ToString()).SequenceEqual(bindings[first].ClassNames!.Select(n => n.ToString())))
+                    throw new ArgumentException(
+                        $"Ensemble members list their classes in different orders: {_members[first].Teacher.Description} as " +
                         $"[{string.Join(", ", bindings[first].ClassNames!)}], {_members[i].Teacher.Description} as [{string.Join(", ", names)}]. " +
                         "Give every member the same class order (OnnxTeacherOptions.ClassNames, or the same MapValueToKey for ML.NET models).");
         return new Binding(this, bindings);
@@ -140,7 +144,10 @@ internal sealed class EnsembleTeacher : Teacher
             return read;
         }
 
-        /// <summary>Adds weight · softmax(logits) to target; with one output per row, weight · σ(logit), the probability of the positive class.</summary>
+        /// <summary>
+        /// Adds weight · softmax(logits) to target; with one output per row, weight · σ(logit), the probability of the
+        /// positive class.
+        /// </summary>
         private static void AddSoftmax(ReadOnlySpan<float> logits, float weight, Span<float> target)
         {
             if (logits.Length == 1)

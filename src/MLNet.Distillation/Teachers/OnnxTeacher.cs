@@ -50,7 +50,8 @@ internal sealed class OnnxTeacher : Teacher
         try
         {
             _inputName = ResolveName(options.OnnxInputName, _session.InputMetadata, "input", nameof(OnnxTeacherOptions.OnnxInputName), single: true);
-            _outputName = ResolveName(options.OnnxOutputName, _session.OutputMetadata, "output", nameof(OnnxTeacherOptions.OnnxOutputName), single: false);
+            _outputName = ResolveName(options.OnnxOutputName, _session.OutputMetadata, "output", nameof(OnnxTeacherOptions.OnnxOutputName),
+                single: false);
 
             var input = _session.InputMetadata[_inputName];
             var output = _session.OutputMetadata[_outputName];
@@ -80,7 +81,8 @@ internal sealed class OnnxTeacher : Teacher
     {
         var shape = options.InputShape ?? declared.Skip(1).ToArray();
         if (shape.Any(d => d <= 0))
-            throw new ArgumentException($"ONNX teacher '{source}': input '{inputName}' has a symbolic dimension in [{string.Join(", ", declared)}]; " +
+            throw new ArgumentException(
+                $"ONNX teacher '{source}': input '{inputName}' has a symbolic dimension in [{string.Join(", ", declared)}]; " +
                 $"set {nameof(OnnxTeacherOptions)}.{nameof(OnnxTeacherOptions.InputShape)} to the shape of one row.");
         if (options.InputShape is not null && declared.Length != options.InputShape.Length + 1)
             throw new ArgumentException($"ONNX teacher '{source}': {nameof(OnnxTeacherOptions.InputShape)} [{string.Join(", ", options.InputShape)}] has rank {options.InputShape.Length}, " +
@@ -111,7 +113,8 @@ internal sealed class OnnxTeacher : Teacher
     /// <inheritdoc />
     public override string Description => $"ONNX model '{_source}' ({_inputName} -> {_outputName}{string.Concat(_intermediates.Select(i => ", " + i))})";
 
-    internal override Teacher WithIntermediateOutputs(IReadOnlyList<string> names) => new OnnxTeacher(_model, _source, _options, [.. _intermediates, .. names]);
+    internal override Teacher WithIntermediateOutputs(IReadOnlyList<string> names)
+        => new OnnxTeacher(_model, _source, _options, [.. _intermediates, .. names]);
 
     /// <summary>
     /// Values per row of each intermediate output: from the declared shape when every dimension after the batch is known,
@@ -172,7 +175,8 @@ internal sealed class OnnxTeacher : Teacher
     internal override void CheckInputShape(SchemaShape inputShape)
     {
         if (ColumnView.Find(inputShape, _options.InputColumnName) is not { } column)
-            throw new ArgumentOutOfRangeException(nameof(inputShape), $"Teacher input column '{_options.InputColumnName}' was not found in the data.");
+            throw new ArgumentOutOfRangeException(nameof(inputShape),
+                $"Teacher input column '{_options.InputColumnName}' was not found in the data.");
         if (!column.IsKnownSizeVector || column.IsKey || column.RawItemType != typeof(float))
             throw new ArgumentOutOfRangeException(nameof(inputShape), $"Teacher input column '{_options.InputColumnName}' must be a known-size vector of Single, but is {column.TypeDescription}.");
     }
@@ -181,7 +185,8 @@ internal sealed class OnnxTeacher : Teacher
     {
         var column = inputSchema.GetColumnOrNull(_options.InputColumnName)
             ?? throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Teacher input column '{_options.InputColumnName}' was not found in the data (columns: {string.Join(", ", inputSchema.Where(c => !c.IsHidden).Select(c => c.Name))}).");
-        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType itemType } vector || itemType != NumberDataViewType.Single || !vector.IsKnownSize)
+        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType itemType } vector || itemType != NumberDataViewType.Single
+            || !vector.IsKnownSize)
             throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Teacher input column '{_options.InputColumnName}' must be a known-size vector of Single, but is {column.Type}.");
         if (vector.Size != _rowSize)
             throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Teacher input column '{_options.InputColumnName}' has {vector.Size} values per row, " +

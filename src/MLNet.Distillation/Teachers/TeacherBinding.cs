@@ -60,7 +60,8 @@ internal abstract class TeacherBlockReader : IDisposable
 {
     /// <summary>
     /// Scores up to <paramref name="rows"/> rows following the current position into <paramref name="logits"/>
-    /// (row-major, <see cref="TeacherBinding.RowWidth"/> per row: the logits, then the intermediate outputs), their row ids into <paramref name="ids"/> and the fingerprints of the values the
+    /// (row-major, <see cref="TeacherBinding.RowWidth"/> per row: the logits, then the intermediate outputs), their row
+    /// ids into <paramref name="ids"/> and the fingerprints of the values the
     /// teacher read into <paramref name="fingerprints"/>; returns how many rows were read.
     /// </summary>
     public abstract int Read(int rows, Span<float> logits, Span<DataViewRowId> ids, Span<ulong> fingerprints);

@@ -25,8 +25,8 @@ internal static class TeacherOutputCache
     private const int HeaderBytes = 8 + 8 + 4; // magic, rows, outputs per row
     private const int ChecksumBytes = 32;
 
-    public static TeacherBinding Bind(Teacher teacher, TeacherBinding binding, IDataView input, IReadOnlyList<DataViewSchema.Column> fingerprintColumns,
-        string directory, int blockSize, IChannel? channel, bool failOnDamage)
+    public static TeacherBinding Bind(Teacher teacher, TeacherBinding binding, IDataView input,
+        IReadOnlyList<DataViewSchema.Column> fingerprintColumns, string directory, int blockSize, IChannel? channel, bool failOnDamage)
     {
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"The teacher cache folder '{directory}' does not exist.");
@@ -61,7 +61,8 @@ internal static class TeacherOutputCache
         return result.ToArray();
     }
 
-    private static float[] Score(TeacherBinding binding, IDataView input, IReadOnlyList<DataViewSchema.Column> columns, ulong[] expected, int blockSize)
+    private static float[] Score(TeacherBinding binding, IDataView input, IReadOnlyList<DataViewSchema.Column> columns, ulong[] expected,
+        int blockSize)
     {
         int k = binding.RowWidth;
         var outputs = new float[(long)expected.Length * k];
@@ -146,7 +147,8 @@ internal static class TeacherOutputCache
         }
     }
 
-    private sealed class Reader(DataViewRowCursor input, RowFingerprint fingerprint, ulong[] stored, float[] outputs, int classes, string path) : TeacherBlockReader
+    private sealed class Reader(DataViewRowCursor input, RowFingerprint fingerprint, ulong[] stored, float[] outputs, int classes, string path)
+        : TeacherBlockReader
     {
         private readonly ValueGetter<DataViewRowId> _id = input.GetIdGetter();
         private long _row;
@@ -157,10 +159,12 @@ internal static class TeacherOutputCache
             while (read < rows && input.MoveNext())
             {
                 if (_row >= stored.Length)
-                    throw new InvalidOperationException($"The data has more rows than when the teacher cache file '{path}' was checked. " + NotRepeatable);
+                    throw new InvalidOperationException(
+                        $"The data has more rows than when the teacher cache file '{path}' was checked. " + NotRepeatable);
                 ulong current = fingerprint.Current();
                 if (current != stored[_row])
-                    throw new InvalidOperationException($"Row {_row} differs from the row the teacher cache file '{path}' holds at that position. " + NotRepeatable);
+                    throw new InvalidOperationException(
+                        $"Row {_row} differs from the row the teacher cache file '{path}' holds at that position. " + NotRepeatable);
                 _id(ref ids[read]);
                 fingerprints[read] = current;
                 outputs.AsSpan((int)(_row * classes), classes).CopyTo(logits.Slice(read * classes, classes));

@@ -27,8 +27,8 @@ internal sealed class TeacherScoredDataView : IDataView
     /// <param name="batchSize">Rows per teacher call.</param>
     /// <param name="fingerprintColumns">The columns whose values identify a row.</param>
     /// <param name="teacherFingerprint">The teacher's digest, for the columns' annotation.</param>
-    public TeacherScoredDataView(IDataView input, TeacherBinding binding, string outputColumnName, IReadOnlyList<string> intermediateColumnNames, int batchSize,
-        IReadOnlyList<DataViewSchema.Column> fingerprintColumns, string teacherFingerprint)
+    public TeacherScoredDataView(IDataView input, TeacherBinding binding, string outputColumnName, IReadOnlyList<string> intermediateColumnNames,
+        int batchSize, IReadOnlyList<DataViewSchema.Column> fingerprintColumns, string teacherFingerprint)
     {
         _fingerprintColumns = fingerprintColumns;
         if ((long)batchSize * binding.RowWidth > Array.MaxLength)
@@ -65,7 +65,10 @@ internal sealed class TeacherScoredDataView : IDataView
     /// <summary>The value of <see cref="OutputKindAnnotation"/>.</summary>
     public const string UnstatedOutputKind = "Unstated";
 
-    /// <summary>Whether <paramref name="teacher"/> (a column of teacher outputs) carries <see cref="OutputKindAnnotation"/>: its teacher's output kind was not stated.</summary>
+    /// <summary>
+    /// Whether <paramref name="teacher"/> (a column of teacher outputs) carries <see cref="OutputKindAnnotation"/>: its
+    /// teacher's output kind was not stated.
+    /// </summary>
     public static bool OutputKindUnstated(DataViewSchema.Column teacher)
         => teacher.Annotations.Schema.GetColumnOrNull(OutputKindAnnotation) is { Type: TextDataViewType };
 
@@ -79,8 +82,8 @@ internal sealed class TeacherScoredDataView : IDataView
     /// shards scored by different teachers, or by one teacher read another way, can be told apart. The intermediate
     /// output columns follow, each with the fingerprint too.
     /// </summary>
-    public static DataViewSchema BuildSchema(DataViewSchema input, TeacherBinding binding, string outputColumnName, IReadOnlyList<string> intermediateColumnNames,
-        string teacherFingerprint)
+    public static DataViewSchema BuildSchema(DataViewSchema input, TeacherBinding binding, string outputColumnName,
+        IReadOnlyList<string> intermediateColumnNames, string teacherFingerprint)
     {
         if (intermediateColumnNames.Count != binding.IntermediateWidths.Count)
             throw new InvalidOperationException($"The teacher emits {binding.IntermediateWidths.Count} intermediate outputs but {intermediateColumnNames.Count} columns were named for them.");
@@ -96,13 +99,15 @@ internal sealed class TeacherScoredDataView : IDataView
         var fingerprint = teacherFingerprint.AsMemory();
         annotations.Add(TeacherAnnotation, TextDataViewType.Instance, (ref ReadOnlyMemory<char> value) => value = fingerprint);
         if (!binding.OutputKindStated)
-            annotations.Add(OutputKindAnnotation, TextDataViewType.Instance, (ref ReadOnlyMemory<char> value) => value = UnstatedOutputKind.AsMemory());
+            annotations.Add(OutputKindAnnotation, TextDataViewType.Instance,
+                (ref ReadOnlyMemory<char> value) => value = UnstatedOutputKind.AsMemory());
         builder.AddColumn(outputColumnName, new VectorDataViewType(NumberDataViewType.Single, binding.ClassCount), annotations.ToAnnotations());
         for (int i = 0; i < intermediateColumnNames.Count; i++)
         {
             var intermediate = new DataViewSchema.Annotations.Builder();
             intermediate.Add(TeacherAnnotation, TextDataViewType.Instance, (ref ReadOnlyMemory<char> value) => value = fingerprint);
-            builder.AddColumn(intermediateColumnNames[i], new VectorDataViewType(NumberDataViewType.Single, binding.IntermediateWidths[i]), intermediate.ToAnnotations());
+            builder.AddColumn(intermediateColumnNames[i], new VectorDataViewType(NumberDataViewType.Single, binding.IntermediateWidths[i]),
+                intermediate.ToAnnotations());
         }
         return builder.ToSchema();
     }
@@ -179,7 +184,10 @@ internal sealed class TeacherScoredDataView : IDataView
             return (ValueGetter<TValue>)(Delegate)getter;
         }
 
-        /// <summary>The current row's values <paramref name="offset"/>..+<paramref name="width"/> of the teacher's row (the logits, or an intermediate output).</summary>
+        /// <summary>
+        /// The current row's values <paramref name="offset"/>..+<paramref name="width"/> of the teacher's row (the
+        /// logits, or an intermediate output).
+        /// </summary>
         private void GetOutput(int offset, int width, ref VBuffer<float> value)
         {
             if (_position < 0)
@@ -197,7 +205,8 @@ internal sealed class TeacherScoredDataView : IDataView
                 DataViewRowId id = default;
                 _sourceId(ref id);
                 if (!id.Equals(_blockIds[row]) || _fingerprint!.Current() != _blockFingerprints[row])
-                    throw new InvalidOperationException($"Row {_position} reached the teacher with other values than it has now: " + TeacherOutputCache.NotRepeatable);
+                    throw new InvalidOperationException(
+                        $"Row {_position} reached the teacher with other values than it has now: " + TeacherOutputCache.NotRepeatable);
                 _checkedPosition = _position;
             }
 

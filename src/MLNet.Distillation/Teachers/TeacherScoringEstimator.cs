@@ -91,7 +91,10 @@ public sealed class TeacherScoringEstimator : IEstimator<TeacherScoringTransform
         return transformer;
     }
 
-    /// <summary>The input shape plus the teacher column; throws naming the column when the teacher's input column is missing or of the wrong type.</summary>
+    /// <summary>
+    /// The input shape plus the teacher column; throws naming the column when the teacher's input column is missing or
+    /// of the wrong type.
+    /// </summary>
     /// <param name="inputSchema">The shape of the data.</param>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {

@@ -62,7 +62,8 @@ public sealed class TeacherScoringTransformer : ITransformer, IDisposable
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        return TeacherScoredDataView.BuildSchema(inputSchema, _scoring.Bind(inputSchema), OutputColumnName, IntermediateOutputs.Keys.ToArray(), _fingerprint.Value);
+        return TeacherScoredDataView.BuildSchema(inputSchema, _scoring.Bind(inputSchema), OutputColumnName, IntermediateOutputs.Keys.ToArray(),
+            _fingerprint.Value);
     }
 
     /// <summary>
@@ -88,7 +89,8 @@ public sealed class TeacherScoringTransformer : ITransformer, IDisposable
             using var channel = _environment?.Register(nameof(TeacherScoringTransformer)).Start("Teacher cache");
             binding = TeacherOutputCache.Bind(_scoring, binding, input, fingerprintColumns, CacheDirectory, BatchSize, channel, FailOnDamagedCache);
         }
-        return new TeacherScoredDataView(input, binding, OutputColumnName, IntermediateOutputs.Keys.ToArray(), BatchSize, fingerprintColumns, _fingerprint.Value);
+        return new TeacherScoredDataView(input, binding, OutputColumnName, IntermediateOutputs.Keys.ToArray(), BatchSize, fingerprintColumns,
+            _fingerprint.Value);
     }
 
     /// <summary>

@@ -16,7 +16,8 @@ internal sealed class TransformerTeacher : Teacher
     private readonly string _source;
     private readonly string[] _intermediates;
 
-    internal TransformerTeacher(ITransformer model, string? scoreColumnName, TeacherOutputKind? outputKind, string source, string[]? intermediates = null)
+    internal TransformerTeacher(ITransformer model, string? scoreColumnName, TeacherOutputKind? outputKind, string source,
+        string[]? intermediates = null)
     {
         _intermediates = intermediates ?? [];
         ArgumentNullException.ThrowIfNull(model);
@@ -43,7 +44,10 @@ internal sealed class TransformerTeacher : Teacher
         using var bytes = new MemoryStream();
         try { new MLContext(seed: 0).Model.Save(_model, null, bytes); }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException)
-        { throw new NotSupportedException($"Teacher {Description} cannot be saved, so its outputs cannot be cached under a reliable key: {e.Message}", e); }
+        {
+            throw new NotSupportedException(
+                $"Teacher {Description} cannot be saved, so its outputs cannot be cached under a reliable key: {e.Message}", e);
+        }
         bytes.Position = 0;
         return Digest("mlnet", SavedContent(bytes), _scoreColumnName ?? "default", _outputKind?.ToString() ?? "default",
             string.Join("\n", _intermediates));
@@ -84,7 +88,8 @@ internal sealed class TransformerTeacher : Teacher
 
         string name = _scoreColumnName ?? DefaultColumn(output);
         var score = output.GetColumnOrNull(name)
-            ?? throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Teacher {_source} writes no column '{name}' (it writes: {string.Join(", ", output.Where(c => !c.IsHidden).Select(c => c.Name))}).");
+            ?? throw new ArgumentOutOfRangeException(nameof(inputSchema),
+                $"Teacher {_source} writes no column '{name}' (it writes: {string.Join(", ", output.Where(c => !c.IsHidden).Select(c => c.Name))}).");
         int outputs = Width(score)
             ?? throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Teacher score column '{name}' must be Single or a known-size vector of Single, but is {score.Type}.");
         var widths = _intermediates.Select(i =>
@@ -97,7 +102,8 @@ internal sealed class TransformerTeacher : Teacher
         }).ToArray();
         // ML.NET's trainers write class probabilities as a vector, a calibrated binary probability as Probability, and a
         // binary raw score or a regression prediction as a single Score.
-        var kind = _outputKind ?? (score.Type is VectorDataViewType || name == DefaultColumnNames.Probability ? TeacherOutputKind.Probabilities : TeacherOutputKind.Logits);
+        var kind = _outputKind ?? (score.Type is VectorDataViewType || name == DefaultColumnNames.Probability
+            ? TeacherOutputKind.Probabilities : TeacherOutputKind.Logits);
 
         ReadOnlyMemory<char>[]? names = null;
         if (score.HasSlotNames())
@@ -112,7 +118,8 @@ internal sealed class TransformerTeacher : Teacher
     /// <summary>Values per row of a Single or known-size Single vector column; null for any other type.</summary>
     private static int? Width(DataViewSchema.Column column)
         => column.Type == NumberDataViewType.Single ? 1
-            : column.Type is VectorDataViewType { IsKnownSize: true, Size: var size } vector && vector.ItemType == NumberDataViewType.Single ? size : null;
+            : column.Type is VectorDataViewType { IsKnownSize: true, Size: var size } vector && vector.ItemType == NumberDataViewType.Single
+                ? size : null;
 
     /// <summary>The column read when none is named: a calibrated binary model's Probability, else Score.</summary>
     private static string DefaultColumn(DataViewSchema output)
@@ -120,7 +127,8 @@ internal sealed class TransformerTeacher : Teacher
             && output.GetColumnOrNull(DefaultColumnNames.Probability)?.Type == NumberDataViewType.Single
             ? DefaultColumnNames.Probability : DefaultColumnNames.Score;
 
-    private sealed class Binding(TransformerTeacher teacher, string column, int classCount, TeacherOutputKind kind, ReadOnlyMemory<char>[]? names, int[] widths) : TeacherBinding
+    private sealed class Binding(TransformerTeacher teacher, string column, int classCount, TeacherOutputKind kind, ReadOnlyMemory<char>[]? names,
+        int[] widths) : TeacherBinding
     {
         public override int ClassCount => classCount;
         public override IReadOnlyList<int> IntermediateWidths => widths;
@@ -133,7 +141,8 @@ internal sealed class TransformerTeacher : Teacher
             // ML.NET's row-to-row transforms keep their input's columns at the same indices (a column they replace is
             // hidden, not moved), so the values the model read can be fingerprinted on the model's own cursor. A model
             // that moves or drops columns gets a second cursor over the input, run in step with the first.
-            bool kept = fingerprintColumns.All(c => c.Index < scored.Schema.Count && scored.Schema[c.Index].Name == c.Name && scored.Schema[c.Index].Type.Equals(c.Type));
+            bool kept = fingerprintColumns.All(c => c.Index < scored.Schema.Count && scored.Schema[c.Index].Name == c.Name
+                && scored.Schema[c.Index].Type.Equals(c.Type));
             if (kept)
             {
                 var (cursor, fingerprint) = OpenCursor(scored, outputs, fingerprintColumns.Select(c => scored.Schema[c.Index]).ToArray());
@@ -141,7 +150,8 @@ internal sealed class TransformerTeacher : Teacher
             }
             var (inputCursor, inputFingerprint) = OpenCursor(input, [], fingerprintColumns);
             var scoreCursor = scored.GetRowCursor(outputs);
-            return new Reader(scoreCursor, outputs.Select(o => scoreCursor.Schema[o.Index]).ToArray(), [classCount, .. widths], kind, inputFingerprint, inputCursor);
+            return new Reader(scoreCursor, outputs.Select(o => scoreCursor.Schema[o.Index]).ToArray(), [classCount, .. widths], kind,
+                inputFingerprint, inputCursor);
         }
     }
 
@@ -157,7 +167,8 @@ internal sealed class TransformerTeacher : Teacher
         private readonly DataViewRowCursor? _inStep; // a cursor over the input when the fingerprint cannot be read through the model
 
         // columns: the score column, then the intermediate outputs; widths: their values per row.
-        public Reader(DataViewRowCursor cursor, DataViewSchema.Column[] columns, int[] widths, TeacherOutputKind kind, RowFingerprint fingerprint, DataViewRowCursor? inStep)
+        public Reader(DataViewRowCursor cursor, DataViewSchema.Column[] columns, int[] widths, TeacherOutputKind kind, RowFingerprint fingerprint,
+            DataViewRowCursor? inStep)
         {
             _cursor = cursor;
             _fingerprint = fingerprint;

@@ -27,12 +27,17 @@ internal static class AdamWKernel
     /// <param name="Correction2"><c>√(1 − β₂ᵗ)</c>.</param>
     /// <param name="Epsilon">ε.</param>
     /// <param name="StepSize"><c>−lr / (1 − β₁ᵗ)</c>.</param>
-    public readonly record struct Coefficients(float Decay, float MeanWeight, float Beta2, float OneMinusBeta2, float Correction2, float Epsilon, float StepSize)
+    public readonly record struct Coefficients(float Decay, float MeanWeight, float Beta2, float OneMinusBeta2, float Correction2, float Epsilon,
+        float StepSize)
     {
-        /// <summary>The scalars of step <paramref name="step"/> (counted from 1), computed in double as the optimisers' libtorch path computes them, then rounded.</summary>
+        /// <summary>
+        /// The scalars of step <paramref name="step"/> (counted from 1), computed in double as the optimisers' libtorch
+        /// path computes them, then rounded.
+        /// </summary>
         public static Coefficients At(long step, double learningRate, double weightDecay, double beta1, double beta2, double epsilon) => new(
             Decay: (float)(1 - learningRate * weightDecay), MeanWeight: (float)(1 - beta1), Beta2: (float)beta2, OneMinusBeta2: (float)(1 - beta2),
-            Correction2: (float)Math.Sqrt(1 - Math.Pow(beta2, step)), Epsilon: (float)epsilon, StepSize: (float)(-learningRate / (1 - Math.Pow(beta1, step))));
+            Correction2: (float)Math.Sqrt(1 - Math.Pow(beta2, step)), Epsilon: (float)epsilon,
+            StepSize: (float)(-learningRate / (1 - Math.Pow(beta1, step))));
     }
 
     /// <summary>Steps <paramref name="parameters"/> and the moments in place from <paramref name="gradients"/> (all the same length).</summary>
@@ -54,7 +59,8 @@ internal static class AdamWKernel
             int start = vectors * part / parts * Vector<float>.Count;
             int end = part == parts - 1 ? n : vectors * (part + 1) / parts * Vector<float>.Count;
             int length = end - start;
-            StepRange(parameters.Span.Slice(start, length), gradients.Span.Slice(start, length), mean.Span.Slice(start, length), variance.Span.Slice(start, length), c);
+            StepRange(parameters.Span.Slice(start, length), gradients.Span.Slice(start, length), mean.Span.Slice(start, length),
+                variance.Span.Slice(start, length), c);
         });
     }
 

@@ -66,7 +66,8 @@ internal sealed class FeatureViews : IDisposable
         => _projectors.All(p => p is null) ? network : new TrainedModules(network, _projectors.Where(p => p is not null).ToArray()!);
 
     /// <summary>A fresh set of layer captures for one forward pass, or null when no term reads a layer.</summary>
-    public Dictionary<string, Tensor?>? NewTaps() => _layers.Length == 0 ? null : _layers.ToDictionary(l => l, _ => (Tensor?)null, StringComparer.Ordinal);
+    public Dictionary<string, Tensor?>? NewTaps()
+        => _layers.Length == 0 ? null : _layers.ToDictionary(l => l, _ => (Tensor?)null, StringComparer.Ordinal);
 
     /// <summary>The batch term <paramref name="t"/> reads: <paramref name="batch"/> itself, or its view of it.</summary>
     public DistillationBatch For(int t, DistillationBatch batch, Dictionary<string, Tensor?>? taps, TrainingBlock block, Tensor index)

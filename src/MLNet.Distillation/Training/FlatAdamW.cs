@@ -37,7 +37,8 @@ internal sealed class FlatAdamW : IDisposable
         var device = parameters[0].device;
         if (device.type == DeviceType.CPU)
         {
-            _host = [new PinnedFloats(total, zeroed: false), new PinnedFloats(total, zeroed: true), new PinnedFloats(total, zeroed: true), new PinnedFloats(total, zeroed: true)];
+            _host = [new PinnedFloats(total, zeroed: false), new PinnedFloats(total, zeroed: true), new PinnedFloats(total, zeroed: true),
+                new PinnedFloats(total, zeroed: true)];
             (_parameters, _gradients, _mean, _variance) = (_host[0].Tensor, _host[1].Tensor, _host[2].Tensor, _host[3].Tensor);
         }
         else

@@ -119,12 +119,14 @@ internal sealed class SparseRowAdamW : IDisposable
         for (int k = 0; k < touched.Length; k++)
         {
             int row = checked((int)touched[k]) * width;
-            AdamWKernel.StepRange(weights.Slice(row, width), gradients.Slice(k * width, width), mean.Slice(row, width), variance.Slice(row, width), c);
+            AdamWKernel.StepRange(weights.Slice(row, width), gradients.Slice(k * width, width), mean.Slice(row, width), variance.Slice(row, width),
+                c);
         }
     }
 
     /// <summary>One row's table-wide step: the first moment per weight, the shared denominator.</summary>
-    private static void StepRowTableWide(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> mean, float denominator, AdamWKernel.Coefficients c)
+    private static void StepRowTableWide(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> mean, float denominator,
+        AdamWKernel.Coefficients c)
     {
         for (int j = 0; j < weights.Length; j++)
         {

@@ -62,7 +62,10 @@ internal sealed class TrainingCheckpoint
         stream.Write(SHA256.HashData(bytes));
     });
 
-    /// <summary>The checkpoint at <paramref name="path"/> when it exists, is whole and belongs to this run; otherwise null and, when there was a file, why it was not used.</summary>
+    /// <summary>
+    /// The checkpoint at <paramref name="path"/> when it exists, is whole and belongs to this run; otherwise null and,
+    /// when there was a file, why it was not used.
+    /// </summary>
     public static TrainingCheckpoint? TryLoad(string path, string fingerprint, out string? problem)
     {
         problem = null;
@@ -100,7 +103,8 @@ internal sealed class TrainingCheckpoint
                 Optimizer = ReadBytes(r),
                 RandomState = ReadBytes(r),
                 Best = r.ReadBoolean()
-                    ? Enumerable.Range(0, r.ReadInt32()).Select(_ => Enumerable.Range(0, r.ReadInt32()).Select(_ => r.ReadSingle()).ToArray()).ToArray()
+                    ? Enumerable.Range(0, r.ReadInt32()).Select(_ => Enumerable.Range(0, r.ReadInt32()).Select(_ => r.ReadSingle()).ToArray())
+                        .ToArray()
                     : null,
             };
             return checkpoint;

@@ -10,7 +10,8 @@ namespace MLNet.Distillation;
 /// </summary>
 internal sealed class TrainingColumns
 {
-    private TrainingColumns(ColumnView features, ColumnView label, ColumnView? teacher, int? outputCount, IReadOnlyList<ColumnView> extraTeacherColumns)
+    private TrainingColumns(ColumnView features, ColumnView label, ColumnView? teacher, int? outputCount,
+        IReadOnlyList<ColumnView> extraTeacherColumns)
     {
         ExtraTeacherColumns = extraTeacherColumns;
         Features = features;
@@ -62,7 +63,8 @@ internal sealed class TrainingColumns
             string name = options.TeacherColumnName!;
             teacher = find(name) ?? throw new ArgumentOutOfRangeException(nameof(options), Missing("Teacher", name,
                 " Add mlContext.Transforms.TeacherScore(...) before the trainer, or set TeacherColumnName = null to train from labels alone."));
-            if (!teacher.IsKnownSizeVector || teacher.IsKey || teacher.RawItemType != typeof(float) || (teacher.VectorSize is int size && outputs is int k && size != k))
+            if (!teacher.IsKnownSizeVector || teacher.IsKey || teacher.RawItemType != typeof(float)
+                || (teacher.VectorSize is int size && outputs is int k && size != k))
                 throw new ArgumentOutOfRangeException(nameof(options), $"Teacher column '{name}' must be a known-size vector of Single, " +
                     $"{task.TeacherOutputDescription(outputs)}, but is {teacher.TypeDescription}" +
                     $"{(outputs is int n ? $" (the student needs {n} Single values per row)" : "")}.{task.TeacherMismatchHint(teacher.VectorSize, outputs)}");
@@ -80,10 +82,13 @@ internal sealed class TrainingColumns
     }
 
     /// <summary>The check on a shape, for <c>GetOutputSchema</c>.</summary>
-    public static TrainingColumns Check(SchemaShape shape, DistillationTrainerOptions options, TrainingTask task, bool teacherNeeded, IReadOnlyList<string> extraTeacherColumns)
+    public static TrainingColumns Check(SchemaShape shape, DistillationTrainerOptions options, TrainingTask task, bool teacherNeeded,
+        IReadOnlyList<string> extraTeacherColumns)
         => Check(name => ColumnView.Find(shape, name), shape.Select(c => c.Name), options, task, teacherNeeded, extraTeacherColumns);
 
     /// <summary>The check on a real schema, for <c>Fit</c>: the same rules, with sizes and key counts known.</summary>
-    public static TrainingColumns Check(DataViewSchema schema, DistillationTrainerOptions options, TrainingTask task, bool teacherNeeded, IReadOnlyList<string> extraTeacherColumns)
-        => Check(name => ColumnView.Find(schema, name), schema.Where(c => !c.IsHidden).Select(c => c.Name), options, task, teacherNeeded, extraTeacherColumns);
+    public static TrainingColumns Check(DataViewSchema schema, DistillationTrainerOptions options, TrainingTask task, bool teacherNeeded,
+        IReadOnlyList<string> extraTeacherColumns)
+        => Check(name => ColumnView.Find(schema, name), schema.Where(c => !c.IsHidden).Select(c => c.Name), options, task, teacherNeeded,
+            extraTeacherColumns);
 }

@@ -19,7 +19,10 @@ namespace MLNet.Distillation;
 /// </summary>
 internal static class TrainingRandom
 {
-    /// <summary>Held by every use of TorchSharp's global generator in this library: seeding and building a student, the custom student's checks.</summary>
+    /// <summary>
+    /// Held by every use of TorchSharp's global generator in this library: seeding and building a student, the custom
+    /// student's checks.
+    /// </summary>
     public static readonly object GlobalGenerator = new();
 
     /// <summary>
@@ -72,7 +75,10 @@ internal static class TrainingRandom
         return noise.div_(scale);
     }
 
-    /// <summary>Uniform values in [0, 1) shaped like <paramref name="like"/>, drawn from <paramref name="generator"/> (from the global generator without one), as <c>rand_like</c> draws them.</summary>
+    /// <summary>
+    /// Uniform values in [0, 1) shaped like <paramref name="like"/>, drawn from <paramref name="generator"/> (from the
+    /// global generator without one), as <c>rand_like</c> draws them.
+    /// </summary>
     public static Tensor UniformLike(Tensor like, Generator? generator)
         => generator is null ? rand_like(like) : empty_like(like).uniform_(0, 1, generator);
 }

@@ -24,7 +24,10 @@ internal static class TrainingThreads
     public static int For(DistillationTrainerOptions options)
         => options.NumberOfThreads ?? (options.Streaming ? StreamingTrainingData.TrainingThreads(ProcessDefault.Value) : ProcessDefault.Value);
 
-    /// <summary>Runs <paramref name="train"/> with this thread's libtorch count set to <paramref name="threads"/>, then restores this thread's previous count.</summary>
+    /// <summary>
+    /// Runs <paramref name="train"/> with this thread's libtorch count set to <paramref name="threads"/>, then restores
+    /// this thread's previous count.
+    /// </summary>
     public static T With<T>(int threads, Func<T> train)
     {
         _ = ProcessDefault.Value;

@@ -44,7 +44,8 @@ internal sealed class MungeLabel
     }
 
     /// <summary>The real rows, then the pseudo-rows, with an <c>IsPseudoRow</c> column.</summary>
-    public IDataView Build(MLContext ml, DataViewSchema.Column features, DataViewSchema.Column label, List<float[]> rows, List<float> labels, List<float[]> pseudo)
+    public IDataView Build(MLContext ml, DataViewSchema.Column features, DataViewSchema.Column label, List<float[]> rows, List<float> labels,
+        List<float[]> pseudo)
     {
         int width = rows[0].Length;
         if (_key)

@@ -3,7 +3,10 @@ namespace MLNet.Distillation;
 /// <summary>Settings of <c>mlContext.Distillation.Munge</c>: which columns to read and how pseudo-rows are drawn.</summary>
 public sealed class MungeOptions
 {
-    /// <summary>The numeric feature vector the pseudo-rows vary (featurise first: one-hot categories, filled missing values). Default <c>Features</c>.</summary>
+    /// <summary>
+    /// The numeric feature vector the pseudo-rows vary (featurise first: one-hot categories, filled missing values).
+    /// Default <c>Features</c>.
+    /// </summary>
     public string FeatureColumnName { get; set; } = DefaultColumnNames.Features;
 
     /// <summary>The label, kept on the real rows and missing on the pseudo-rows. Default <c>Label</c>.</summary>
@@ -34,7 +37,8 @@ public sealed class MungeOptions
     {
         if (string.IsNullOrEmpty(FeatureColumnName)) throw new ArgumentException("MungeOptions.FeatureColumnName must name a column.");
         if (string.IsNullOrEmpty(LabelColumnName)) throw new ArgumentException("MungeOptions.LabelColumnName must name a column.");
-        if (Multiplier < 1) throw new ArgumentOutOfRangeException(nameof(Multiplier), $"MungeOptions.Multiplier must be at least 1, not {Multiplier}.");
+        if (Multiplier < 1) throw new ArgumentOutOfRangeException(nameof(Multiplier),
+            $"MungeOptions.Multiplier must be at least 1, not {Multiplier}.");
         if (!(SwapProbability > 0 && SwapProbability <= 1)) throw new ArgumentOutOfRangeException(nameof(SwapProbability), $"MungeOptions.SwapProbability must be in (0, 1], not {SwapProbability}.");
         if (!(Spread > 0) || double.IsInfinity(Spread)) throw new ArgumentOutOfRangeException(nameof(Spread), $"MungeOptions.Spread must be positive and finite, not {Spread}.");
         if (MaximumRows < 2) throw new ArgumentOutOfRangeException(nameof(MaximumRows), $"MungeOptions.MaximumRows must be at least 2, not {MaximumRows}.");

@@ -24,7 +24,8 @@ internal static class MungeTransferSet
         options.Validate();
         var featureColumn = data.Schema.GetColumnOrNull(options.FeatureColumnName)
             ?? throw new ArgumentException($"Munge: the data has no feature column '{options.FeatureColumnName}'.", nameof(data));
-        if (featureColumn.Type is not VectorDataViewType { ItemType: NumberDataViewType, Size: > 0 } vector || vector.ItemType.RawType != typeof(float))
+        if (featureColumn.Type is not VectorDataViewType { ItemType: NumberDataViewType, Size: > 0 } vector
+            || vector.ItemType.RawType != typeof(float))
             throw new ArgumentException($"Munge: the feature column '{featureColumn.Name}' must be a known-size vector of Single, not {featureColumn.Type}.", nameof(data));
         var labelColumn = data.Schema.GetColumnOrNull(options.LabelColumnName)
             ?? throw new ArgumentException($"Munge: the data has no label column '{options.LabelColumnName}'.", nameof(data));
@@ -77,7 +78,8 @@ internal static class MungeTransferSet
         while (cursor.MoveNext())
         {
             if (rows.Count == maximumRows)
-                throw new ArgumentException($"Munge compares every pair of rows; the data has more than MungeOptions.MaximumRows ({maximumRows:N0}). " +
+                throw new ArgumentException(
+                    $"Munge compares every pair of rows; the data has more than MungeOptions.MaximumRows ({maximumRows:N0}). " +
                     "Sample it first (mlContext.Data.TakeRows after a shuffle) or raise MaximumRows.");
             getFeatures(ref value);
             var row = new float[width];

@@ -84,7 +84,8 @@ public sealed class TextAugmentationOptions
                 $"ReplacementProbability ({ReplacementProbability}) must not exceed 1: one draw per word decides between them.");
         if (MaximumNGramLength < 1) throw new ArgumentOutOfRangeException(nameof(MaximumNGramLength), $"TextAugmentationOptions.MaximumNGramLength must be at least 1, not {MaximumNGramLength}.");
         if (string.IsNullOrEmpty(MaskToken) || MaskToken.Any(char.IsWhiteSpace))
-            throw new ArgumentException($"TextAugmentationOptions.MaskToken must be one word without white space, not '{MaskToken}'.", nameof(MaskToken));
+            throw new ArgumentException($"TextAugmentationOptions.MaskToken must be one word without white space, not '{MaskToken}'.",
+                nameof(MaskToken));
         if (MaximumRows < 1) throw new ArgumentOutOfRangeException(nameof(MaximumRows), $"TextAugmentationOptions.MaximumRows must be at least 1, not {MaximumRows}.");
     }
 

@@ -21,7 +21,8 @@ internal static class TextTransferSet
         options.Validate();
         var (textColumn, labelColumn, label) = Columns(data, options.TextColumnName, options.LabelColumnName, "AugmentText");
         if (options.TextColumnName == PseudoRowColumn || options.LabelColumnName == PseudoRowColumn)
-            throw new ArgumentException($"AugmentText writes a column '{PseudoRowColumn}'; the text and label columns need other names.", nameof(options));
+            throw new ArgumentException($"AugmentText writes a column '{PseudoRowColumn}'; the text and label columns need other names.",
+                nameof(options));
         var rows = Read(data, textColumn, labelColumn, label, options.MaximumRows);
 
         var vocabulary = new TextVocabulary();
@@ -58,10 +59,12 @@ internal static class TextTransferSet
         var (textColumn, labelColumn, label) = Columns(data, textColumnName, labelColumnName, "AppendUnlabelledText");
         var rows = Read(data, textColumn, labelColumn, label, int.MaxValue);
         var appended = texts.Select((t, i) => t ?? throw new ArgumentException($"AppendUnlabelledText: text {i} is null.", nameof(texts)));
-        return label.Build(ml, textColumn.Name, rows.Select(r => (r.Text, r.Label, false)).Concat(appended.Select(t => (t, label.Missing, false))), pseudoColumn: false);
+        return label.Build(ml, textColumn.Name, rows.Select(r => (r.Text, r.Label, false)).Concat(appended.Select(t => (t, label.Missing, false))),
+            pseudoColumn: false);
     }
 
-    private static (DataViewSchema.Column Text, DataViewSchema.Column Label, TextLabel Rules) Columns(IDataView data, string textName, string labelName, string operation)
+    private static (DataViewSchema.Column Text, DataViewSchema.Column Label, TextLabel Rules) Columns(IDataView data, string textName,
+        string labelName, string operation)
     {
         var text = data.Schema.GetColumnOrNull(textName)
             ?? throw new ArgumentException($"{operation}: the data has no text column '{textName}'.", nameof(data));
@@ -73,7 +76,8 @@ internal static class TextTransferSet
         return (text, label, TextLabel.Of(label, operation));
     }
 
-    private static List<(string Text, TextLabel.Value Label)> Read(IDataView data, DataViewSchema.Column text, DataViewSchema.Column labelColumn, TextLabel label, int maximumRows)
+    private static List<(string Text, TextLabel.Value Label)> Read(IDataView data, DataViewSchema.Column text, DataViewSchema.Column labelColumn,
+        TextLabel label, int maximumRows)
     {
         var rows = new List<(string, TextLabel.Value)>();
         using var cursor = data.GetRowCursor([text, labelColumn]);

@@ -24,7 +24,8 @@ internal sealed class BinaryShards : IDataView
         for (int i = 0; i < paths.Count; i++)
         {
             if (Directory.Exists(paths[i]))
-                throw new ArgumentException($"The shard '{paths[i]}' is a folder: pass its files, e.g. Directory.GetFiles(folder, \"*.idv\").Order().", nameof(paths));
+                throw new ArgumentException(
+                    $"The shard '{paths[i]}' is a folder: pass its files, e.g. Directory.GetFiles(folder, \"*.idv\").Order().", nameof(paths));
             if (!File.Exists(paths[i]))
                 throw new FileNotFoundException($"The shard '{paths[i]}' does not exist.", paths[i]);
             try

@@ -54,7 +54,8 @@ internal static class ScoredShardFolder
     }
 
     /// <summary>The manifests by shard index, with the file each came from; an index twice or missing is refused.</summary>
-    private static (ShardManifest Manifest, string Path)[] ByIndex(string directory, List<(string Path, ShardManifest Manifest)> manifests, ShardManifest first)
+    private static (ShardManifest Manifest, string Path)[] ByIndex(string directory, List<(string Path, ShardManifest Manifest)> manifests,
+        ShardManifest first)
     {
         var byIndex = new (ShardManifest Manifest, string Path)[first.ShardCount];
         foreach (var (path, manifest) in manifests)
@@ -107,7 +108,8 @@ internal static class ScoredShardFolder
         string? difference =
             other.ShardCount != first.ShardCount ? $"it is one of {other.ShardCount} shards, '{firstPath}' one of {first.ShardCount}"
             : other.TotalRows != first.TotalRows ? $"it splits {other.TotalRows:N0} rows, '{firstPath}' {first.TotalRows:N0}"
-            : other.SourceId != first.SourceId ? $"it was scored from source '{other.SourceId ?? "not recorded"}', '{firstPath}' from '{first.SourceId ?? "not recorded"}'"
+            : other.SourceId != first.SourceId
+                ? $"it was scored from source '{other.SourceId ?? "not recorded"}', '{firstPath}' from '{first.SourceId ?? "not recorded"}'"
             : other.TeacherFingerprint != first.TeacherFingerprint
                 ? $"it was scored by another teacher ({Named(other.Teacher, other.TeacherFingerprint)}) than '{firstPath}' ({Named(first.Teacher, first.TeacherFingerprint)})"
             : other.TeacherColumn != first.TeacherColumn ? $"its teacher column is '{other.TeacherColumn}', '{firstPath}''s '{first.TeacherColumn}'"

@@ -67,7 +67,10 @@ internal sealed record ShardManifest
         }
     }
 
-    /// <summary>Whether this manifest describes the same shard as <paramref name="other"/>: the same rows of the same data, scored by the same teacher.</summary>
+    /// <summary>
+    /// Whether this manifest describes the same shard as <paramref name="other"/>: the same rows of the same data,
+    /// scored by the same teacher.
+    /// </summary>
     public bool SameShardAs(ShardManifest other)
         => ShardIndex == other.ShardIndex && ShardCount == other.ShardCount && FirstRow == other.FirstRow && Rows == other.Rows
             && TotalRows == other.TotalRows && TeacherFingerprint == other.TeacherFingerprint && TeacherColumn == other.TeacherColumn

@@ -29,8 +29,7 @@ internal static class ShardScoring
         long first = Boundary(options.ShardIndex, options.ShardCount, total);
         long end = Boundary(options.ShardIndex + 1, options.ShardCount, total);
         if (total < options.ShardCount)
-            throw new ArgumentOutOfRangeException(nameof(options), options.ShardCount,
-                $"ShardScoringOptions.ShardCount is {options.ShardCount}, but the data has {total:N0} rows: every shard needs one. Use fewer shards.");
+            throw new ArgumentOutOfRangeException(nameof(options), options.ShardCount, $"ShardScoringOptions.ShardCount is {options.ShardCount}, but the data has {total:N0} rows: every shard needs one. Use fewer shards.");
         Directory.CreateDirectory(options.Directory);
         // ML.NET's SkipRows and TakeRows refuse a count of 0.
         var rows = mlContext.Data.TakeRows(first > 0 ? mlContext.Data.SkipRows(data, first) : data, end - first);
@@ -67,7 +66,8 @@ internal static class ShardScoring
     }
 
     /// <summary>The manifest of the shard about to be scored: everything but what only the written file tells.</summary>
-    private static ShardManifest Planned(string path, long first, long end, long total, Teacher teacher, ShardScoringOptions options, IEnumerable<DataViewSchema.Column> kept)
+    private static ShardManifest Planned(string path, long first, long end, long total, Teacher teacher, ShardScoringOptions options,
+        IEnumerable<DataViewSchema.Column> kept)
         => new()
         {
             Format = ShardManifest.CurrentFormat,

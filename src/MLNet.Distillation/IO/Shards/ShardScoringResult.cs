@@ -12,4 +12,5 @@ namespace MLNet.Distillation;
 /// SHA-256 matches) and was left as it was, instead of being scored again.
 /// </param>
 /// <param name="Elapsed">Time the call took.</param>
-public sealed record ShardScoringResult(string Path, int ShardIndex, int ShardCount, long FirstRow, long Rows, long TotalRows, bool Skipped, TimeSpan Elapsed);
+public sealed record ShardScoringResult(string Path, int ShardIndex, int ShardCount, long FirstRow, long Rows, long TotalRows, bool Skipped,
+    TimeSpan Elapsed);

@@ -19,10 +19,17 @@ internal static class ModuleWalker
     public const string SupportedLayers = "Sequential, Linear, Conv2d (zero padding), BatchNorm1d, BatchNorm2d, Dropout, Dropout2d, Identity, " +
         "ReLU, LeakyReLU, Tanh, Sigmoid, GELU, MaxPool2d, AvgPool2d (no ceil_mode), Flatten (start_dim 1)";
 
-    /// <summary>The layers of <paramref name="module"/> in forward order, for rows that reach it shaped <paramref name="inputShape"/>; <paramref name="outputShape"/> is what leaves it.</summary>
-    public static List<StudentLayer> Walk(nn.Module module, int[] inputShape, out int[] outputShape) => Walk(module, inputShape, out outputShape, out _);
+    /// <summary>
+    /// The layers of <paramref name="module"/> in forward order, for rows that reach it shaped
+    /// <paramref name="inputShape"/>; <paramref name="outputShape"/> is what leaves it.
+    /// </summary>
+    public static List<StudentLayer> Walk(nn.Module module, int[] inputShape, out int[] outputShape)
+        => Walk(module, inputShape, out outputShape, out _);
 
-    /// <summary>As <see cref="Walk(nn.Module, int[], out int[])"/>, also describing each layer as visited (<c>Conv2d(1→8, 3×3 pad 1,1,1,1)</c>).</summary>
+    /// <summary>
+    /// As <see cref="Walk(nn.Module, int[], out int[])"/>, also describing each layer as visited
+    /// (<c>Conv2d(1→8, 3×3 pad 1,1,1,1)</c>).
+    /// </summary>
     public static List<StudentLayer> Walk(nn.Module module, int[] inputShape, out int[] outputShape, out IReadOnlyList<string> description)
     {
         using var scope = NewDisposeScope();    // the weight copies' intermediate tensors

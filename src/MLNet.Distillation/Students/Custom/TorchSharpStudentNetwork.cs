@@ -56,7 +56,8 @@ internal sealed class TorchSharpStudentNetwork : StudentNetwork
     public override bool ChecksExport => true;
 
     public override Tensor forward(Tensor input)
-        => WithFitGenerator(() => _inputShape is null ? body.forward(input) : body.forward(input.reshape(-1, _inputShape[0], _inputShape[1], _inputShape[2])));
+        => WithFitGenerator(() => _inputShape is null ? body.forward(input)
+            : body.forward(input.reshape(-1, _inputShape[0], _inputShape[1], _inputShape[2])));
 
     /// <summary>
     /// Every module below the root by its path of child names (<c>features</c>, <c>features.0</c>, as error messages name

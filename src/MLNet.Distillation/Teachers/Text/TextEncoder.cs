@@ -92,7 +92,8 @@ public sealed class TextEncoder : IDisposable
     /// The encoder's token inputs in the order ids, attention mask, segment ids (those it has), and whether each is Int64
     /// (else Int32); an input that is none of them, or another element type, is refused.
     /// </summary>
-    private static (string[] Names, bool[] Int64) TokenInputs(IReadOnlyDictionary<string, NodeMetadata> inputs, TextEncoderOptions options, string source)
+    private static (string[] Names, bool[] Int64) TokenInputs(IReadOnlyDictionary<string, NodeMetadata> inputs, TextEncoderOptions options,
+        string source)
     {
         if (!inputs.ContainsKey(options.InputIdsName))
             throw new ArgumentException($"Text encoder '{source}' has no input named '{options.InputIdsName}' ({nameof(TextEncoderOptions)}.{nameof(TextEncoderOptions.InputIdsName)}); " +
@@ -109,7 +110,8 @@ public sealed class TextEncoder : IDisposable
     }
 
     /// <summary>Loads an ONNX encoder and its WordPiece vocabulary (vocab.txt: one token a line) from files.</summary>
-    /// <param name="modelPath">Path of the .onnx file: a BERT-family encoder taking token ids (and optionally an attention mask and segment ids).</param>
+    /// <param name="modelPath">Path of the .onnx file: a BERT-family encoder taking token ids (and optionally an
+    /// attention mask and segment ids).</param>
     /// <param name="vocabPath">Path of the vocabulary the model was trained with.</param>
     /// <param name="options">Tokenisation, pooling and input/output names; null for the defaults.</param>
     public static TextEncoder FromOnnx(string modelPath, string vocabPath, TextEncoderOptions? options = null)
@@ -305,8 +307,10 @@ public sealed class TextEncoder : IDisposable
         long[] shape = [1, probe.Length];
         var values = _inputNames.Select((name, i) =>
         {
-            long[] source = i == 0 ? probe.Select(v => (long)v).ToArray() : name == _options.AttentionMaskName ? probe.Select(_ => 1L).ToArray() : new long[probe.Length];
-            return _int64Inputs[i] ? OrtValue.CreateTensorValueFromMemory(source, shape) : OrtValue.CreateTensorValueFromMemory(Array.ConvertAll(source, v => (int)v), shape);
+            long[] source = i == 0 ? probe.Select(v => (long)v).ToArray()
+                : name == _options.AttentionMaskName ? probe.Select(_ => 1L).ToArray() : new long[probe.Length];
+            return _int64Inputs[i] ? OrtValue.CreateTensorValueFromMemory(source, shape)
+                : OrtValue.CreateTensorValueFromMemory(Array.ConvertAll(source, v => (int)v), shape);
         }).ToArray();
         try
         {
@@ -354,10 +358,12 @@ public sealed class TextEncoder : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), $"{nameof(TextEncoderOptions)}.{nameof(TextEncoderOptions.BatchSize)} is {options.BatchSize}; it must be at least 1.");
         if (!Enum.IsDefined(options.Pooling))
             throw new ArgumentOutOfRangeException(nameof(options), $"{nameof(TextEncoderOptions)}.{nameof(TextEncoderOptions.Pooling)} is {options.Pooling}; it must be Mean or Cls.");
-        foreach (var (name, value) in new[] { (nameof(TextEncoderOptions.InputIdsName), options.InputIdsName), (nameof(TextEncoderOptions.AttentionMaskName), options.AttentionMaskName),
+        foreach (var (name, value) in new[] { (nameof(TextEncoderOptions.InputIdsName), options.InputIdsName),
+            (nameof(TextEncoderOptions.AttentionMaskName), options.AttentionMaskName),
             (nameof(TextEncoderOptions.TokenTypeIdsName), options.TokenTypeIdsName) })
             if (string.IsNullOrEmpty(value))
-                throw new ArgumentException($"{nameof(TextEncoderOptions)}.{name} is empty; name the model input, or keep the default.", nameof(options));
+                throw new ArgumentException($"{nameof(TextEncoderOptions)}.{name} is empty; name the model input, or keep the default.",
+                    nameof(options));
     }
 
     private static TextEncoderOptions Copy(TextEncoderOptions o) => new()

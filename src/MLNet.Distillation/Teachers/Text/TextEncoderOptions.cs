@@ -11,7 +11,10 @@ public sealed class TextEncoderOptions
     /// </summary>
     public int MaximumTokens { get; set; } = Defaults.TextMaximumTokens;
 
-    /// <summary>How a per-token output becomes one vector per text; default <see cref="TextPooling.Mean"/>. Ignored for a model whose output is already one vector per text.</summary>
+    /// <summary>
+    /// How a per-token output becomes one vector per text; default <see cref="TextPooling.Mean"/>. Ignored for a model
+    /// whose output is already one vector per text.
+    /// </summary>
     public TextPooling Pooling { get; set; } = TextPooling.Mean;
 
     /// <summary>
@@ -33,7 +36,10 @@ public sealed class TextEncoderOptions
     /// <summary>The model input fed the token ids; default <c>input_ids</c>. The model must have it.</summary>
     public string InputIdsName { get; set; } = "input_ids";
 
-    /// <summary>The model input fed the attention mask (1 for a token, 0 for padding); default <c>attention_mask</c>; fed when the model has it.</summary>
+    /// <summary>
+    /// The model input fed the attention mask (1 for a token, 0 for padding); default <c>attention_mask</c>; fed when
+    /// the model has it.
+    /// </summary>
     public string AttentionMaskName { get; set; } = "attention_mask";
 
     /// <summary>The model input fed the segment ids (all 0: one text per row); default <c>token_type_ids</c>; fed when the model has it.</summary>

@@ -1,7 +1,8 @@
 namespace MLNet.Distillation;
 
 /// <summary>
-/// How a text teacher's linear head is fitted on labelled rows (<see cref="Teacher.FromTextEncoder(Microsoft.ML.MLContext, Microsoft.ML.IDataView, TextEncoder, TextEncoderTeacherOptions)"/>).
+/// How a text teacher's linear head is fitted on labelled rows
+/// (<see cref="Teacher.FromTextEncoder(Microsoft.ML.MLContext, Microsoft.ML.IDataView, TextEncoder, TextEncoderTeacherOptions)"/>).
 /// The task follows the label's type, as the distillation trainers read it: Boolean, binary (logistic regression);
 /// a key, multiclass (softmax regression over the key's classes); Single, regression (least squares).
 /// </summary>

@@ -76,7 +76,8 @@ internal sealed class ClassOrderCheck(string teacherColumn, string labelColumn, 
                 $"'{labelColumn}' is made. ";
             if (!labelsWeigh)
             {
-                warn(message + "The labels carry no weight in this Fit (no loss term learns from them), so the student learns the teacher's classes " +
+                warn(message +
+                    "The labels carry no weight in this Fit (no loss term learns from them), so the student learns the teacher's classes " +
                     "under their names; validation accuracy and early stopping still read the labels.");
                 return;
             }

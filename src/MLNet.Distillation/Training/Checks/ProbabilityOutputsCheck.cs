@@ -20,7 +20,8 @@ namespace MLNet.Distillation;
 /// <param name="classes">Values per row (1: a binary teacher's logit).</param>
 /// <param name="unstated">Whether the teacher left what its output holds unstated (refuse rather than warn).</param>
 /// <param name="fromTeacherScore">Whether the column was written by TeacherScore (the remedy is then an option).</param>
-internal sealed class ProbabilityOutputsCheck(string teacherColumn, string labelColumn, int classes, bool unstated, bool fromTeacherScore) : TeacherLabelCheck
+internal sealed class ProbabilityOutputsCheck(string teacherColumn, string labelColumn, int classes, bool unstated, bool fromTeacherScore)
+    : TeacherLabelCheck
 {
     /// <summary>How far a row's sum may be from 1 (float softmax outputs are within 10⁻⁶).</summary>
     public const double SumTolerance = 1e-3;
@@ -31,7 +32,8 @@ internal sealed class ProbabilityOutputsCheck(string teacherColumn, string label
 
     /// <summary>The check for the teacher column <paramref name="teacher"/>, from what its annotations say.</summary>
     public static ProbabilityOutputsCheck For(Microsoft.ML.DataViewSchema.Column teacher, string labelColumn, int classes)
-        => new(teacher.Name, labelColumn, classes, TeacherScoredDataView.OutputKindUnstated(teacher), TeacherScoredDataView.FromTeacherScore(teacher));
+        => new(teacher.Name, labelColumn, classes, TeacherScoredDataView.OutputKindUnstated(teacher),
+            TeacherScoredDataView.FromTeacherScore(teacher));
 
     public override void Add(TrainingTable table, ReadOnlySpan<int> rows)
     {

@@ -17,7 +17,8 @@ namespace MLNet.Distillation;
 /// <see cref="MinimumRows"/> labelled rows in the moved classes; fewer are too few to judge.
 /// </para>
 /// <para>
-/// The evidence is counted block by block (<see cref="Add(TrainingTable, ReadOnlySpan{int})"/>), so the whole training set is judged whether it is held in
+/// The evidence is counted block by block (<see cref="Add(TrainingTable, ReadOnlySpan{int})"/>), so the whole training
+/// set is judged whether it is held in
 /// memory or streamed; <see cref="Verify"/> judges it once. Several checks on one teacher column run as one
 /// (<see cref="Combine"/>), judged in order: the first that finds a fault stops the Fit.
 /// </para>

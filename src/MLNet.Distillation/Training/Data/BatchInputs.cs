@@ -34,8 +34,8 @@ internal sealed class BatchInputs : IDisposable
     /// until the next batch. With <paramref name="forStep"/> the outputs are a training step's
     /// (<see cref="StudentNetwork.ForwardForStep"/>: backpropagate with <see cref="StudentNetwork.BackwardForStep"/>).
     /// </summary>
-    public Tensor Forward(StudentNetwork network, TrainingTable table, ReadOnlySpan<int> rows, Dictionary<string, Tensor?>? taps, out Tensor? denseFeatures,
-        bool forStep = false)
+    public Tensor Forward(StudentNetwork network, TrainingTable table, ReadOnlySpan<int> rows, Dictionary<string, Tensor?>? taps,
+        out Tensor? denseFeatures, bool forStep = false)
     {
         if (_sparse is not null)
         {

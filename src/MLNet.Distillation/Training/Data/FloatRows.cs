@@ -56,7 +56,8 @@ internal sealed class FloatRows
         else if (offset + Width > _chunks[chunk].Length)
         {
             // Only a chunk allocated below full size (row count unknown) grows, by doubling, up to the full size.
-            var grown = GC.AllocateUninitializedArray<float>((int)Math.Min((long)RowsPerChunk * Width, Math.Max(2L * _chunks[chunk].Length, offset + Width)));
+            var grown = GC.AllocateUninitializedArray<float>((int)Math.Min((long)RowsPerChunk * Width,
+                Math.Max(2L * _chunks[chunk].Length, offset + Width)));
             _chunks[chunk].AsSpan(0, offset).CopyTo(grown);
             _chunks[chunk] = grown;
         }

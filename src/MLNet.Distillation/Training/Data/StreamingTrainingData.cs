@@ -204,7 +204,8 @@ internal sealed class StreamingTrainingData : ITrainingData
     private TrainingTable Buffer(int index) => _buffers[index] ??= _spec.NewTable(_blockRows);
 
     /// <summary>One epoch's cursor and what reads from it.</summary>
-    private sealed record Pass(DataViewRowCursor Cursor, TrainingRowReader Reader, ValueGetter<DataViewRowId> Id, RowFingerprint? Fingerprint, int Epoch);
+    private sealed record Pass(DataViewRowCursor Cursor, TrainingRowReader Reader, ValueGetter<DataViewRowId> Id, RowFingerprint? Fingerprint,
+        int Epoch);
 
     /// <summary>Reads up to one block of training rows into <paramref name="table"/>; the flag says whether rows may remain.</summary>
     private (TrainingTable Table, bool More) Fill(Pass pass, TrainingTable table)
@@ -252,8 +253,8 @@ internal sealed class StreamingTrainingData : ITrainingData
     {
         if (_passHeldOut != _heldOutRows || _passHeldOutSum != _heldOutSum)
             throw new InvalidOperationException($"The rows held out for validation (by row id) were not the same on epoch {epoch + 1} as on the pass before training: " +
-                "the data view's row ids do not identify its rows (a source that numbers rows by position and changes its order), so validation rows would " +
-                "leak into training. Stream from a source with stable row ids (an ML.NET binary file, a cached view), or pass validation data to Fit.");
+                "the data view's row ids do not identify its rows (a source that numbers rows by position and changes its order), so validation rows would "
+                + "leak into training. Stream from a source with stable row ids (an ML.NET binary file, a cached view), or pass validation data to Fit.");
         if (_passRows != RowCount)
             throw new InvalidOperationException($"The training data gave {RowCount:N0} training rows on the pass before training but {_passRows:N0} on epoch {epoch + 1}: " +
                 "it changed while streaming (a file rewritten, a query returning other rows). Streaming needs a source that gives the same rows on every pass.");

@@ -17,13 +17,18 @@ internal sealed record TrainingReadSpec(TrainingTask Task, DataViewSchema.Column
     public bool SparseFeatures { get; init; }
 
     /// <summary>The columns a cursor must make active.</summary>
-    public DataViewSchema.Column[] Columns => [Features, Label, .. Teacher is { } t ? [t] : Array.Empty<DataViewSchema.Column>(), .. ExtraTeacherColumns.Select(e => e.Column)];
+    public DataViewSchema.Column[] Columns
+        => [Features, Label, .. Teacher is { } t ? [t] : Array.Empty<DataViewSchema.Column>(), .. ExtraTeacherColumns.Select(e => e.Column)];
 
     /// <summary>A reader of the current row of <paramref name="cursor"/>.</summary>
-    public TrainingRowReader Reader(DataViewRowCursor cursor) => new(cursor, Task, Features, Label, Teacher, FeatureCount, OutputCount, KeepUnlabelled, ExtraTeacherColumns);
+    public TrainingRowReader Reader(DataViewRowCursor cursor)
+        => new(cursor, Task, Features, Label, Teacher, FeatureCount, OutputCount, KeepUnlabelled, ExtraTeacherColumns);
 
-    /// <summary>An empty table for these columns (without any teacher column when <paramref name="withTeacher"/> is false: validation rows).</summary>
+    /// <summary>
+    /// An empty table for these columns (without any teacher column when <paramref name="withTeacher"/> is false:
+    /// validation rows).
+    /// </summary>
     public TrainingTable NewTable(long? expectedRows, bool withTeacher = true)
-        => TrainingTable.Create(FeatureCount, OutputCount, withTeacher && Teacher is not null, expectedRows, withTeacher ? ExtraTeacherColumns.Select(e => e.Width).ToArray() : [],
-            SparseFeatures);
+        => TrainingTable.Create(FeatureCount, OutputCount, withTeacher && Teacher is not null, expectedRows,
+            withTeacher ? ExtraTeacherColumns.Select(e => e.Width).ToArray() : [], SparseFeatures);
 }

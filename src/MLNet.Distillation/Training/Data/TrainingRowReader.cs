@@ -23,7 +23,8 @@ internal sealed class TrainingRowReader
     private VBuffer<float> _row, _logits;
 
     public TrainingRowReader(DataViewRowCursor cursor, TrainingTask task, DataViewSchema.Column features, DataViewSchema.Column label,
-        DataViewSchema.Column? teacher, int featureCount, int outputCount, bool keepUnlabelled, IReadOnlyList<(DataViewSchema.Column Column, int Width)>? extras = null)
+        DataViewSchema.Column? teacher, int featureCount, int outputCount, bool keepUnlabelled,
+        IReadOnlyList<(DataViewSchema.Column Column, int Width)>? extras = null)
     {
         _extras = (extras ?? []).Select(e => (cursor.GetGetter<VBuffer<float>>(e.Column), e.Column.Name, e.Width)).ToArray();
         _cursor = cursor;

@@ -35,7 +35,8 @@ internal sealed class TrainingTable
     /// An empty table for rows of the given widths; <paramref name="expectedRows"/> sizes the first allocation;
     /// <paramref name="sparse"/> keeps the features as their non-zeros.
     /// </summary>
-    public static TrainingTable Create(int featureCount, int outputCount, bool withTeacher, long? expectedRows, int[]? extraWidths = null, bool sparse = false) => new()
+    public static TrainingTable Create(int featureCount, int outputCount, bool withTeacher, long? expectedRows, int[]? extraWidths = null,
+        bool sparse = false) => new()
     {
         FeatureCount = featureCount,
         OutputCount = outputCount,

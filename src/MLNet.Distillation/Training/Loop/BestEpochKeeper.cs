@@ -55,7 +55,10 @@ internal sealed class BestEpochKeeper(int? patience) : IDisposable
             Stopped = true;
     }
 
-    /// <summary>Continues from a checkpoint: its counters, its best weights (as <paramref name="network"/>'s parameters on <paramref name="device"/>) and the lowest validation loss of its history.</summary>
+    /// <summary>
+    /// Continues from a checkpoint: its counters, its best weights (as <paramref name="network"/>'s parameters on
+    /// <paramref name="device"/>) and the lowest validation loss of its history.
+    /// </summary>
     public void Resume(TrainingCheckpoint checkpoint, StudentNetwork network, Device device)
     {
         (BestScore, BestEpoch, SinceBest, Stopped) = (checkpoint.BestScore, checkpoint.BestEpoch, checkpoint.SinceBest, checkpoint.Stopped);

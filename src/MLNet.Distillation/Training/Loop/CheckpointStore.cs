@@ -13,7 +13,8 @@ internal sealed class CheckpointStore(string file, string fingerprint)
     /// Restores <paramref name="state"/>, <paramref name="keeper"/> and <paramref name="history"/> from the file and
     /// returns the epochs it completed; 0 when there is none, or (with a warning) when it is unusable.
     /// </summary>
-    public int TryResume(TrainingState state, BestEpochKeeper keeper, List<EpochReport> history, TorchSharp.torch.Device device, Action<string>? onWarning)
+    public int TryResume(TrainingState state, BestEpochKeeper keeper, List<EpochReport> history, TorchSharp.torch.Device device,
+        Action<string>? onWarning)
     {
         var resumed = TrainingCheckpoint.TryLoad(file, fingerprint, out var problem);
         if (resumed is null)
@@ -32,7 +33,10 @@ internal sealed class CheckpointStore(string file, string fingerprint)
         return resumed.CompletedEpochs;
     }
 
-    /// <summary>Writes the run as it stands after <paramref name="completedEpochs"/> epochs (atomically; see <see cref="TrainingCheckpoint.Save"/>).</summary>
+    /// <summary>
+    /// Writes the run as it stands after <paramref name="completedEpochs"/> epochs (atomically; see
+    /// <see cref="TrainingCheckpoint.Save"/>).
+    /// </summary>
     public void Save(TrainingState state, int completedEpochs, BestEpochKeeper keeper, List<EpochReport> history)
     {
         using var weights = new MemoryStream();

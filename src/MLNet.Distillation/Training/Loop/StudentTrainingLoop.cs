@@ -16,7 +16,10 @@ internal sealed class StudentTrainingLoop
     public required StudentArchitecture Architecture { get; init; }
     public required IReadOnlyList<WeightedLoss> Losses { get; init; }
 
-    /// <summary>The other teacher columns the terms read, in the order each block holds them (<see cref="TrainingBlock.ExtraTeacherColumns"/>).</summary>
+    /// <summary>
+    /// The other teacher columns the terms read, in the order each block holds them
+    /// (<see cref="TrainingBlock.ExtraTeacherColumns"/>).
+    /// </summary>
     public IReadOnlyList<string> ExtraTeacherColumns { get; init; } = [];
     public required int Epochs { get; init; }
     public required int BatchSize { get; init; }
@@ -28,14 +31,20 @@ internal sealed class StudentTrainingLoop
     public required Device Device { get; init; }
     public int? EarlyStoppingPatience { get; init; }
 
-    /// <summary>Stop at the end of the epoch after which another one would overrun this (see <see cref="DistillationTrainerOptions.MaximumTrainingTime"/>).</summary>
+    /// <summary>
+    /// Stop at the end of the epoch after which another one would overrun this (see
+    /// <see cref="DistillationTrainerOptions.MaximumTrainingTime"/>).
+    /// </summary>
     public TimeSpan? TimeBudget { get; init; }
 
     /// <summary>Told the epochs run and planned when <see cref="TimeBudget"/> ends training early.</summary>
     public Action<int, int>? OnTimeBudgetReached { get; init; }
     public Action<EpochReport>? OnEpoch { get; init; }
 
-    /// <summary>The input standardisation the rows were trained under (passed to <see cref="StudentArchitecture.Build(int, int, ColumnStandardization?, ColumnStandardization?)"/>).</summary>
+    /// <summary>
+    /// The input standardisation the rows were trained under (passed to
+    /// <see cref="StudentArchitecture.Build(int, int, ColumnStandardization?, ColumnStandardization?)"/>).
+    /// </summary>
     public ColumnStandardization? InputScaling { get; init; }
 
     /// <summary>The regression target standardisation the rows were trained under.</summary>
@@ -79,7 +88,8 @@ internal sealed class StudentTrainingLoop
         using var sums = new EpochSums(Losses, Task, Device);
         using var keeper = new BestEpochKeeper(EarlyStoppingPatience);
         using var exportCheck = new ExportCheck(state.Network.ChecksExport);
-        using var validationBatches = validation is { Count: > 0 } ? new BatchInputs(train.SparseFeatures, Math.Max(BatchSize, 4096), train.FeatureCount, Device) : null;
+        using var validationBatches = validation is { Count: > 0 }
+            ? new BatchInputs(train.SparseFeatures, Math.Max(BatchSize, 4096), train.FeatureCount, Device) : null;
         var checkpoints = CheckpointFile is null ? null : new CheckpointStore(CheckpointFile, CheckpointFingerprint!);
         int firstEpoch = checkpoints?.TryResume(state, keeper, history, Device, OnWarning) ?? 0;
         var budget = TimeBudget is TimeSpan limit ? new EpochTimeBudget(limit, wallClock, firstEpoch) : null;
@@ -168,7 +178,8 @@ internal sealed class StudentTrainingLoop
     }
 
     /// <summary>Sums the weighted terms of one batch (each also into the epoch's sums), backpropagates and steps.</summary>
-    private void Step(TrainingState state, DistillationBatch batch, Dictionary<string, Tensor?>? taps, TrainingBlock block, Tensor index, EpochSums sums, int size)
+    private void Step(TrainingState state, DistillationBatch batch, Dictionary<string, Tensor?>? taps, TrainingBlock block, Tensor index,
+        EpochSums sums, int size)
     {
         Tensor total = null!;
         for (int t = 0; t < Losses.Count; t++)
@@ -182,7 +193,10 @@ internal sealed class StudentTrainingLoop
         state.Optimizer.Step();
     }
 
-    /// <summary>The epoch's report: each term's mean per row, their weighted total, training accuracy and validation figures. Throws on a non-finite figure.</summary>
+    /// <summary>
+    /// The epoch's report: each term's mean per row, their weighted total, training accuracy and validation figures.
+    /// Throws on a non-finite figure.
+    /// </summary>
     private EpochReport Report(int epoch, ITrainingData train, EpochSums sums, double? validAccuracy, double? validLoss, TimeSpan elapsed)
     {
         var totals = sums.Totals();

@@ -69,8 +69,10 @@ internal sealed class TrainingState : IDisposable
         try
         {
             network.Generator = generator;
-            optimizer = new StudentOptimizer([.. network.parameters(), .. views.Parameters], network.SparseInput, loop.LearningRate, loop.WeightDecay, loop.SparseStep);
-            return new TrainingState(network, views, generator, optimizer, new BatchInputs(train.SparseFeatures, loop.BatchSize, train.FeatureCount, loop.Device));
+            optimizer = new StudentOptimizer([.. network.parameters(), .. views.Parameters], network.SparseInput, loop.LearningRate, loop.WeightDecay,
+                loop.SparseStep);
+            return new TrainingState(network, views, generator, optimizer,
+                new BatchInputs(train.SparseFeatures, loop.BatchSize, train.FeatureCount, loop.Device));
         }
         catch
         {

@@ -13,8 +13,8 @@ internal static class SelfDistillation
 {
     public const string TeacherColumn = "SelfDistillationTeacher";
 
-    public static SelfDistillationResult Run<TOptions>(MLContext ml, IDataView data, TOptions options, int generations, double validationFraction, int seed,
-        Func<TOptions, IEstimator<StudentTransformer>> trainer, HeldOutMetric metric, bool ensembleTeacher = false)
+    public static SelfDistillationResult Run<TOptions>(MLContext ml, IDataView data, TOptions options, int generations, double validationFraction,
+        int seed, Func<TOptions, IEstimator<StudentTransformer>> trainer, HeldOutMetric metric, bool ensembleTeacher = false)
         where TOptions : DistillationTrainerOptions
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -22,7 +22,8 @@ internal static class SelfDistillation
         if (generations < 1)
             throw new ArgumentOutOfRangeException(nameof(generations), $"Self-distillation needs at least one generation after the student from labels alone, not {generations}.");
         if (!(validationFraction > 0 && validationFraction < 1))
-            throw new ArgumentOutOfRangeException(nameof(validationFraction), $"The validation fraction must be in (0, 1), not {validationFraction}.");
+            throw new ArgumentOutOfRangeException(nameof(validationFraction),
+                $"The validation fraction must be in (0, 1), not {validationFraction}.");
         if (data.Schema.GetColumnOrNull(TeacherColumn) is not null)
             throw new ArgumentException($"The data already has a column '{TeacherColumn}', which self-distillation writes each generation's teacher outputs to.", nameof(data));
 

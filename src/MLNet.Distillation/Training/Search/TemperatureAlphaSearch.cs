@@ -20,9 +20,11 @@ internal static class TemperatureAlphaSearch
         search.Validate();
         if (options.TeacherColumnName is not { } teacherColumn || data.Schema.GetColumnOrNull(teacherColumn) is null)
             throw new ArgumentException($"The search compares students distilled from the teacher column '{options.TeacherColumnName}' with one from labels alone, " +
-                "but the data has no such column: append TeacherScore first (with a CacheDirectory, so the teacher scores the rows once).", nameof(data));
+                "but the data has no such column: append TeacherScore first (with a CacheDirectory, so the teacher scores the rows once).",
+                nameof(data));
         if (options.Losses is not null)
-            throw new ArgumentException("The search sets Temperature and Alpha, which weight the default recipe only; leave Options.Losses unset.", nameof(options));
+            throw new ArgumentException("The search sets Temperature and Alpha, which weight the default recipe only; leave Options.Losses unset.",
+                nameof(options));
 
         var split = ml.Data.TrainTestSplit(data, search.ValidationFraction, seed: search.Seed);
         // A task whose terms have no temperature (regression, whose trainer refuses one) searches alpha alone and leaves
