@@ -103,7 +103,8 @@ public sealed class DistillationReport
     public IReadOnlyList<ReportPlot> CreatePlots() => Plan().Where(s => s.Draw is not null).Select(s => s.Render()).ToList();
 
     /// <summary>The charts left out of <see cref="CreatePlots"/>, and why (no history given, speed not measured, not a classifier...).</summary>
-    public IReadOnlyList<OmittedPlot> OmittedPlots() => Plan().Where(s => s.Draw is null).Select(s => new OmittedPlot(s.Name, s.Title, s.Reason!)).ToList();
+    public IReadOnlyList<OmittedPlot> OmittedPlots()
+        => Plan().Where(s => s.Draw is null).Select(s => new OmittedPlot(s.Name, s.Title, s.Reason!)).ToList();
 
     /// <summary>
     /// Writes each chart of <see cref="CreatePlots"/> as <c>&lt;name&gt;.png</c> and <c>&lt;name&gt;.svg</c> into

@@ -6,8 +6,11 @@ namespace MLNet.Distillation.Cli;
 /// <summary>The options <c>train</c> and <c>sweep</c> share (data, label, task, teacher, output, budget, student settings).</summary>
 internal sealed class RunOptions
 {
-    public Option<string> Data { get; } = new("--data") { Description = "Training data: a comma-separated file (a header row is detected).",
-        Required = true };
+    public Option<string> Data { get; } = new("--data")
+    {
+        Description = "Training data: a comma-separated file (a header row is detected).",
+        Required = true
+    };
     public Option<string> Label { get; } = new("--label") { Description = "The label column (its header name; col0, col1, ... in a file without a header).", Required = true };
     public Option<string?> Task { get; } = new("--task") { Description = "binary, multiclass or regression; inferred from the label when left out." };
     public Option<string> Teacher { get; } = new("--teacher") { Description = "lightgbm (the default: trained here first, on the featurised columns, text included), minilm (a pretrained transformer over the free-text column, its head fitted here), an ONNX model (.onnx, reading the featurised vector; with --vocab, a text encoder like minilm) or an ML.NET model (.zip, reading the CSV's columns).", DefaultValueFactory = _ => "lightgbm" };
@@ -17,8 +20,11 @@ internal sealed class RunOptions
     public Option<string?> Test { get; } = new("--test") { Description = "Evaluation data with the same columns; without it, 20 % of --data (seeded) is held out." };
     public Option<string?> Time { get; } = new("--time") { Description = "Time budget for the whole command, e.g. 90s, 5m, 1h: training stops at an epoch boundary and keeps the student." };
     public Option<int?> Epochs { get; } = new("--epochs") { Description = "Passes over the training rows; default: sized by rows seen (at least 192,000 rows, 20 to 2,000 epochs)." };
-    public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the split, the teacher and the student (same seed, same student).",
-        DefaultValueFactory = _ => 0 };
+    public Option<int> Seed { get; } = new("--seed")
+    {
+        Description = "Seed of the split, the teacher and the student (same seed, same student).",
+        DefaultValueFactory = _ => 0
+    };
     public Option<float?> Temperature { get; } = new("--temperature") { Description = $"Softening temperature T (classifiers; default {Number(TrainerDefaults.Temperature)})." };
     public Option<float?> Alpha { get; } = new("--alpha") { Description = $"Weight of the hard-label term; the teacher's term gets 1 - alpha (default {Number(TrainerDefaults.Alpha)})." };
     public Option<string?> Hidden { get; } = new("--hidden") { Description = $"Hidden layer widths of the MLP student, e.g. 64 or 128,64 (default {string.Join(",", new MlpStudent().HiddenLayers)})." };
@@ -30,8 +36,11 @@ internal sealed class RunOptions
     public Option<string?> Positive { get; } = new("--positive") { Description = "Binary tasks: the class that is positive (true), as the label column writes it; default true, 1, or the later of two text values in ordinal order." };
     public Option<string?> Header { get; } = new("--header") { Description = "true or false: whether the CSV files start with a header row (default: detected)." };
     public Option<bool> Force { get; } = new("--force") { Description = "Overwrite files already in --out." };
-    public Option<string> Name { get; } = new("--name") { Description = "Name of the generated C# class (and of its file, NAME.consumption.cs).",
-        DefaultValueFactory = _ => "StudentModel" };
+    public Option<string> Name { get; } = new("--name")
+    {
+        Description = "Name of the generated C# class (and of its file, NAME.consumption.cs).",
+        DefaultValueFactory = _ => "StudentModel"
+    };
 
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)

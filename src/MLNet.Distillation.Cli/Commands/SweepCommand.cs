@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Microsoft.ML;
 
 namespace MLNet.Distillation.Cli;
 
@@ -25,7 +24,11 @@ internal static class SweepCommand
     public static Command Create(Func<Func<CliConsole, CancellationToken, int>, int> run)
     {
         var options = new RunOptions();
-        var temperatures = new Option<string>("--temperatures") { Description = "Temperatures to try, comma-separated (classifiers).", DefaultValueFactory = _ => "1,2,4,8" };
+        var temperatures = new Option<string>("--temperatures")
+        {
+            Description = "Temperatures to try, comma-separated (classifiers).",
+            DefaultValueFactory = _ => "1,2,4,8"
+        };
         var alphas = new Option<string>("--alphas") { Description = "Alphas to try, comma-separated.", DefaultValueFactory = _ => "0.1,0.5,0.9" };
         var command = new Command("sweep", "Search temperature and alpha: one student per pair and one from labels alone, ranked; writes sweep.json, sweep.md and the best student.");
         options.AddTo(command);
@@ -60,7 +63,8 @@ internal static class SweepCommand
     public sealed record Row(int Rank, float? Temperature, float Alpha, bool FromLabelsAlone, string Metric, double Validation, double Test);
 
     /// <summary>Runs <c>distill sweep</c>.</summary>
-    public static IReadOnlyList<Row> Execute(RunArguments args, float[] temperatures, float[] alphas, CliConsole console, CancellationToken cancellation)
+    public static IReadOnlyList<Row> Execute(RunArguments args, float[] temperatures, float[] alphas, CliConsole console,
+        CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         var output = OutputFolder.Prepare(args.Out, args.Force, [JsonFile, MarkdownFile, TrainCommand.StudentFile, TrainCommand.OnnxFile]);

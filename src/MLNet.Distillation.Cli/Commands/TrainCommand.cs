@@ -69,7 +69,13 @@ internal static class TrainCommand
                 throw CliException.BadInput($"--seeds {seedCount}: the seeds are for the verdict against the student from labels alone, which --no-baseline leaves out; give one or the other.");
             if (result.GetValue(metric) is not null && !baseline)
                 throw CliException.BadInput($"--metric {result.GetValue(metric)}: the metric is the verdict's against the student from labels alone, which --no-baseline leaves out; give one or the other.");
-            var parsed = options.Parse(result) with { Baseline = baseline, Seeds = baseline ? seedCount ?? DefaultSeeds : 1, Metric = result.GetValue(metric), Shards = result.GetValue(shards) };
+            var parsed = options.Parse(result) with
+            {
+                Baseline = baseline,
+                Seeds = baseline ? seedCount ?? DefaultSeeds : 1,
+                Metric = result.GetValue(metric),
+                Shards = result.GetValue(shards)
+            };
             if (parsed.Shards is not null)
                 ShardedTrainingRows.CheckTeacher(parsed.Teacher);
             Execute(parsed, console, cancellation);
@@ -83,7 +89,8 @@ internal static class TrainCommand
     /// <param name="Model">The saved chain: featuriser, student, label mapping.</param>
     /// <param name="Student">The student (of <c>--seed</c>).</param>
     /// <param name="Evaluation">Teacher and student on the test rows, classes named as the label column writes them.</param>
-    /// <param name="Baseline">The same student trained from labels alone (of <c>--seed</c>) on the test rows, or null with <c>--no-baseline</c>.</param>
+    /// <param name="Baseline">The same student trained from labels alone (of <c>--seed</c>) on the test rows, or null
+    /// with <c>--no-baseline</c>.</param>
     /// <param name="BaselineStudent">That student, or null with <c>--no-baseline</c>.</param>
     /// <param name="MajorityClass">The model that always answers the training rows' majority class, on the test rows (classifiers), or null.</param>
     /// <param name="Comparison">The verdict over the seeds, or null with <c>--no-baseline</c>.</param>
@@ -92,7 +99,8 @@ internal static class TrainCommand
     /// <param name="Files">The files written.</param>
     /// <param name="CutShort">Whether <c>--time</c> ended training before its last epoch.</param>
     public sealed record Result(PreparedRun Run, TransformerChain<ITransformer> Model, StudentTransformer Student, DistillationEvaluation Evaluation,
-        ModelEvaluation? Baseline, StudentTransformer? BaselineStudent, ModelEvaluation? MajorityClass, StudentComparison? Comparison, IReadOnlyList<EpochReport> History,
+        ModelEvaluation? Baseline, StudentTransformer? BaselineStudent, ModelEvaluation? MajorityClass, StudentComparison? Comparison,
+            IReadOnlyList<EpochReport> History,
         IReadOnlyList<string> Notes, IReadOnlyList<string> Files, bool CutShort);
 
     /// <summary>How the report and the console name the student trained from labels alone.</summary>
@@ -103,8 +111,7 @@ internal static class TrainCommand
     {
         var clock = Stopwatch.StartNew();
         string codeFile = ConsumptionCodeWriter.FileName(args.Name);
-        var output = OutputFolder.Prepare(args.Out, args.Force,
-            [StudentFile, OnnxFile, ReportFile, MetricsFile, codeFile, .. args.Teacher.Kind == TeacherKind.LightGbm ? [TeacherFile] : Array.Empty<string>()]);
+        var output = OutputFolder.Prepare(args.Out, args.Force, OutputFiles(args, codeFile));
 
         var run = PreparedRun.Prepare(args, console, cancellation);
         var task = run.Plan.CliTask;
@@ -118,11 +125,7 @@ internal static class TrainCommand
         var students = TrainAll(run, args, stopping, console, clock, cancellation);
         var student = students.Main.Student;
 
-        console.WriteLine();
-        console.WriteLine($"Evaluating on {run.TestRows:N0} test rows...");
-        var evaluation = ClassNames(TeacherEvaluation.Evaluate(run.Ml, args.Teacher, run.Teacher, run.TrainedTeacher, student, run.Test, console), run.Plan);
-        var options = new EvaluationOptions { LabelColumnName = Featurization.LabelColumn };
-        var baselineEvaluation = students.Baseline is null ? null : ClassNames(run.Ml.Distillation.EvaluateModel(students.Baseline.Student, run.Test, BaselineName, options), run.Plan);
+        var (evaluation, baselineEvaluation) = Evaluate(run, args, students, console);
         var majority = balance is null ? null : MajorityClassModel.Evaluate(run.Ml, run.Test, balance);
         var others = new[] { baselineEvaluation, majority }.OfType<ModelEvaluation>().ToArray();
         console.WriteLine(EvaluationTable.Of(evaluation, others).ToText());
@@ -148,15 +151,35 @@ internal static class TrainCommand
                 Predictions = predictions,
             }.ToHtml()),
             output.WriteText(MetricsFile, MetricsJson.Write(evaluation,
-                new[] { ("baseline", baselineEvaluation), ("majorityClass", majority) }.Where(m => m.Item2 is not null).ToDictionary(m => m.Item1, m => m.Item2!),
+                new[] { ("baseline", baselineEvaluation), ("majorityClass", majority) }.Where(m => m.Item2 is not null)
+                    .ToDictionary(m => m.Item1, m => m.Item2!),
                 comparison, notes, Settings(args, run, stopping, students.Main.Options, metric, students.Seeds))),
             output.WriteText(codeFile, ConsumptionCodeWriter.Write(run.Plan, args.Name, StudentFile)),
         };
         if (run.TrainedTeacher is { } teacher)
             files.Add(output.Write(TeacherFile, run.SavedBytes(new TransformerChain<ITransformer>(run.Featurizer, teacher))));
         PrintWritten(console, output.Path, files, clock);
-        return new Result(run, model, student, evaluation, baselineEvaluation, students.Baseline?.Student, majority, comparison, students.Main.History, notes, files,
-            students.Main.CutShort);
+        return new Result(run, model, student, evaluation, baselineEvaluation, students.Baseline?.Student, majority, comparison,
+            students.Main.History, notes, files, students.Main.CutShort);
+    }
+
+    /// <summary>The files <c>distill train</c> writes into <c>--out</c> (the teacher's only when it trained one).</summary>
+    private static string[] OutputFiles(RunArguments args, string codeFile)
+        => [StudentFile, OnnxFile, ReportFile, MetricsFile, codeFile,
+            .. args.Teacher.Kind == TeacherKind.LightGbm ? [TeacherFile] : Array.Empty<string>()];
+
+    /// <summary>Teacher and student, and the student from labels alone when one was trained, evaluated on the test rows with class names.</summary>
+    private static (DistillationEvaluation Evaluation, ModelEvaluation? Baseline) Evaluate(PreparedRun run, RunArguments args,
+        TrainedStudents students, CliConsole console)
+    {
+        console.WriteLine();
+        console.WriteLine($"Evaluating on {run.TestRows:N0} test rows...");
+        var student = students.Main.Student;
+        var evaluation = TeacherEvaluation.Evaluate(run.Ml, args.Teacher, run.Teacher, run.TrainedTeacher, student, run.Test, console);
+        var options = new EvaluationOptions { LabelColumnName = Featurization.LabelColumn };
+        var baseline = students.Baseline is null ? null
+            : ClassNames(run.Ml.Distillation.EvaluateModel(students.Baseline.Student, run.Test, BaselineName, options), run.Plan);
+        return (ClassNames(evaluation, run.Plan), baseline);
     }
 
     /// <summary>The training rows' class balance, printed; a warning (into <paramref name="notes"/> too) when it is imbalanced.</summary>
@@ -171,7 +194,8 @@ internal static class TrainCommand
     }
 
     /// <summary>How often each model predicts the minority class, beside how many test rows are of it (imbalanced binary tasks).</summary>
-    private static void MinorityNotes(ClassBalance balance, DistillationEvaluation evaluation, ModelEvaluation? baselineEvaluation, CliConsole console, List<string> notes)
+    private static void MinorityNotes(ClassBalance balance, DistillationEvaluation evaluation, ModelEvaluation? baselineEvaluation,
+        CliConsole console, List<string> notes)
     {
         long minorityRows = evaluation.Student.PerClassAccuracy.First(c => c.ClassName == balance.Minority).Rows;
         foreach (var measured in new[] { evaluation.Student, baselineEvaluation }.OfType<ModelEvaluation>())
@@ -197,20 +221,25 @@ internal static class TrainCommand
         IReadOnlyList<(int Seed, StudentTransformer Distilled, StudentTransformer FromLabelsAlone)> Further, int[] Seeds);
 
     /// <summary>Trains the distilled student and the one from labels alone for each seed, sharing out the <c>--time</c> budget.</summary>
-    private static TrainedStudents TrainAll(PreparedRun run, RunArguments args, EarlyStopping stopping, CliConsole console, Stopwatch clock, CancellationToken cancellation)
+    private static TrainedStudents TrainAll(PreparedRun run, RunArguments args, EarlyStopping stopping, CliConsole console, Stopwatch clock,
+        CancellationToken cancellation)
     {
         var seeds = Enumerable.Range(args.Seed, args.Baseline ? args.Seeds : 1).ToArray();
         int trainings = seeds.Length * (args.Baseline ? 2 : 1);
         var scored = run.Scored(stopping.Rows, cache: true);
-        var main = TrainStudent(run, args, stopping, scored, console, clock, cancellation, "student", teacher: true, args.Seed, trainings--, quiet: false);
+        var main = TrainStudent(run, args, stopping, scored, console, clock, cancellation, "student", teacher: true, args.Seed, trainings--,
+            quiet: false);
         var baseline = args.Baseline
-            ? TrainStudent(run, args, stopping, scored, console, clock, cancellation, BaselineName, teacher: false, args.Seed, trainings--, quiet: false)
+            ? TrainStudent(run, args, stopping, scored, console, clock, cancellation, BaselineName, teacher: false, args.Seed, trainings--,
+                quiet: false)
             : null;
         var further = new List<(int Seed, StudentTransformer Distilled, StudentTransformer FromLabelsAlone)>();
         foreach (int seed in seeds.Skip(1))
         {
-            var distilled = TrainStudent(run, args, stopping, scored, console, clock, cancellation, "student", teacher: true, seed, trainings--, quiet: true);
-            var alone = TrainStudent(run, args, stopping, scored, console, clock, cancellation, BaselineName, teacher: false, seed, trainings--, quiet: true);
+            var distilled = TrainStudent(run, args, stopping, scored, console, clock, cancellation, "student", teacher: true, seed, trainings--,
+                quiet: true);
+            var alone = TrainStudent(run, args, stopping, scored, console, clock, cancellation, BaselineName, teacher: false, seed, trainings--,
+                quiet: true);
             console.WriteLine($"  seed {seed}: both students trained (best epochs {distilled.Student.BestEpoch} and {alone.Student.BestEpoch}).");
             further.Add((seed, distilled.Student, alone.Student));
         }
@@ -222,7 +251,8 @@ internal static class TrainCommand
         ModelEvaluation baselineEvaluation, ModelEvaluation? majority, CliConsole console, List<string> notes)
     {
         var quiet = new EvaluationOptions { LabelColumnName = Featurization.LabelColumn, MeasureSpeed = false };
-        double Measure(StudentTransformer model) => metric.Of(ClassNames(run.Ml.Distillation.EvaluateModel(model, run.Test, "seed", quiet), run.Plan));
+        double Measure(StudentTransformer model) => metric.Of(ClassNames(run.Ml.Distillation.EvaluateModel(model, run.Test, "seed", quiet),
+            run.Plan));
         var comparison = new StudentComparison(metric, students.Seeds,
             [metric.Of(evaluation.Student), .. students.Further.Select(f => Measure(f.Distilled))],
             [metric.Of(baselineEvaluation), .. students.Further.Select(f => Measure(f.FromLabelsAlone))],
@@ -264,7 +294,10 @@ internal static class TrainCommand
         notes.Add($"{kind}: {text}");
     }
 
-    /// <summary>The evaluation with the classes named as the label column writes them (a binary label's are <c>False</c> and <c>True</c> otherwise).</summary>
+    /// <summary>
+    /// The evaluation with the classes named as the label column writes them (a binary label's are <c>False</c> and
+    /// <c>True</c> otherwise).
+    /// </summary>
     public static DistillationEvaluation ClassNames(DistillationEvaluation evaluation, Featurization plan)
         => evaluation with { Teacher = ClassNames(evaluation.Teacher, plan), Student = ClassNames(evaluation.Student, plan) };
 
@@ -280,7 +313,8 @@ internal static class TrainCommand
     }
 
     /// <summary>The run's settings as metrics.json records them: every option as used, the data's SHA-256 and the versions.</summary>
-    private static object Settings(RunArguments args, PreparedRun run, EarlyStopping stopping, DistillationTrainerOptions options, VerdictMetric? metric, int[] seeds)
+    private static object Settings(RunArguments args, PreparedRun run, EarlyStopping stopping, DistillationTrainerOptions options,
+        VerdictMetric? metric, int[] seeds)
         => new
         {
             command = "train",
@@ -319,15 +353,16 @@ internal static class TrainCommand
         };
 
     /// <summary>One trained student, the options it trained with and its history as shown.</summary>
-    public sealed record TrainedStudent(StudentTransformer Student, DistillationTrainerOptions Options, IReadOnlyList<EpochReport> History, bool CutShort);
+    public sealed record TrainedStudent(StudentTransformer Student, DistillationTrainerOptions Options, IReadOnlyList<EpochReport> History,
+        bool CutShort);
 
     /// <summary>
     /// Trains one student on <paramref name="stopping"/>'s rows with its validation rows and patience, within an equal share
     /// of what is left of <c>--time</c> (counted from <paramref name="clock"/>'s start) among the <paramref name="trainingsLeft"/>
     /// trainings still to run; with progress on the console unless <paramref name="quiet"/>, and a line when the budget cut it short.
     /// </summary>
-    public static TrainedStudent TrainStudent(PreparedRun run, RunArguments args, EarlyStopping stopping, IDataView scored, CliConsole console, Stopwatch clock,
-        CancellationToken cancellation, string title, bool teacher, int seed, int trainingsLeft, bool quiet)
+    public static TrainedStudent TrainStudent(PreparedRun run, RunArguments args, EarlyStopping stopping, IDataView scored, CliConsole console,
+        Stopwatch clock, CancellationToken cancellation, string title, bool teacher, int seed, int trainingsLeft, bool quiet)
     {
         int epochs = stopping.Epochs;
         var options = StudentOptions.Create(run.Plan.CliTask, args with { Seed = seed }, epochs, teacher);

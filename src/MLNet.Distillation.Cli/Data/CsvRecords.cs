@@ -16,7 +16,10 @@ internal static partial class CsvRecords
     {
         using var reader = Sep.Reader(o => o with
         {
-            Sep = new Sep(','), HasHeader = false, Unescape = true, Trim = SepTrim.All,
+            Sep = new Sep(','),
+            HasHeader = false,
+            Unescape = true,
+            Trim = SepTrim.All,
             // Records of different lengths are the callers' to report, with the file's column count.
             DisableColCountCheck = true,
         }).FromFile(path);

@@ -100,7 +100,8 @@ internal sealed class Featurization
         cliTask.Check(label, schema.FileName);
         foreach (var column in schema.Columns)
         {
-            if (Reserved.Contains(column.Name) || (column.Name == LabelColumn && column != label) || column.Name.StartsWith(FeaturePrefix, StringComparison.Ordinal))
+            if (Reserved.Contains(column.Name) || (column.Name == LabelColumn && column != label)
+                || column.Name.StartsWith(FeaturePrefix, StringComparison.Ordinal))
                 throw CliException.BadInput($"column '{column.Name}' in {schema.FileName} has a name the model writes{(column.Name == LabelColumn ? " for the label" : "")}; rename it in the header.");
         }
         var inputs = schema.Columns.Where(c => c != label).ToArray();
@@ -117,7 +118,8 @@ internal sealed class Featurization
     /// worker loads the columns exactly as train will.
     /// </summary>
     /// <returns>The plan, and why the task was inferred as it was (for the console).</returns>
-    public static (Featurization Plan, string TaskReason) Infer(string dataPath, string labelName, DistillationTask? task, string? positive, bool? header)
+    public static (Featurization Plan, string TaskReason) Infer(string dataPath, string labelName, DistillationTask? task, string? positive,
+        bool? header)
     {
         var schema = CsvColumnInference.Infer(dataPath, "--data", header);
         var label = schema.Column(labelName, "--label");
@@ -174,7 +176,8 @@ internal sealed class Featurization
                 "Remove them, or train on rows that have the class.");
         }
         if (missing > 0)
-            throw CliException.BadInput($"{option} {file.FileName}: label '{Label.Name}' is empty on {missing} rows (first on line {firstMissing}); " +
+            throw CliException.BadInput(
+                $"{option} {file.FileName}: label '{Label.Name}' is empty on {missing} rows (first on line {firstMissing}); " +
                 "evaluation needs a label on every row (fill or remove those rows).");
     }
 
@@ -236,7 +239,8 @@ internal sealed class Featurization
     private const string FeaturePrefix = "__feature_";
 
     /// <summary>Featurised columns get names of their own, so the raw columns stay as they were for an ML.NET teacher.</summary>
-    private static string FeatureName(InferredColumn column) => FeaturePrefix + column.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string FeatureName(InferredColumn column)
+        => FeaturePrefix + column.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private InputOutputColumnPair[] Pairs(ColumnKind kind)
         => FeatureColumns.Where(c => c.Kind == kind).Select(c => new InputOutputColumnPair(FeatureName(c), c.Name)).ToArray();

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace MLNet.Distillation.Cli;
 
@@ -18,7 +17,8 @@ internal static class TeacherLoader
         {
             return source.Kind switch
             {
-                TeacherKind.Onnx => Teacher.FromOnnx(source.Path!, new OnnxTeacherOptions { InputColumnName = Featurization.FeaturesColumn, OutputKind = source.OutputKind }),
+                TeacherKind.Onnx => Teacher.FromOnnx(source.Path!,
+                    new OnnxTeacherOptions { InputColumnName = Featurization.FeaturesColumn, OutputKind = source.OutputKind }),
                 TeacherKind.MLNetModel => Teacher.FromMLNetModel(mlContext, source.Path!),
                 _ => throw new InvalidOperationException("A LightGbm teacher is trained, not loaded."),
             };

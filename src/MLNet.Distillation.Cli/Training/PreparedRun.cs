@@ -74,7 +74,8 @@ internal sealed class PreparedRun
         var (rawTrain, rawTest, trainRows, testRows) = LoadAndSplit(ml, plan, args, shardTeacher, console);
         var (featurizer, train) = Featurize(ml, plan, rawTrain, console);
         cancellation.ThrowIfCancellationRequested();
-        var (teacher, trainedTeacher) = shardTeacher is null ? GetTeacher(ml, plan, args, train, console) : (ShardTeacher(shardTeacher, args, console), null);
+        var (teacher, trainedTeacher) = shardTeacher is null ? GetTeacher(ml, plan, args, train, console)
+            : (ShardTeacher(shardTeacher, args, console), null);
         cancellation.ThrowIfCancellationRequested();
         return new PreparedRun(ml, plan, rawTrain, featurizer, train, featurizer.Transform(rawTest), trainRows, testRows, teacher, trainedTeacher)
         {
@@ -150,7 +151,8 @@ internal sealed class PreparedRun
     }
 
     /// <summary>The teacher <c>--teacher</c> names: LightGbm trained here, a text encoder with its head fitted here, or a file.</summary>
-    private static (Teacher Teacher, ITransformer? Trained) GetTeacher(MLContext ml, Featurization plan, RunArguments args, IDataView train, CliConsole console)
+    private static (Teacher Teacher, ITransformer? Trained) GetTeacher(MLContext ml, Featurization plan, RunArguments args, IDataView train,
+        CliConsole console)
     {
         var clock = Stopwatch.StartNew();
         if (args.Teacher.Kind == TeacherKind.LightGbm)

@@ -5,7 +5,10 @@ namespace MLNet.Distillation.Cli;
 /// <summary>The trainer options and trainer of each task, from the command's arguments.</summary>
 internal static class StudentOptions
 {
-    /// <summary>The options of <paramref name="task"/>'s trainer: columns as the featuriser writes them, epochs fixed (so progress knows n).</summary>
+    /// <summary>
+    /// The options of <paramref name="task"/>'s trainer: columns as the featuriser writes them, epochs fixed (so
+    /// progress knows n).
+    /// </summary>
     /// <param name="task">The task.</param>
     /// <param name="args">The command's arguments (seed, temperature, alpha, hidden layers).</param>
     /// <param name="epochs">Epochs to run.</param>

@@ -34,7 +34,8 @@ internal sealed record VerdictMetric(string Name, bool HigherIsBetter, string? M
     {
         var cliTask = CliTask.Of(task);
         var metrics = cliTask.Metrics;
-        var match = metrics.FirstOrDefault(m => m.Name.Equals(value, StringComparison.OrdinalIgnoreCase) || m.Aliases.Contains(value, StringComparer.OrdinalIgnoreCase));
+        var match = metrics.FirstOrDefault(m => m.Name.Equals(value, StringComparison.OrdinalIgnoreCase)
+            || m.Aliases.Contains(value, StringComparer.OrdinalIgnoreCase));
         if (match.Name is not null)
             return match.Name;
         string names = string.Join(", ", metrics.Select(m => m.Aliases.Length > 0 ? $"{m.Name} ({string.Join(", ", m.Aliases)})" : m.Name));

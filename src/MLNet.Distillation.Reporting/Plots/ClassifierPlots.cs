@@ -61,9 +61,14 @@ internal static class ClassifierPlots
         {
             const double width = 0.38;
             var bars = new List<Bar>();
-            foreach (var (model, offset, color) in new[] { (evaluation.Teacher, -width / 2, PlotStyle.Teacher), (evaluation.Student, width / 2, PlotStyle.Student) })
+            foreach (var (model, offset, color) in new[] { (evaluation.Teacher, -width / 2, PlotStyle.Teacher),
+                (evaluation.Student, width / 2, PlotStyle.Student) })
                 foreach (var c in model.PerClassAccuracy)
-                    bars.Add(new Bar { Position = classes.IndexOf(c.ClassName) + offset, Value = c.Accuracy, Size = width, FillColor = color, LineWidth = 0 });
+                    bars.Add(new Bar
+                    {
+                        Position = classes.IndexOf(c.ClassName) + offset, Value = c.Accuracy, Size = width, FillColor = color,
+                        LineWidth = 0
+                    });
             plot.Add.Bars(bars);
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = evaluation.Teacher.Name, FillColor = PlotStyle.Teacher });
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = evaluation.Student.Name, FillColor = PlotStyle.Student });

@@ -27,12 +27,15 @@ internal static class TrainingPlots
             for (int i = 0; i < terms.Count; i++)
             {
                 var points = history!.Where(e => e.LossTerms.ContainsKey(terms[i])).ToList();
-                Line(plot, points.Select(e => (double)e.Epoch), points.Select(e => e.LossTerms[terms[i]]), terms[i], PlotStyle.Series(i), LinePattern.Solid, 1.5f);
+                Line(plot, points.Select(e => (double)e.Epoch), points.Select(e => e.LossTerms[terms[i]]), terms[i], PlotStyle.Series(i),
+                    LinePattern.Solid, 1.5f);
             }
-            Line(plot, history!.Select(e => (double)e.Epoch), history!.Select(e => e.TotalLoss), "total (weighted)", Colors.Black, LinePattern.Solid, 2.5f);
+            Line(plot, history!.Select(e => (double)e.Epoch), history!.Select(e => e.TotalLoss), "total (weighted)", Colors.Black, LinePattern.Solid,
+                2.5f);
             var validated = history!.Where(e => e.ValidationLoss is not null).ToList();
             if (validated.Count > 0)
-                Line(plot, validated.Select(e => (double)e.Epoch), validated.Select(e => e.ValidationLoss!.Value), "validation cross-entropy", PlotStyle.Neutral, LinePattern.Dashed, 2f);
+                Line(plot, validated.Select(e => (double)e.Epoch), validated.Select(e => e.ValidationLoss!.Value), "validation cross-entropy",
+                    PlotStyle.Neutral, LinePattern.Dashed, 2f);
             plot.XLabel("Epoch");
             plot.YLabel("Loss");
             EpochTicks(plot, history!);
@@ -53,9 +56,11 @@ internal static class TrainingPlots
         return PlotSpec.Drawn(AccuracyName, AccuracyTitle, AccuracyDescription, plot =>
         {
             if (trained.Count > 0)
-                Line(plot, trained.Select(e => (double)e.Epoch), trained.Select(e => e.TrainingAccuracy!.Value), "training", PlotStyle.Student, LinePattern.Solid, 2f);
+                Line(plot, trained.Select(e => (double)e.Epoch), trained.Select(e => e.TrainingAccuracy!.Value), "training", PlotStyle.Student,
+                    LinePattern.Solid, 2f);
             if (validated.Count > 0)
-                Line(plot, validated.Select(e => (double)e.Epoch), validated.Select(e => e.ValidationAccuracy!.Value), "validation", PlotStyle.Student, LinePattern.Dashed, 2f);
+                Line(plot, validated.Select(e => (double)e.Epoch), validated.Select(e => e.ValidationAccuracy!.Value), "validation",
+                    PlotStyle.Student, LinePattern.Dashed, 2f);
             plot.XLabel("Epoch");
             plot.YLabel("Accuracy");
             EpochTicks(plot, history!);

@@ -48,7 +48,8 @@ internal static class MlpGraphReader
         if (graph.Node.FirstOrDefault(n => QuantizedOperators.Contains(n.OpType)) is { } quantized)
             throw new InvalidDataException($"This is an int8-quantized student (operator '{quantized.OpType}', node '{quantized.Name}'): MlpStudentPredictor " +
                 "runs float MLP graphs only. Score the quantized student with PredictionEngine or ONNX Runtime, or give the predictor the float student's file.");
-        if (graph.Initializer.FirstOrDefault(t => t.DataType is (int)TensorProto.Types.DataType.Int8 or (int)TensorProto.Types.DataType.Uint8) is { } integer)
+        if (graph.Initializer.FirstOrDefault(t => t.DataType is (int)TensorProto.Types.DataType.Int8 or (int)TensorProto.Types.DataType.Uint8)
+            is { } integer)
             throw new InvalidDataException($"The constant '{integer.Name}' holds 8-bit integers (a quantized model): MlpStudentPredictor runs float MLP graphs only.");
         if (graph.Input.Count != 1)
         {
@@ -114,7 +115,8 @@ internal static class MlpGraphReader
         /// <summary>A Gemm node as the trainer writes a dense layer: y = x·Wᵀ + b with a constant weight and bias.</summary>
         private void Dense(NodeProto node)
         {
-            if (Attribute(node, "transA", 0) != 0 || Attribute(node, "transB", 0) != 1 || FloatAttribute(node, "alpha", 1) != 1 || FloatAttribute(node, "beta", 1) != 1)
+            if (Attribute(node, "transA", 0) != 0 || Attribute(node, "transB", 0) != 1 || FloatAttribute(node, "alpha", 1) != 1
+                || FloatAttribute(node, "beta", 1) != 1)
                 throw new InvalidDataException($"Gemm node '{node.Name}' is not y = x·Wᵀ + b (transB = 1, alpha = beta = 1), the dense layer the trainer writes.");
             int x = Value(node, node.Input[0]);
             var weightTensor = _constants.GetValueOrDefault(node.Input[1]);

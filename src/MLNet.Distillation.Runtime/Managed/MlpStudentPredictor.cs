@@ -141,7 +141,8 @@ public sealed class MlpStudentPredictor
     private ReadOnlySpan<float> Forward(ReadOnlySpan<float> features)
     {
         if (features.Length != FeatureCount)
-            throw new ArgumentException($"The row has {features.Length} features; the student reads {FeatureCount} ('{InputName}').", nameof(features));
+            throw new ArgumentException($"The row has {features.Length} features; the student reads {FeatureCount} ('{InputName}').",
+                nameof(features));
         features.CopyTo(_values[0]);
         foreach (var step in _steps)
             step.Run(_values);

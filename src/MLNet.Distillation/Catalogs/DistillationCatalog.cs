@@ -54,7 +54,10 @@ public sealed class DistillationCatalog
         return new BinaryShards(_mlContext, paths);
     }
 
-    /// <summary>Reads several ML.NET binary files written from one pipeline as one data view (see <see cref="LoadBinaryShards(string[])"/>).</summary>
+    /// <summary>
+    /// Reads several ML.NET binary files written from one pipeline as one data view (see
+    /// <see cref="LoadBinaryShards(string[])"/>).
+    /// </summary>
     /// <param name="paths">The shard files, for instance <c>Directory.GetFiles(folder, "*.idv").Order()</c>.</param>
     public IDataView LoadBinaryShards(IEnumerable<string> paths)
     {
@@ -149,7 +152,8 @@ public sealed class DistillationCatalog
     /// <param name="data">Training data with the label, features and teacher columns.</param>
     /// <param name="options">The trainer's settings; Temperature and Alpha are set per trial, Losses must be unset.</param>
     /// <param name="search">The grid, budget, validation fraction and seed; null for the defaults.</param>
-    public DistillationSearchResult SearchTemperatureAndAlpha(IDataView data, DistillationTrainerOptions options, DistillationSearchOptions? search = null)
+    public DistillationSearchResult SearchTemperatureAndAlpha(IDataView data, DistillationTrainerOptions options,
+        DistillationSearchOptions? search = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.Search(_mlContext, data, search);
@@ -164,7 +168,8 @@ public sealed class DistillationCatalog
     /// <param name="data">Training data with the label, features and teacher columns.</param>
     /// <param name="options">The trainer's settings; Temperature and Alpha are set per trial, Losses must be unset.</param>
     /// <param name="search">The grid, the loss recipes to try besides it, budget, validation fraction and seed; null for the defaults.</param>
-    public DistillationSearchResult SearchTemperatureAndAlpha(IDataView data, DistillationMulticlassTrainer.Options options, DistillationSearchOptions? search = null)
+    public DistillationSearchResult SearchTemperatureAndAlpha(IDataView data, DistillationMulticlassTrainer.Options options,
+        DistillationSearchOptions? search = null)
         => TemperatureAlphaSearch.Run(_mlContext, data, options, search, o => _mlContext.MulticlassClassification.Trainers.Distillation(o),
             HeldOutMetric.MicroAccuracy(_mlContext, options.LabelColumnName));
 
@@ -175,7 +180,8 @@ public sealed class DistillationCatalog
     /// <param name="data">Training data with the label, features and teacher columns.</param>
     /// <param name="options">The trainer's settings; Temperature and Alpha are set per trial, Losses must be unset.</param>
     /// <param name="search">The grid, budget, validation fraction and seed; null for the defaults.</param>
-    public DistillationSearchResult SearchTemperatureAndAlpha(IDataView data, DistillationBinaryTrainer.Options options, DistillationSearchOptions? search = null)
+    public DistillationSearchResult SearchTemperatureAndAlpha(IDataView data, DistillationBinaryTrainer.Options options,
+        DistillationSearchOptions? search = null)
         => TemperatureAlphaSearch.Run(_mlContext, data, options, search, o => _mlContext.BinaryClassification.Trainers.Distillation(o),
             HeldOutMetric.Auc(_mlContext, options.LabelColumnName));
 
@@ -187,7 +193,8 @@ public sealed class DistillationCatalog
     /// <param name="data">Training data with the label, features and teacher columns.</param>
     /// <param name="options">The trainer's settings; Alpha is set per trial, Losses must be unset.</param>
     /// <param name="search">The grid, budget, validation fraction and seed; null for the defaults.</param>
-    public DistillationSearchResult SearchTemperatureAndAlpha(IDataView data, DistillationRegressionTrainer.Options options, DistillationSearchOptions? search = null)
+    public DistillationSearchResult SearchTemperatureAndAlpha(IDataView data, DistillationRegressionTrainer.Options options,
+        DistillationSearchOptions? search = null)
         => TemperatureAlphaSearch.Run(_mlContext, data, options, search, o => _mlContext.Regression.Trainers.Distillation(o),
             HeldOutMetric.RSquared(_mlContext, options.LabelColumnName), usesTemperature: false);
 
@@ -206,10 +213,11 @@ public sealed class DistillationCatalog
     /// Whether each generation after the first learns from the mean logits of every earlier generation (an ensemble, which
     /// scores the rows once per member) instead of from the previous generation alone. Default false.
     /// </param>
-    public SelfDistillationResult SelfDistill(IDataView data, DistillationMulticlassTrainer.Options options, int generations = 2, double validationFraction = 0.2, int seed = 0,
-        bool ensembleTeacher = false)
-        => SelfDistillation.Run(_mlContext, data, options, generations, validationFraction, seed, o => _mlContext.MulticlassClassification.Trainers.Distillation(o),
-            HeldOutMetric.MicroAccuracy(_mlContext, options.LabelColumnName), ensembleTeacher);
+    public SelfDistillationResult SelfDistill(IDataView data, DistillationMulticlassTrainer.Options options, int generations = 2,
+        double validationFraction = 0.2, int seed = 0, bool ensembleTeacher = false)
+        => SelfDistillation.Run(_mlContext, data, options, generations, validationFraction, seed,
+            o => _mlContext.MulticlassClassification.Trainers.Distillation(o), HeldOutMetric.MicroAccuracy(_mlContext, options.LabelColumnName),
+            ensembleTeacher);
 
     /// <summary>Self-distillation of a binary student, scored by AUC (see the multiclass overload).</summary>
     /// <param name="data">Training data with the label and features.</param>
@@ -217,11 +225,12 @@ public sealed class DistillationCatalog
     /// <param name="generations">Generations after the student from labels alone (at least 1).</param>
     /// <param name="validationFraction">Share of the rows held out to score the generations (split once). Default 0.2.</param>
     /// <param name="seed">Seed of the split. Default 0.</param>
-    /// <param name="ensembleTeacher">Whether each generation after the first learns from the mean logit of every earlier generation. Default false.</param>
-    public SelfDistillationResult SelfDistill(IDataView data, DistillationBinaryTrainer.Options options, int generations = 2, double validationFraction = 0.2, int seed = 0,
-        bool ensembleTeacher = false)
-        => SelfDistillation.Run(_mlContext, data, options, generations, validationFraction, seed, o => _mlContext.BinaryClassification.Trainers.Distillation(o),
-            HeldOutMetric.Auc(_mlContext, options.LabelColumnName), ensembleTeacher);
+    /// <param name="ensembleTeacher">Whether each generation after the first learns from the mean logit of every
+    /// earlier generation. Default false.</param>
+    public SelfDistillationResult SelfDistill(IDataView data, DistillationBinaryTrainer.Options options, int generations = 2,
+        double validationFraction = 0.2, int seed = 0, bool ensembleTeacher = false)
+        => SelfDistillation.Run(_mlContext, data, options, generations, validationFraction, seed,
+            o => _mlContext.BinaryClassification.Trainers.Distillation(o), HeldOutMetric.Auc(_mlContext, options.LabelColumnName), ensembleTeacher);
 
     /// <summary>Self-distillation of a regression student, scored by R² (see the multiclass overload).</summary>
     /// <param name="data">Training data with the label and features.</param>
@@ -229,9 +238,10 @@ public sealed class DistillationCatalog
     /// <param name="generations">Generations after the student from labels alone (at least 1).</param>
     /// <param name="validationFraction">Share of the rows held out to score the generations (split once). Default 0.2.</param>
     /// <param name="seed">Seed of the split. Default 0.</param>
-    /// <param name="ensembleTeacher">Whether each generation after the first learns from the mean prediction of every earlier generation. Default false.</param>
-    public SelfDistillationResult SelfDistill(IDataView data, DistillationRegressionTrainer.Options options, int generations = 2, double validationFraction = 0.2, int seed = 0,
-        bool ensembleTeacher = false)
+    /// <param name="ensembleTeacher">Whether each generation after the first learns from the mean prediction of every
+    /// earlier generation. Default false.</param>
+    public SelfDistillationResult SelfDistill(IDataView data, DistillationRegressionTrainer.Options options, int generations = 2,
+        double validationFraction = 0.2, int seed = 0, bool ensembleTeacher = false)
         => SelfDistillation.Run(_mlContext, data, options, generations, validationFraction, seed, o => _mlContext.Regression.Trainers.Distillation(o),
             HeldOutMetric.RSquared(_mlContext, options.LabelColumnName), ensembleTeacher);
 
@@ -298,7 +308,8 @@ public sealed class DistillationCatalog
     /// </summary>
     /// <param name="data">Rows with a Text column of raw sentences and a label.</param>
     /// <param name="options">Columns, probabilities, copies and seed; null for the defaults (the paper's).</param>
-    /// <exception cref="ArgumentException">A column is absent or of a type that cannot be augmented or left without label (named), or the data has more than <see cref="TextAugmentationOptions.MaximumRows"/> rows.</exception>
+    /// <exception cref="ArgumentException">A column is absent or of a type that cannot be augmented or left without
+    /// label (named), or the data has more than <see cref="TextAugmentationOptions.MaximumRows"/> rows.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (named).</exception>
     public IDataView AugmentText(IDataView data, TextAugmentationOptions? options = null)
     {
@@ -318,7 +329,8 @@ public sealed class DistillationCatalog
     /// <param name="textColumnName">The text column of <paramref name="data"/>, and of the result. Default <c>Text</c>.</param>
     /// <param name="labelColumnName">The label column of <paramref name="data"/>, and of the result. Default <c>Label</c>.</param>
     /// <exception cref="ArgumentException">A column is absent or of a type that cannot be left without label (named), or a text is null.</exception>
-    public IDataView AppendUnlabelledText(IDataView data, IEnumerable<string> texts, string textColumnName = DefaultColumnNames.Text, string labelColumnName = DefaultColumnNames.Label)
+    public IDataView AppendUnlabelledText(IDataView data, IEnumerable<string> texts, string textColumnName = DefaultColumnNames.Text,
+        string labelColumnName = DefaultColumnNames.Label)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(texts);
@@ -369,10 +381,14 @@ public sealed class DistillationCatalog
     /// <param name="student">The fitted distillation pipeline or student (teacher stages are dropped before measuring).</param>
     /// <param name="data">Labelled rows neither model trained on, with the columns both models read.</param>
     /// <param name="labelColumnName">The label: Boolean (binary), key (multiclass) or Single (regression).</param>
-    public DistillationEvaluation Evaluate(ITransformer teacher, ITransformer student, IDataView data, string labelColumnName = DefaultColumnNames.Label)
+    public DistillationEvaluation Evaluate(ITransformer teacher, ITransformer student, IDataView data,
+        string labelColumnName = DefaultColumnNames.Label)
         => Evaluate(teacher, student, data, new EvaluationOptions { LabelColumnName = labelColumnName });
 
-    /// <summary>Measures a teacher and its student on the same rows (see <see cref="Evaluate(ITransformer, ITransformer, IDataView, string)"/>).</summary>
+    /// <summary>
+    /// Measures a teacher and its student on the same rows (see
+    /// <see cref="Evaluate(ITransformer, ITransformer, IDataView, string)"/>).
+    /// </summary>
     /// <param name="teacher">A fitted ML.NET model that writes the task's standard columns.</param>
     /// <param name="student">The fitted distillation pipeline or student.</param>
     /// <param name="data">Labelled rows neither model trained on.</param>
@@ -383,7 +399,8 @@ public sealed class DistillationCatalog
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
-        return new DistillationEvaluator(_mlContext, data, options).Compare(ScoredModel.FromTransformer(teacher.Student()), ScoredModel.FromTransformer(student.Student()));
+        return new DistillationEvaluator(_mlContext, data, options)
+            .Compare(ScoredModel.FromTransformer(teacher.Student()), ScoredModel.FromTransformer(student.Student()));
     }
 
     /// <summary>
@@ -402,11 +419,13 @@ public sealed class DistillationCatalog
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(data);
         options ??= new EvaluationOptions();
-        return new DistillationEvaluator(_mlContext, data, options).Compare(ScoredModel.FromTeacher(_mlContext, teacher, data), ScoredModel.FromTransformer(student.Student()));
+        return new DistillationEvaluator(_mlContext, data, options)
+            .Compare(ScoredModel.FromTeacher(_mlContext, teacher, data), ScoredModel.FromTransformer(student.Student()));
     }
 
     /// <summary>
-    /// Measures one more model on the evaluation rows, the same way as <see cref="Evaluate(ITransformer, ITransformer, IDataView, EvaluationOptions)"/>
+    /// Measures one more model on the evaluation rows, the same way as
+    /// <see cref="Evaluate(ITransformer, ITransformer, IDataView, EvaluationOptions)"/>
     /// measures teacher and student: for instance the student trained from labels alone, to set beside them in a report.
     /// </summary>
     /// <param name="model">A fitted ML.NET model that writes the task's standard columns.</param>
@@ -418,7 +437,8 @@ public sealed class DistillationCatalog
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return new DistillationEvaluator(_mlContext, data, options ?? new EvaluationOptions()).Measure(ScoredModel.FromTransformer(model.Student()), name);
+        return new DistillationEvaluator(_mlContext, data, options ?? new EvaluationOptions())
+            .Measure(ScoredModel.FromTransformer(model.Student()), name);
     }
 
     /// <summary>

@@ -30,7 +30,7 @@ internal static class FloatForward
                 SigmoidLayer => (x.Select(v => 1f / (1f + MathF.Exp(-v))).ToArray(), shape),
                 GeluLayer g => (x.Select(v => g.TanhApproximation
                     ? (float)(0.5 * v * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))))
-                    : (float)(0.5 * v * (1 + Erf(v / Math.Sqrt(2)))) ).ToArray(), shape),
+                    : (float)(0.5 * v * (1 + Erf(v / Math.Sqrt(2))))).ToArray(), shape),
                 AffineLayer a => (Affine(x, shape, a), shape),
                 var other => throw new NotSupportedException($"Quantization cannot run layer {i} ({other.GetType().Name}) in float to calibrate it."),
             };

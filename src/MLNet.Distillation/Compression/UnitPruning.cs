@@ -120,6 +120,10 @@ internal static class UnitPruning
 
     /// <summary>Trainable parameters (weights and biases of the dense and convolution layers).</summary>
     public static long ParameterCount(IReadOnlyList<StudentLayer> layers)
-        => layers.Sum(l => l switch { DenseLayer d => (long)d.Weight.Length + d.Bias.Length, Conv2dLayer c => (long)c.Weight.Length + c.Bias.Length,
-            _ => 0L });
+        => layers.Sum(l => l switch
+        {
+            DenseLayer d => (long)d.Weight.Length + d.Bias.Length,
+            Conv2dLayer c => (long)c.Weight.Length + c.Bias.Length,
+            _ => 0L
+        });
 }

@@ -83,7 +83,8 @@ internal sealed class EvaluationLabels
     {
         if (column.Annotations.Schema.GetColumnOrNull(annotation) is not { Type: VectorDataViewType type })
             return null;
-        return (string[])typeof(EvaluationLabels).GetMethod(nameof(NamesOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+        return (string[])typeof(EvaluationLabels)
+            .GetMethod(nameof(NamesOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
             .MakeGenericMethod(type.ItemType.RawType).Invoke(null, [column, annotation])!;
     }
 

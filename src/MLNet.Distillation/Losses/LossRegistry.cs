@@ -70,7 +70,8 @@ public static class LossRegistry
         if (!Entries.TryGetValue(term.Name, out var entry))
             throw new ArgumentException($"No loss term is registered under the name '{term.Name}'. Terms for {Describe(task)}: {string.Join(", ", NamesFor(task))}.");
         if (!entry.Tasks.Contains(task))
-            throw new ArgumentException($"Loss term '{term.Name}' is for {string.Join(" and ", entry.Tasks.Select(Describe))}, not {Describe(task)}. " +
+            throw new ArgumentException(
+                $"Loss term '{term.Name}' is for {string.Join(" and ", entry.Tasks.Select(Describe))}, not {Describe(task)}. " +
                 $"Terms for {Describe(task)}: {string.Join(", ", NamesFor(task))}.");
         var parameters = new LossParameters(term.Name, term.Parameters, trainerTemperature);
         IDistillationLoss loss;

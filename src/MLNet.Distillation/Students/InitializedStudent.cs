@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -124,8 +123,13 @@ internal sealed class InitializedStudent : StudentArchitecture
 
     private static string Name(StudentLayer layer) => layer switch
     {
-        LeakyReluLayer => "LeakyReLU", TanhLayer => "Tanh", SigmoidLayer => "Sigmoid", GeluLayer => "GELU",
-        AvgPool2dLayer => "AvgPool2d", AffineLayer => "per-channel scale and shift: a BatchNorm with no Linear or Conv2d before it, or a regression target scaling after a last layer that is not Linear", StandardizeLayer => "input standardisation",
+        LeakyReluLayer => "LeakyReLU",
+        TanhLayer => "Tanh",
+        SigmoidLayer => "Sigmoid",
+        GeluLayer => "GELU",
+        AvgPool2dLayer => "AvgPool2d",
+        AffineLayer => "per-channel scale and shift: a BatchNorm with no Linear or Conv2d before it, or a regression target scaling after a last layer that is not Linear",
+        StandardizeLayer => "input standardisation",
         _ => layer.GetType().Name.Replace("Layer", ""),
     };
 

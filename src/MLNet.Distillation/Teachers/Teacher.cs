@@ -1,11 +1,11 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace MLNet.Distillation;
 
 /// <summary>
 /// A trained model whose logits become the student's soft targets. Create one with <see cref="FromOnnx(string, OnnxTeacherOptions?)"/>,
-/// <see cref="FromTransformer"/>, <see cref="FromMLNetModel"/>, <see cref="FromTextEncoder(TextEncoder, string, string[])"/> or <see cref="Ensemble"/>, and hand it to
+/// <see cref="FromTransformer"/>, <see cref="FromMLNetModel"/>,
+/// <see cref="FromTextEncoder(TextEncoder, string, string[])"/> or <see cref="Ensemble"/>, and hand it to
 /// <c>mlContext.Transforms.TeacherScore(...)</c>.
 /// </summary>
 public abstract class Teacher : IDisposable
@@ -19,7 +19,10 @@ public abstract class Teacher : IDisposable
     /// </summary>
     internal abstract string Fingerprint();
 
-    /// <summary>Checks the teacher against <paramref name="inputSchema"/> and prepares scoring; throws naming the culprit when they do not fit.</summary>
+    /// <summary>
+    /// Checks the teacher against <paramref name="inputSchema"/> and prepares scoring; throws naming the culprit when
+    /// they do not fit.
+    /// </summary>
     internal abstract TeacherBinding Bind(DataViewSchema inputSchema);
 
     /// <summary>
@@ -34,7 +37,10 @@ public abstract class Teacher : IDisposable
     /// <summary>Checks the column-level requirements that can be checked on a <see cref="SchemaShape"/> (before any data is seen).</summary>
     internal virtual void CheckInputShape(SchemaShape inputShape) { }
 
-    /// <summary>Size of the teacher as it is stored (an ONNX file's bytes, an ML.NET model as <c>Model.Save</c> writes it), for evaluation reports.</summary>
+    /// <summary>
+    /// Size of the teacher as it is stored (an ONNX file's bytes, an ML.NET model as <c>Model.Save</c> writes it), for
+    /// evaluation reports.
+    /// </summary>
     /// <param name="mlContext">The context to serialise ML.NET models with.</param>
     /// <param name="inputSchema">The schema of the data the teacher reads.</param>
     internal abstract long SerializedBytes(MLContext mlContext, DataViewSchema inputSchema);
@@ -44,7 +50,8 @@ public abstract class Teacher : IDisposable
 
     /// <summary>An ONNX model file as teacher. Run with ONNX Runtime in batches.</summary>
     /// <param name="path">Path of the .onnx file.</param>
-    /// <param name="options">Input/output mapping; defaults read the <c>Features</c> column into the model's only input and use its first output as logits.</param>
+    /// <param name="options">Input/output mapping; defaults read the <c>Features</c> column into the model's only input
+    /// and use its first output as logits.</param>
     public static Teacher FromOnnx(string path, OnnxTeacherOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -105,7 +112,8 @@ public abstract class Teacher : IDisposable
     /// </summary>
     /// <param name="model">The fitted transformer; it must accept the data given to TeacherScore.</param>
     /// <param name="scoreColumnName">The column to learn from (a Single vector, one value per class, or a Single); null chooses as above.</param>
-    /// <param name="outputKind">What that column holds; null: a vector or a <c>Probability</c> column holds probabilities, any other single value a logit or prediction.</param>
+    /// <param name="outputKind">What that column holds; null: a vector or a <c>Probability</c> column holds
+    /// probabilities, any other single value a logit or prediction.</param>
     public static Teacher FromTransformer(ITransformer model, string? scoreColumnName = null, TeacherOutputKind? outputKind = null)
         => new TransformerTeacher(model, scoreColumnName, outputKind, "ML.NET model");
 
@@ -113,7 +121,8 @@ public abstract class Teacher : IDisposable
     /// <param name="mlContext">The context to load the model with.</param>
     /// <param name="path">Path of the model .zip written by <c>mlContext.Model.Save</c>.</param>
     /// <param name="scoreColumnName">The column to learn from (see <see cref="FromTransformer"/>).</param>
-    /// <param name="outputKind">What that column holds; null reads it as ML.NET's trainers write <c>Score</c> (see <see cref="FromTransformer"/>).</param>
+    /// <param name="outputKind">What that column holds; null reads it as ML.NET's trainers write <c>Score</c> (see
+    /// <see cref="FromTransformer"/>).</param>
     public static Teacher FromMLNetModel(MLContext mlContext, string path, string? scoreColumnName = null, TeacherOutputKind? outputKind = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
@@ -134,7 +143,8 @@ public abstract class Teacher : IDisposable
     /// <param name="encoder">The encoder; its output must be one vector per text and not normalised. The teacher holds the
     /// encoder's session until the teacher is disposed.</param>
     /// <param name="textColumnName">The text column the teacher reads.</param>
-    /// <param name="classNames">Class names in output order (for the SlotNames annotation and the class-order check against the label), or null.</param>
+    /// <param name="classNames">Class names in output order (for the SlotNames annotation and the class-order check
+    /// against the label), or null.</param>
     public static Teacher FromTextEncoder(TextEncoder encoder, string textColumnName = DefaultColumnNames.Text, string[]? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(encoder);
@@ -155,12 +165,14 @@ public abstract class Teacher : IDisposable
     /// </summary>
     /// <param name="mlContext">The context the head's trainers run in.</param>
     /// <param name="trainingData">The labelled rows; rows without a label are skipped.</param>
-    /// <param name="encoder">An encoder with a per-token output (pooled into embeddings). The teacher holds its session until the teacher is disposed.</param>
+    /// <param name="encoder">An encoder with a per-token output (pooled into embeddings). The teacher holds its session
+    /// until the teacher is disposed.</param>
     /// <param name="textColumnName">The text column, read when fitting and when scoring.</param>
     /// <param name="labelColumnName">The label column the head is fitted to.</param>
     /// <param name="l2Regularization">L2 weight λ: the head minimises the loss summed over rows plus λ/2 · ‖w‖².</param>
-    public static Teacher FromTextEncoder(MLContext mlContext, IDataView trainingData, TextEncoder encoder, string textColumnName = DefaultColumnNames.Text,
-        string labelColumnName = DefaultColumnNames.Label, float l2Regularization = Defaults.TextHeadL2Regularization)
+    public static Teacher FromTextEncoder(MLContext mlContext, IDataView trainingData, TextEncoder encoder,
+        string textColumnName = DefaultColumnNames.Text, string labelColumnName = DefaultColumnNames.Label,
+        float l2Regularization = Defaults.TextHeadL2Regularization)
         => TextEncoderTeacher.Fit(mlContext, trainingData, encoder, new TextEncoderTeacherOptions
         {
             TextColumnName = textColumnName, LabelColumnName = labelColumnName, L2Regularization = l2Regularization,
@@ -169,7 +181,8 @@ public abstract class Teacher : IDisposable
     /// <summary>A text teacher fitted on labelled rows, with every setting in an options object (see the overload with plain parameters).</summary>
     /// <param name="mlContext">The context the head's trainers run in.</param>
     /// <param name="trainingData">The labelled rows; rows without a label are skipped.</param>
-    /// <param name="encoder">An encoder with a per-token output (pooled into embeddings). The teacher holds its session until the teacher is disposed.</param>
+    /// <param name="encoder">An encoder with a per-token output (pooled into embeddings). The teacher holds its session
+    /// until the teacher is disposed.</param>
     /// <param name="options">Columns and regularisation.</param>
     public static Teacher FromTextEncoder(MLContext mlContext, IDataView trainingData, TextEncoder encoder, TextEncoderTeacherOptions options)
         => TextEncoderTeacher.Fit(mlContext, trainingData, encoder, options);

@@ -12,7 +12,10 @@ namespace MLNet.Distillation;
 /// </summary>
 public sealed class DistillationMulticlassTrainer : DistillationTrainerBase<DistillationMulticlassTrainer.Options>
 {
-    /// <summary>Options of <see cref="DistillationMulticlassTrainer"/>; every setting is described on <see cref="DistillationTrainerOptions"/>.</summary>
+    /// <summary>
+    /// Options of <see cref="DistillationMulticlassTrainer"/>; every setting is described on
+    /// <see cref="DistillationTrainerOptions"/>.
+    /// </summary>
     public sealed class Options : DistillationTrainerOptions
     {
         /// <summary>The task: <see cref="DistillationTask.MulticlassClassification"/>.</summary>

@@ -12,7 +12,10 @@ namespace MLNet.Distillation;
 /// </summary>
 public sealed class DistillationRegressionTrainer : DistillationTrainerBase<DistillationRegressionTrainer.Options>
 {
-    /// <summary>Options of <see cref="DistillationRegressionTrainer"/>; the shared settings are described on <see cref="DistillationTrainerOptions"/>.</summary>
+    /// <summary>
+    /// Options of <see cref="DistillationRegressionTrainer"/>; the shared settings are described on
+    /// <see cref="DistillationTrainerOptions"/>.
+    /// </summary>
     public sealed class Options : DistillationTrainerOptions
     {
         /// <summary>The task: <see cref="DistillationTask.Regression"/>.</summary>

@@ -1,8 +1,6 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLNet.Distillation.Losses;
-using TorchSharp;
 
 namespace MLNet.Distillation;
 
@@ -108,7 +106,8 @@ public abstract class DistillationTrainerBase<TOptions> : IDistillationTrainer
     /// Reads the training rows (in memory, or a first pass when streaming) and the validation rows, checks the teacher
     /// against the labels, and says what the reading found: rows left out, unlabelled rows, automatic early stopping.
     /// </summary>
-    private PreparedData Prepare(IDataView input, IDataView? validationData, FitColumns fit, int seed, TorchSharp.torch.Device device, Action checkAlive, IChannel channel)
+    private PreparedData Prepare(IDataView input, IDataView? validationData, FitColumns fit, int seed, TorchSharp.torch.Device device,
+        Action checkAlive, IChannel channel)
     {
         bool sparse = SparseInputs.Chosen(_options, input, fit.Features, fit.FeatureCount);
         var spec = new TrainingReadSpec(_task, fit.Features, fit.Label, fit.Teacher, fit.FeatureCount, fit.OutputCount,
@@ -128,7 +127,10 @@ public abstract class DistillationTrainerBase<TOptions> : IDistillationTrainer
                     $"training data has {fit.FeatureCount} and {fit.OutputCount}.", nameof(validationData));
             validationTable = TrainingTable.Load(validationData, spec with
             {
-                Features = validationData.Schema[v.Features.Name], Label = validationData.Schema[v.Label.Name], Teacher = null, KeepUnlabelled = false,
+                Features = validationData.Schema[v.Features.Name],
+                Label = validationData.Schema[v.Label.Name],
+                Teacher = null,
+                KeepUnlabelled = false,
                 ExtraTeacherColumns = [],
             });
         }
@@ -144,7 +146,8 @@ public abstract class DistillationTrainerBase<TOptions> : IDistillationTrainer
     }
 
     /// <summary>Tells the channel what is about to train and how (and warns about early stopping that cannot happen).</summary>
-    private void Announce(PreparedData prepared, FitColumns fit, int epochs, int seed, TorchSharp.torch.Device device, SparseFeatureStep sparseStep, IChannel channel)
+    private void Announce(PreparedData prepared, FitColumns fit, int epochs, int seed, TorchSharp.torch.Device device, SparseFeatureStep sparseStep,
+        IChannel channel)
     {
         var (train, validation) = (prepared.Train, prepared.Validation);
         if (prepared.AutomaticEarlyStopping)
@@ -161,7 +164,8 @@ public abstract class DistillationTrainerBase<TOptions> : IDistillationTrainer
     }
 
     /// <summary>Runs the training loop on the prepared rows (with this Fit's thread count) and warns about how training went.</summary>
-    private StudentTrainingLoop.Result Train(PreparedData prepared, FitColumns fit, int seed, TorchSharp.torch.Device device, Action checkAlive, IChannel channel)
+    private StudentTrainingLoop.Result Train(PreparedData prepared, FitColumns fit, int seed, TorchSharp.torch.Device device, Action checkAlive,
+        IChannel channel)
     {
         var (train, validation) = (prepared.Train, prepared.Validation);
         var sparseStep = _task.SparseStep(_options);
@@ -209,11 +213,14 @@ public abstract class DistillationTrainerBase<TOptions> : IDistillationTrainer
     }
 
     /// <summary>The fitted student: the trained layers with the standardisations folded in, and the pipeline that scores with them.</summary>
-    private StudentTransformer Build(StudentTrainingLoop.Result result, PreparedData prepared, FitColumns fit, IDataView input, TimeSpan loading, IChannel channel)
+    private StudentTransformer Build(StudentTrainingLoop.Result result, PreparedData prepared, FitColumns fit, IDataView input, TimeSpan loading,
+        IChannel channel)
     {
         bool sparse = prepared.Train.SparseFeatures;
-        var model = new StudentModel(_task.Kind, LayerFolding.Fold(result.Layers, prepared.Inputs, prepared.Target), _options.Student.Describe(fit.FeatureCount, fit.OutputCount),
-            _options.FeatureColumnName, fit.FeatureCount, fit.OutputCount, ColumnAnnotations.TextKeyValues(fit.Label), LayerFolding.FoldedInputs(result.Layers, prepared.Inputs))
+        var model = new StudentModel(_task.Kind, LayerFolding.Fold(result.Layers, prepared.Inputs, prepared.Target),
+            _options.Student.Describe(fit.FeatureCount, fit.OutputCount), _options.FeatureColumnName, fit.FeatureCount, fit.OutputCount,
+            ColumnAnnotations.TextKeyValues(fit.Label),
+                LayerFolding.FoldedInputs(result.Layers, prepared.Inputs))
         {
             SparsePairs = sparse ? SparseInputs.PairsPerRow(_options.MaximumNonZerosPerRow, prepared.MaximumRowNonZeros, fit.FeatureCount) : null,
         };
@@ -268,17 +275,23 @@ public abstract class DistillationTrainerBase<TOptions> : IDistillationTrainer
         if (validationTable is not null)
             TrainingScaling.Apply(validationTable, inputs, target);
         return new PreparedData(new InMemoryTrainingData(train, _task, device), validation, inputs, target,
-            hash ? DataHash.Of(table, validationTable) : null, table.SkippedRows) { MaximumRowNonZeros = maximumNonZeros, AutomaticEarlyStopping = automatic };
+            hash ? DataHash.Of(table, validationTable) : null, table.SkippedRows)
+        {
+            MaximumRowNonZeros = maximumNonZeros,
+            AutomaticEarlyStopping = automatic
+        };
     }
 
     /// <summary>One pass over the data before training (see <see cref="StreamingTrainingData"/>); the epochs read it again.</summary>
     private PreparedData PrepareStreaming(IDataView input, TrainingReadSpec spec, TeacherLabelCheck? teacherCheck, TrainingTable? validationTable,
         int seed, TorchSharp.torch.Device device, bool hash, IChannel channel)
     {
-        var streaming = new StreamingTrainingData(input, spec, _options.StreamingBlockRows, seed, validationTable is null ? _options.ValidationFraction : 0, device);
+        var streaming = new StreamingTrainingData(input, spec, _options.StreamingBlockRows, seed, validationTable is null
+            ? _options.ValidationFraction : 0, device);
         try
         {
-            var preparation = streaming.Prepare(teacherCheck, _options.Student.StandardizeInputs, _task.StandardizesTarget, holdOut: validationTable is null, hash);
+            var preparation = streaming.Prepare(teacherCheck, _options.Student.StandardizeInputs, _task.StandardizesTarget,
+                holdOut: validationTable is null, hash);
             RequireTrainingRows(streaming.RowCount, streaming.UnlabelledRows, spec.Label.Name);
             teacherCheck?.Verify(message => channel.Warning(MessageSensitivity.None, message));
             if (streaming.OrderWarning is string warning)
@@ -306,7 +319,10 @@ public abstract class DistillationTrainerBase<TOptions> : IDistillationTrainer
     private static byte[] Combine(byte[] streamed, TrainingTable? validation)
         => validation is null ? streamed : System.Security.Cryptography.SHA256.HashData([.. streamed, .. DataHash.Of(validation, null)]);
 
-    /// <summary>Whether <see cref="DistillationTrainerOptions.AutomaticEarlyStopping"/> applies to a Fit of <paramref name="rows"/> rows held in memory, <paramref name="labelled"/> of them labelled.</summary>
+    /// <summary>
+    /// Whether <see cref="DistillationTrainerOptions.AutomaticEarlyStopping"/> applies to a Fit of
+    /// <paramref name="rows"/> rows held in memory, <paramref name="labelled"/> of them labelled.
+    /// </summary>
     private bool AutomaticEarlyStopping(TrainingReadSpec spec, long rows, long labelled)
         => _options.AutomaticEarlyStopping && spec.SparseFeatures && rows < Defaults.AutomaticEarlyStoppingRows
            && labelled >= Defaults.AutomaticEarlyStoppingMinimumLabelledRows

@@ -13,7 +13,10 @@ public abstract class DistillationTrainerOptions
     /// <summary>The known-size float-vector feature column the student reads. Default <c>Features</c>.</summary>
     public string FeatureColumnName { get; set; } = DefaultColumnNames.Features;
 
-    /// <summary>The teacher's outputs, written by <c>TeacherScore</c>. Default <c>TeacherLogits</c>; null trains from labels alone (the baseline every distilled student should be compared with).</summary>
+    /// <summary>
+    /// The teacher's outputs, written by <c>TeacherScore</c>. Default <c>TeacherLogits</c>; null trains from labels
+    /// alone (the baseline every distilled student should be compared with).
+    /// </summary>
     public string? TeacherColumnName { get; set; } = DefaultColumnNames.TeacherLogits;
 
     /// <summary>
@@ -202,8 +205,12 @@ public abstract class DistillationTrainerOptions
     /// <summary>The trainer of these options' task (see <see cref="DistillationCatalog.Trainer"/>).</summary>
     internal abstract IDistillationTrainer CreateTrainer(Microsoft.ML.MLContext mlContext);
 
-    /// <summary>The temperature and alpha search of these options' task (see <see cref="DistillationCatalog.SearchTemperatureAndAlpha(Microsoft.ML.IDataView, DistillationTrainerOptions, DistillationSearchOptions?)"/>).</summary>
-    internal abstract DistillationSearchResult Search(Microsoft.ML.MLContext mlContext, Microsoft.ML.IDataView data, DistillationSearchOptions? search);
+    /// <summary>
+    /// The temperature and alpha search of these options' task (see
+    /// <see cref="DistillationCatalog.SearchTemperatureAndAlpha(Microsoft.ML.IDataView, DistillationTrainerOptions, DistillationSearchOptions?)"/>).
+    /// </summary>
+    internal abstract DistillationSearchResult Search(Microsoft.ML.MLContext mlContext, Microsoft.ML.IDataView data,
+        DistillationSearchOptions? search);
 
     /// <summary>A copy that shares nothing mutable with this object (the student architecture is copied too).</summary>
     internal DistillationTrainerOptions Copy()

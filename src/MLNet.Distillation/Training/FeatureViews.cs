@@ -1,5 +1,4 @@
 using MLNet.Distillation.Losses;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

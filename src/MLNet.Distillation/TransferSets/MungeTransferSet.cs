@@ -1,6 +1,6 @@
-using TorchSharp;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Distillation;

@@ -84,8 +84,11 @@ internal sealed class TextLabel
                 // LoadFromEnumerable reads a UInt32 key property as a 0-based class index (it writes index + 1, and any index
                 // ≥ the key count as 0 = missing), so a raw key k goes in as k − 1 and a missing label as the key count.
                 uint missing = (uint)_keyCount;
-                var keyRows = rows.Select(r => new KeyRow { Text = r.Text, Label = r.Label.Number == 0 ? missing : (uint)r.Label.Number - 1,
-                    IsPseudoRow = r.IsPseudoRow });
+                var keyRows = rows.Select(r => new KeyRow
+                {
+                    Text = r.Text, Label = r.Label.Number == 0 ? missing : (uint)r.Label.Number - 1,
+                    IsPseudoRow = r.IsPseudoRow
+                });
                 var definition = Definition<KeyRow>(textColumn, pseudoColumn);
                 definition[nameof(KeyRow.Label)].ColumnType = new KeyDataViewType(typeof(uint), _keyCount);
                 ColumnAnnotations.CopyKeyValues(_column, definition[nameof(KeyRow.Label)]);

@@ -21,7 +21,8 @@ internal sealed record FitCost(double Seconds, double PeakMegabytes)
                 p.Refresh();
                 peak = Math.Max(peak, p.WorkingSet64);
             }
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         sampler.Start();
         var clock = Stopwatch.StartNew();
         var result = fit();

@@ -177,7 +177,7 @@ public sealed class PruningTests
         Assert.Contains("MulticlassClassification", Assert.Throws<ArgumentException>(() =>
             ml.Distillation.Prune(student, data, new DistillationBinaryTrainer.Options { TeacherColumnName = null })).Message);
         var linear = ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options
-            { TeacherColumnName = null, Student = new MlpStudent { HiddenLayers = [] }, NumberOfEpochs = 1 }).Fit(data);
+        { TeacherColumnName = null, Student = new MlpStudent { HiddenLayers = [] }, NumberOfEpochs = 1 }).Fit(data);
         Assert.Contains("no hidden layer", Assert.Throws<ArgumentException>(() => ml.Distillation.Prune(linear, data, options)).Message);
     }
 
@@ -188,10 +188,10 @@ public sealed class PruningTests
         var digits = TestData.KeyedDigits(ml, 100);
         DistillationMulticlassTrainer.Options Custom(Func<int, int, TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>> factory,
             int[]? shape = null) => new()
-        {
-            TeacherColumnName = null, NumberOfEpochs = 1, Seed = 1,
-            Student = new TorchSharpStudent(factory) { InputShape = shape },
-        };
+            {
+                TeacherColumnName = null, NumberOfEpochs = 1, Seed = 1,
+                Student = new TorchSharpStudent(factory) { InputShape = shape },
+            };
 
         // A Tanh between the hidden layers: the fine-tuning network is built of ReLU layers only.
         var tanh = Custom((inputs, classes) => TorchSharp.torch.nn.Sequential(

@@ -188,7 +188,8 @@ public sealed class QuantizedStudentTests(ITestOutputHelper output)
         {
             TeacherColumnName = null, NumberOfEpochs = 1, Seed = 1,
             Student = new TorchSharpStudent((inputs, classes) => TorchSharp.torch.nn.Sequential(TorchSharp.torch.nn.Conv2d(1, 4, 3, stride: 2), TorchSharp.torch.nn.ReLU(),
-                TorchSharp.torch.nn.Flatten(), TorchSharp.torch.nn.Linear(4 * 3 * 3, classes))) { InputShape = [1, 8, 8] },
+                TorchSharp.torch.nn.Flatten(), TorchSharp.torch.nn.Linear(4 * 3 * 3, classes)))
+            { InputShape = [1, 8, 8] },
         }).Fit(data);
         foreach (var attempt in new Func<StudentTransformer>[] { () => ml.Distillation.Quantize(student), () => ml.Distillation.Quantize(student, data) })
         {

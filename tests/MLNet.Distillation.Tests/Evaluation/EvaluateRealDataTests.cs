@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using MLNet.Distillation.Tests.Support;
 
 namespace MLNet.Distillation.Tests.Evaluation;

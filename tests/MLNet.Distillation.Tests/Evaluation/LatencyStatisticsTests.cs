@@ -1,5 +1,3 @@
-using MLNet.Distillation;
-
 namespace MLNet.Distillation.Tests.Evaluation;
 
 public sealed class LatencyStatisticsTests

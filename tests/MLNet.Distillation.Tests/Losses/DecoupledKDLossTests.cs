@@ -53,7 +53,7 @@ public sealed class DecoupledKDLossTests
             NumberOfEpochs = 10, Seed = 1, Progress = new SynchronousProgress<EpochReport>(reports.Add),
         }).Fit(withTeacher);
         Assert.Equal("1·ce + 1·dkd", ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options
-            { Losses = [new(LossNames.CrossEntropy, 1), new(LossNames.DecoupledKnowledgeDistillation, 1)] }).LossRecipeDescription);
+        { Losses = [new(LossNames.CrossEntropy, 1), new(LossNames.DecoupledKnowledgeDistillation, 1)] }).LossRecipeDescription);
         Assert.Equal(10, reports.Count);
         Assert.All(reports, r => Assert.True(r.LossTerms.ContainsKey(LossNames.DecoupledKnowledgeDistillation)));
         Assert.True(ml.MulticlassClassification.Evaluate(student.Transform(withTeacher)).MicroAccuracy > 0.8);

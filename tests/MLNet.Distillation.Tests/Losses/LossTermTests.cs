@@ -1,6 +1,5 @@
 using MLNet.Distillation.Losses;
 using MLNet.Distillation.Tests.Support;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Distillation.Tests.Losses;

@@ -1,6 +1,4 @@
-using MLNet.Distillation.Tests.Support;
 using Microsoft.ML.OnnxRuntime;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Distillation.Tests.Onnx;

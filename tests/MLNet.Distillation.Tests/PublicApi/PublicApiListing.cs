@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace MLNet.Distillation.Tests.PublicApi;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using MLNet.Distillation.Reporting;
-using MLNet.Distillation.Tests.Support;
 using SkiaSharp;
 using Xunit.Abstractions;
 

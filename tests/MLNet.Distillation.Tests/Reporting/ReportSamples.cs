@@ -8,7 +8,7 @@ namespace MLNet.Distillation.Tests.Reporting;
 /// </summary>
 internal static class ReportSamples
 {
-    private static readonly Lazy<IReadOnlyList<EpochReport>> binaryHistory = new(() =>
+    private static readonly Lazy<IReadOnlyList<EpochReport>> BinaryRun = new(() =>
     {
         var ml = new MLContext(0);
         var data = Support.TestData.BreastCancer(ml);
@@ -19,7 +19,7 @@ internal static class ReportSamples
         return model.TrainingHistory();
     });
 
-    private static readonly Lazy<IReadOnlyList<EpochReport>> regressionHistory = new(() =>
+    private static readonly Lazy<IReadOnlyList<EpochReport>> RegressionRun = new(() =>
     {
         var ml = new MLContext(0);
         var data = Support.TestData.Concrete(ml);
@@ -31,10 +31,10 @@ internal static class ReportSamples
     });
 
     /// <summary>Six epochs of a binary student (two loss terms, training and validation accuracy).</summary>
-    public static IReadOnlyList<EpochReport> BinaryHistory => binaryHistory.Value;
+    public static IReadOnlyList<EpochReport> BinaryHistory => BinaryRun.Value;
 
     /// <summary>Five epochs of a regression student (no accuracy).</summary>
-    public static IReadOnlyList<EpochReport> RegressionHistory => regressionHistory.Value;
+    public static IReadOnlyList<EpochReport> RegressionHistory => RegressionRun.Value;
 
     public static DistillationEvaluation Multiclass(bool speed = true, string[]? classes = null, string teacherName = "teacher", string studentName = "student")
     {

@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using MLNet.Distillation.Tests.Support;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -16,7 +15,8 @@ public sealed class StudentLayerTapsTests
     /// <summary>body = Linear(64→16) → ReLU, head = Linear(16→classes): "body" is the ReLU's output.</summary>
     private static TorchSharpStudent BodyAndHead() => new((inputs, classes) => nn.Sequential(
         ("body", nn.Sequential(nn.Linear(inputs, 16), nn.ReLU())),
-        ("head", nn.Linear(16, classes))), name: "body-head") { StandardizeInputs = true };
+        ("head", nn.Linear(16, classes))), name: "body-head")
+    { StandardizeInputs = true };
 
     private static DistillationMulticlassTrainer.Options HintOn(StudentArchitecture student, string layer, int epochs, List<EpochReport>? reports = null) => new()
     {

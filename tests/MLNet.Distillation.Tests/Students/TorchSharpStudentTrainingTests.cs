@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
 using MLNet.Distillation.Tests.Support;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -91,7 +90,8 @@ public sealed class TorchSharpStudentTrainingTests
         var split = ml.Data.TrainTestSplit(TestData.BreastCancer(ml), testFraction: 0.3, seed: 1);
         var fastTree = ml.BinaryClassification.Trainers.FastTree(numberOfTrees: 30).Fit(split.TrainSet);
         var student = new TorchSharpStudent((inputs, outputs) => nn.Sequential(
-            nn.Linear(inputs, 16), nn.BatchNorm1d(16), nn.Tanh(), nn.Linear(16, 8), nn.GELU(), nn.Linear(8, outputs))) { StandardizeInputs = true };
+            nn.Linear(inputs, 16), nn.BatchNorm1d(16), nn.Tanh(), nn.Linear(16, 8), nn.GELU(), nn.Linear(8, outputs)))
+        { StandardizeInputs = true };
         var model = ml.Transforms.TeacherScore(Teacher.FromTransformer(fastTree))
             .Append(ml.BinaryClassification.Trainers.Distillation(new DistillationBinaryTrainer.Options { Student = student, NumberOfEpochs = 60, Seed = 1 }))
             .Fit(split.TrainSet);
@@ -108,7 +108,8 @@ public sealed class TorchSharpStudentTrainingTests
         // BatchNorm first (no layer to fold into: exported as scale and shift), LeakyReLU, and a module that ends with an activation,
         // so the target scaling is a layer of its own.
         var student = new TorchSharpStudent((inputs, outputs) => nn.Sequential(
-            nn.BatchNorm1d(inputs), nn.Linear(inputs, 32), nn.LeakyReLU(0.1), nn.Linear(32, outputs), nn.LeakyReLU(0.5))) { StandardizeInputs = true };
+            nn.BatchNorm1d(inputs), nn.Linear(inputs, 32), nn.LeakyReLU(0.1), nn.Linear(32, outputs), nn.LeakyReLU(0.5)))
+        { StandardizeInputs = true };
         var model = ml.Transforms.TeacherScore(Teacher.FromTransformer(lightGbm))
             .Append(ml.Regression.Trainers.Distillation(new DistillationRegressionTrainer.Options { Student = student, NumberOfEpochs = 80, Seed = 1 }))
             .Fit(split.TrainSet);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using MLNet.Distillation.Tests.Support;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Distillation.Tests.Training;

@@ -53,7 +53,8 @@ public sealed class HeldScalarsTests
                     GC.WaitForPendingFinalizers();
                     Collections++;
                 }
-            }) { IsBackground = true };
+            })
+            { IsBackground = true };
             _thread.Start();
         }
 

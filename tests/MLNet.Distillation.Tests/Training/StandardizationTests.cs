@@ -1,4 +1,3 @@
-using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
 using MLNet.Distillation.Tests.Support;
 using static TorchSharp.torch;

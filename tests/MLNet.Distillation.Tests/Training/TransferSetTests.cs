@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using MLNet.Distillation.Testbed;
 using MLNet.Distillation.Tests.Support;
 
 namespace MLNet.Distillation.Tests.Training;

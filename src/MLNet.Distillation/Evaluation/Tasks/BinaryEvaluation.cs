@@ -3,7 +3,10 @@ using Microsoft.ML.Data;
 
 namespace MLNet.Distillation;
 
-/// <summary>Binary predictions: the score (a logit), the probability when the model gives one (σ of a teacher's logit), and the predicted class.</summary>
+/// <summary>
+/// Binary predictions: the score (a logit), the probability when the model gives one (σ of a teacher's logit), and the
+/// predicted class.
+/// </summary>
 internal sealed class BinaryEvaluation : TaskEvaluation
 {
     public static BinaryEvaluation Instance { get; } = new();

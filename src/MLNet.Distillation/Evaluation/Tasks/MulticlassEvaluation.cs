@@ -50,7 +50,8 @@ internal sealed class MulticlassEvaluation : TaskEvaluation
     public override ModelOutputs ReadStandardColumns(IDataView scored, DataViewSchema.Column score, EvaluationLabels labels, string name)
     {
         int k = labels.ClassCount, rows = labels.Rows;
-        if (score.Type is not VectorDataViewType { IsKnownSize: true, ItemType: var item } vector || item != NumberDataViewType.Single || vector.Size != k)
+        if (score.Type is not VectorDataViewType { IsKnownSize: true, ItemType: var item } vector || item != NumberDataViewType.Single
+            || vector.Size != k)
             throw new ArgumentException($"The {name}'s '{DefaultColumnNames.Score}' column is {score.Type}, but the label has {k} classes: " +
                 $"a multiclass model writes a vector of {k} Single class probabilities.");
         // A key-typed PredictedLabel is what the model predicts; MapKeyToValue may have turned it into values, then argmax of Score is.

@@ -52,7 +52,8 @@ internal abstract class TaskEvaluation
     internal static void CheckCount(int rows, EvaluationLabels labels, string name)
     {
         if (rows != labels.Rows)
-            throw new ArgumentException($"The {name} scores {rows} rows, but the evaluation data has {labels.Rows}; both models must keep every row.");
+            throw new ArgumentException(
+                $"The {name} scores {rows} rows, but the evaluation data has {labels.Rows}; both models must keep every row.");
     }
 
     /// <summary>Every row's value of <paramref name="column"/> from <paramref name="cursor"/>, as <paramref name="label"/> reads it.</summary>

@@ -25,8 +25,10 @@ internal static class ExportProbe
         {
             var output = network.forward(probe);
             if (output.dim() != 2 || output.shape[0] != rows || output.shape[1] != outputCount)
-                throw new InvalidOperationException($"The student module returns [{string.Join(", ", output.shape)}] for a batch of {rows} rows; " +
-                    $"the trainer needs [{rows}, {outputCount}] (one logit per class, or one value per row for binary classification and regression).");
+                throw new InvalidOperationException(
+                    $"The student module returns [{string.Join(", ", output.shape)}] for a batch of {rows} rows; " +
+                    $"the trainer needs [{rows}, {outputCount}] " +
+                    "(one logit per class, or one value per row for binary classification and regression).");
             expected = output.cpu().to_type(ScalarType.Float32).data<float>().ToArray();
         }
         if (wasTraining)

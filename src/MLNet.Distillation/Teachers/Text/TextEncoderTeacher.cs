@@ -26,7 +26,8 @@ internal sealed class TextEncoderTeacher : Teacher
         ArgumentException.ThrowIfNullOrEmpty(textColumnName);
         int outputs = head?.Outputs ?? encoder.EmbeddingSize;
         if (classNames is not null && classNames.Length != outputs)
-            throw new ArgumentException($"{classNames.Length} class names were given for {encoder.Description}, which has {outputs} outputs per text.", nameof(classNames));
+            throw new ArgumentException(
+                $"{classNames.Length} class names were given for {encoder.Description}, which has {outputs} outputs per text.", nameof(classNames));
         encoder.Acquire();
         _encoder = encoder;
         _textColumnName = textColumnName;
@@ -77,7 +78,8 @@ internal sealed class TextEncoderTeacher : Teacher
             }
         }
         if (labels.Count == 0)
-            throw new ArgumentException($"The data has no labelled rows (label column '{label.Name}') to fit {encoder.Description}'s head on.", nameof(data));
+            throw new ArgumentException($"The data has no labelled rows (label column '{label.Name}') to fit {encoder.Description}'s head on.",
+                nameof(data));
         task.TextHead.CheckLabels(label, labels);
 
         int size = encoder.EmbeddingSize;

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace MLNet.Distillation;
 
@@ -37,15 +36,15 @@ internal sealed class TrainingTable
     /// </summary>
     public static TrainingTable Create(int featureCount, int outputCount, bool withTeacher, long? expectedRows, int[]? extraWidths = null,
         bool sparse = false) => new()
-    {
-        FeatureCount = featureCount,
-        OutputCount = outputCount,
-        Features = sparse ? null : new FloatRows(featureCount, expectedRows),
-        SparseFeatures = sparse ? new SparseRows(featureCount, expectedRows) : null,
-        Labels = new Growable<float>((int)Math.Clamp(expectedRows ?? 1024, 1, Array.MaxLength)),
-        TeacherLogits = withTeacher ? new FloatRows(outputCount, expectedRows) : null,
-        ExtraTeacherColumns = (extraWidths ?? []).Select(width => new FloatRows(width, expectedRows)).ToArray(),
-    };
+        {
+            FeatureCount = featureCount,
+            OutputCount = outputCount,
+            Features = sparse ? null : new FloatRows(featureCount, expectedRows),
+            SparseFeatures = sparse ? new SparseRows(featureCount, expectedRows) : null,
+            Labels = new Growable<float>((int)Math.Clamp(expectedRows ?? 1024, 1, Array.MaxLength)),
+            TeacherLogits = withTeacher ? new FloatRows(outputCount, expectedRows) : null,
+            ExtraTeacherColumns = (extraWidths ?? []).Select(width => new FloatRows(width, expectedRows)).ToArray(),
+        };
 
     /// <summary>
     /// Reads every row once: features, label (through the task) and, when given, the teacher column. With

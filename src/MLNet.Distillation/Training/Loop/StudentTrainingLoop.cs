@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MLNet.Distillation.Losses;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.Distillation;

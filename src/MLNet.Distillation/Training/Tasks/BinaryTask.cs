@@ -1,7 +1,6 @@
-using MLNet.Distillation.Runtime;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using TorchSharp;
+using MLNet.Distillation.Runtime;
 using static TorchSharp.torch;
 
 namespace MLNet.Distillation;
@@ -67,7 +66,8 @@ internal sealed class BinaryTask : TrainingTask
             "(an ML.NET binary model's Score, or an ONNX model with one logit or probability per row)." : "";
 
     // Probabilities first: read as logits they would all be positive, which the positive-class check would misname.
-    public override TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount, bool labelsWeigh)
+    public override TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount,
+        bool labelsWeigh)
         => TeacherLabelCheck.Combine(ProbabilityOutputsCheck.For(teacher, label.Name, 1), new PositiveClassCheck(teacher.Name, label.Name));
 
     public override void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs)
@@ -117,7 +117,8 @@ internal sealed class BinaryTask : TrainingTask
     {
         var logits = outputs.reshape(-1).to_type(ScalarType.Float64);
         long correct = logits.gt(HeldScalars.Zero).to_type(labels.dtype).eq(labels).sum().item<long>();
-        double loss = nn.functional.binary_cross_entropy_with_logits(logits, labels.to_type(ScalarType.Float64), reduction: nn.Reduction.Sum).item<double>();
+        double loss = nn.functional.binary_cross_entropy_with_logits(logits, labels.to_type(ScalarType.Float64), reduction: nn.Reduction.Sum)
+            .item<double>();
         return (correct, loss);
     }
 

@@ -1,7 +1,6 @@
-using MLNet.Distillation.Runtime;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using TorchSharp;
+using MLNet.Distillation.Runtime;
 using static TorchSharp.torch;
 
 namespace MLNet.Distillation;
@@ -38,9 +37,13 @@ internal sealed class MulticlassTask : TrainingTask
     /// </summary>
     public override SparseFeatureStep MlpSparseStep => SparseFeatureStep.TableWide;
 
-    public override void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout) => OnnxHeads.Multiclass(graph, x, outputCount, layout);
+    public override void AddOnnxHead(OnnxGraphBuilder graph, string x, int outputCount, OnnxLayout layout)
+        => OnnxHeads.Multiclass(graph, x, outputCount, layout);
 
-    /// <summary><see cref="PredictedLabelMapping"/> (arg-max), then the class index mapped to the label's key, with its key values (so MapKeyToValue works).</summary>
+    /// <summary>
+    /// <see cref="PredictedLabelMapping"/> (arg-max), then the class index mapped to the label's key, with its key
+    /// values (so MapKeyToValue works).
+    /// </summary>
     public override IEstimator<ITransformer> ScoringStages(MLContext mlContext, DataViewSchema.Column label, int outputCount)
         => mlContext.Transforms.CustomMapping(new PredictedLabelMapping().GetMapping(), PredictedLabelMapping.ContractName)
             .Append(PredictedLabelKeys.Stage(mlContext, label, outputCount));
@@ -85,9 +88,11 @@ internal sealed class MulticlassTask : TrainingTask
             "(e.g. reuse the teacher pipeline's MapValueToKey, or MapValueToKey with keyData).");
     }
 
-    public override TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount, bool labelsWeigh)
+    public override TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount,
+        bool labelsWeigh)
         => TeacherLabelCheck.Combine(ProbabilityOutputsCheck.For(teacher, label.Name, outputCount),
-            new ClassOrderCheck(teacher.Name, label.Name, outputCount, ColumnAnnotations.TextKeyValues(label), ColumnAnnotations.SlotNames(teacher), labelsWeigh));
+            new ClassOrderCheck(teacher.Name, label.Name, outputCount, ColumnAnnotations.TextKeyValues(label), ColumnAnnotations.SlotNames(teacher),
+                labelsWeigh));
 
     public override void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs)
     {

@@ -1,7 +1,6 @@
-using MLNet.Distillation.Runtime;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using TorchSharp;
+using MLNet.Distillation.Runtime;
 using static TorchSharp.torch;
 
 namespace MLNet.Distillation;
@@ -78,9 +77,11 @@ internal sealed class RegressionTask : TrainingTask
     public override string TeacherOutputDescription(int? outputs) => "one prediction per row, in the label's units";
 
     public override string TeacherMismatchHint(int? teacherWidth, int? outputs)
-        => teacherWidth is > 1 ? $" A teacher with {teacherWidth} outputs per row is a classifier; a regression student needs a regression teacher." : "";
+        => teacherWidth is > 1 ? $" A teacher with {teacherWidth} outputs per row is a classifier; a regression student needs a regression teacher."
+            : "";
 
-    public override TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount, bool labelsWeigh)
+    public override TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount,
+        bool labelsWeigh)
         => TeacherLabelCheck.Combine(new CorrelationCheck(teacher.Name, label.Name), new ScaleCheck(teacher.Name, label.Name));
 
     public override void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs)
@@ -107,7 +108,9 @@ internal sealed class RegressionTask : TrainingTask
     public override long CountCorrect(Tensor predictions, Tensor labels) => 0;
 
     public override (long? Correct, double LossSum) ValidationSums(Tensor outputs, Tensor labels)
-        => (null, nn.functional.mse_loss(outputs.reshape(-1).to_type(ScalarType.Float64), labels.to_type(ScalarType.Float64), reduction: nn.Reduction.Sum).item<double>());
+        => (null,
+            nn.functional.mse_loss(outputs.reshape(-1).to_type(ScalarType.Float64), labels.to_type(ScalarType.Float64), reduction: nn.Reduction.Sum)
+            .item<double>());
 
     public override double ValidationScore(double? accuracy, double loss) => -loss;
 }

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using static TorchSharp.torch;
 
 namespace MLNet.Distillation;
@@ -150,7 +149,8 @@ internal abstract class TrainingTask
     /// <param name="label">The label column.</param>
     /// <param name="outputCount">Teacher outputs per row.</param>
     /// <param name="labelsWeigh">Whether some loss term learns from the labels (at <c>Alpha = 0</c> none does).</param>
-    public abstract TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount, bool labelsWeigh);
+    public abstract TeacherLabelCheck CreateTeacherCheck(DataViewSchema.Column teacher, DataViewSchema.Column label, int outputCount,
+        bool labelsWeigh);
 
     /// <summary>Adds the columns the fitted student writes, for <c>GetOutputSchema</c>.</summary>
     public abstract void AddOutputColumns(DataViewSchema.Builder builder, SchemaShape.Column label, int? outputs);

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
-using MLNet.Distillation.Testbed;
 
 namespace MLNet.Distillation.Benchmarks;
 
@@ -79,7 +78,8 @@ internal static class QuantizationComparison
             rows[i % rows.Length].CopyTo(buffer, 0);
             using var value = OrtValue.CreateTensorValueFromMemory(buffer, [1, buffer.Length]);
             using var outputs = session.Run(options, [input], [value], ["Score"]);
-        });
+        }
+        );
     }
 
     private static double Median(IEnumerable<double> values)

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
-using MLNet.Distillation.Testbed;
 
 namespace MLNet.Distillation.Benchmarks;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using MLNet.Distillation.Testbed;
 
 namespace MLNet.Distillation.Benchmarks;
 

@@ -33,9 +33,9 @@ internal static class StudentRuns
             {
                 using var teacher = Teacher.FromStudent(context.Teacher);
                 student = ml.Transforms.TeacherScore(new TeacherScoringEstimator.Options
-                    {
-                        Teacher = teacher, CacheDirectory = context.CacheFolder, IntermediateOutputs = intermediates,
-                    })
+                {
+                    Teacher = teacher, CacheDirectory = context.CacheFolder, IntermediateOutputs = intermediates,
+                })
                     .Append(ml.MulticlassClassification.Trainers.Distillation(options)).Fit(data).LastTransformer;
             }
             var quality = ModelQuality.Of(ml, student.Transform(context.Test), context.TeacherTest);

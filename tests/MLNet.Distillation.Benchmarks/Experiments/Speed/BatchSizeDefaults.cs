@@ -73,11 +73,11 @@ internal sealed class BatchSizeDefaults(SpeedContext context, string examplesDat
                     StudentTransformer student = set.Task switch
                     {
                         DistillationTask.MulticlassClassification => ml.MulticlassClassification.Trainers.Distillation(new DistillationMulticlassTrainer.Options
-                            { TeacherColumnName = null, BatchSize = batch, LearningRate = learningRate, NumberOfEpochs = fitEpochs, Seed = seed }).Fit(set.Train),
+                        { TeacherColumnName = null, BatchSize = batch, LearningRate = learningRate, NumberOfEpochs = fitEpochs, Seed = seed }).Fit(set.Train),
                         DistillationTask.BinaryClassification => ml.BinaryClassification.Trainers.Distillation(new DistillationBinaryTrainer.Options
-                            { TeacherColumnName = null, BatchSize = batch, LearningRate = learningRate, NumberOfEpochs = fitEpochs, Seed = seed }).Fit(set.Train),
+                        { TeacherColumnName = null, BatchSize = batch, LearningRate = learningRate, NumberOfEpochs = fitEpochs, Seed = seed }).Fit(set.Train),
                         _ => ml.Regression.Trainers.Distillation(new DistillationRegressionTrainer.Options
-                            { TeacherColumnName = null, BatchSize = batch, LearningRate = learningRate, NumberOfEpochs = fitEpochs, Seed = seed }).Fit(set.Train),
+                        { TeacherColumnName = null, BatchSize = batch, LearningRate = learningRate, NumberOfEpochs = fitEpochs, Seed = seed }).Fit(set.Train),
                     };
                     var scored = student.Transform(set.Test);
                     values.Add(set.Task switch

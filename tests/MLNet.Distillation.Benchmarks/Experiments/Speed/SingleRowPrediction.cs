@@ -1,10 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using MLNet.Distillation.Runtime;
-using MLNet.Distillation.Testbed;
 
 namespace MLNet.Distillation.Benchmarks;
 

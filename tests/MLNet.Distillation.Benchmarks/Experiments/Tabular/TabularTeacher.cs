@@ -1,6 +1,6 @@
-using Microsoft.ML;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.ML;
 
 namespace MLNet.Distillation.Benchmarks;
 

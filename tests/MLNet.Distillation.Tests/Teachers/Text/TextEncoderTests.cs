@@ -1,8 +1,8 @@
 using Google.Protobuf;
-using Xunit.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using MLNet.Distillation.Onnx.Proto;
 using MLNet.Distillation.Tests.Support;
+using Xunit.Abstractions;
 
 namespace MLNet.Distillation.Tests.Teachers.Text;
 
