@@ -16,19 +16,16 @@ public sealed class LineLengthTests
     [Fact]
     public void No_line_in_src_runs_past_the_limit_outside_a_string()
     {
-        var src = Path.Combine(RepositoryRoot(), "src");
         var tooLong = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories))
+        foreach (var (file, relative) in SourceTree.Files())
         {
-            if (file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") || file.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
-                continue;
             var text = SourceText.From(File.ReadAllText(file));
             var root = CSharpSyntaxTree.ParseText(text).GetRoot();
             foreach (var line in text.Lines)
             {
                 if (line.Span.Length <= Limit || InsideString(root, line.Start + Limit))
                     continue;
-                tooLong.Add($"{Path.GetRelativePath(src, file)}:{line.LineNumber + 1} ({line.Span.Length} characters)");
+                tooLong.Add($"{relative}:{line.LineNumber + 1} ({line.Span.Length} characters)");
             }
         }
         Assert.True(tooLong.Count == 0, $"{tooLong.Count} lines run past {Limit} characters outside a string:\n" + string.Join("\n", tooLong));
@@ -43,13 +40,5 @@ public sealed class LineLengthTests
         return token.Kind() is SyntaxKind.StringLiteralToken or SyntaxKind.InterpolatedStringTextToken or SyntaxKind.MultiLineRawStringLiteralToken
             or SyntaxKind.SingleLineRawStringLiteralToken or SyntaxKind.Utf8StringLiteralToken or SyntaxKind.InterpolatedStringEndToken
             || token.Parent?.AncestorsAndSelf().Any(n => n.IsKind(SyntaxKind.InterpolatedStringExpression)) == true;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MLNet.Distillation.sln")))
-                return dir.FullName;
-        throw new DirectoryNotFoundException($"No MLNet.Distillation.sln above {AppContext.BaseDirectory}.");
     }
 }

@@ -17,19 +17,16 @@ public sealed class MethodLengthTests
     [Fact]
     public void No_method_in_src_exceeds_sixty_lines_unless_a_comment_says_why()
     {
-        var src = Path.Combine(RepositoryRoot(), "src");
         var tooLong = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories))
+        foreach (var (file, relative) in SourceTree.Files())
         {
-            if (file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") || file.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
-                continue;
             var root = CSharpSyntaxTree.ParseText(File.ReadAllText(file)).GetRoot();
             foreach (var node in root.DescendantNodes().Where(n => n is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AccessorDeclarationSyntax))
             {
                 var span = node.GetLocation().GetLineSpan();
                 int lines = span.EndLinePosition.Line - span.StartLinePosition.Line + 1;
                 if (lines > Limit && !node.GetLeadingTrivia().ToFullString().Contains("Long because", StringComparison.Ordinal))
-                    tooLong.Add($"{Path.GetRelativePath(src, file)}:{span.StartLinePosition.Line + 1} {Name(node)} ({lines} lines)");
+                    tooLong.Add($"{relative}:{span.StartLinePosition.Line + 1} {Name(node)} ({lines} lines)");
             }
         }
         Assert.True(tooLong.Count == 0, $"{tooLong.Count} methods exceed {Limit} lines without a 'Long because' comment:\n" + string.Join("\n", tooLong));
@@ -43,12 +40,4 @@ public sealed class MethodLengthTests
         AccessorDeclarationSyntax a => a.Keyword.Text + " accessor",
         _ => node.Kind().ToString(),
     };
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MLNet.Distillation.sln")))
-                return dir.FullName;
-        throw new DirectoryNotFoundException($"No MLNet.Distillation.sln above {AppContext.BaseDirectory}.");
-    }
 }

@@ -31,13 +31,10 @@ public sealed class TaskSeamTests
     [Fact]
     public void No_code_outside_the_tasks_folders_names_a_task()
     {
-        var src = Path.Combine(RepositoryRoot(), "src");
         var found = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories))
+        foreach (var (file, relative) in SourceTree.Files())
         {
-            var relative = Path.GetRelativePath(src, file).Replace(Path.DirectorySeparatorChar, '/');
-            var folders = relative.Split('/')[..^1];
-            if (folders.Contains("obj") || folders.Contains("bin") || folders.Contains("Tasks") || Declarations.Contains(relative))
+            if (relative.Split('/')[..^1].Contains("Tasks") || Declarations.Contains(relative))
                 continue;
             var root = CSharpSyntaxTree.ParseText(File.ReadAllText(file)).GetRoot();
             foreach (var node in root.DescendantNodes())
@@ -54,13 +51,5 @@ public sealed class TaskSeamTests
             }
         }
         Assert.True(found.Count == 0, $"{found.Count} places outside a Tasks folder name a task; ask the task object instead:\n" + string.Join("\n", found));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MLNet.Distillation.sln")))
-                return dir.FullName;
-        throw new DirectoryNotFoundException($"No MLNet.Distillation.sln above {AppContext.BaseDirectory}.");
     }
 }
