@@ -5,5 +5,7 @@ internal sealed class BinaryReportTask : ReportTask
 {
     public static BinaryReportTask Instance { get; } = new();
 
+    public override DistillationTask Kind => DistillationTask.BinaryClassification;
+
     public override string Title => "Binary classification";
 }

@@ -5,5 +5,7 @@ internal sealed class MulticlassReportTask : ReportTask
 {
     public static MulticlassReportTask Instance { get; } = new();
 
+    public override DistillationTask Kind => DistillationTask.MulticlassClassification;
+
     public override string Title => "Multiclass classification";
 }

@@ -5,6 +5,8 @@ internal sealed class RegressionReportTask : ReportTask
 {
     public static RegressionReportTask Instance { get; } = new();
 
+    public override DistillationTask Kind => DistillationTask.Regression;
+
     public override string Title => "Regression";
 
     public override string? NoAccuracy => "Regression has no accuracy.";
