@@ -330,10 +330,12 @@ internal sealed record TextModelsResult(string Task, string Description, int Tra
             ? string.Create(c, $" The ensemble teacher scored the training rows at {rate:F1} rows/s.") : "";
         md.AppendLine(c, $"{TrainRows:N0} training and {TestRows:N0} test rows; students over seeds {string.Join(", ", Seeds)} (mean ± std).{scoring}");
         md.AppendLine();
-        md.AppendLine(c, $"| model | {PrimaryMetric} | accuracy | macro-F1 | agreement with teacher | parameters | bytes | p50 µs, one row from text | Fit s | Fit peak MB |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        // A multiclass task's primary metric is the accuracy, which has a column of its own: printed once.
+        bool primaryColumn = PrimaryMetric != "accuracy";
+        md.AppendLine(c, $"| model |{(primaryColumn ? $" {PrimaryMetric} |" : "")} accuracy | macro-F1 | agreement with teacher | parameters | bytes | p50 µs, one row from text | Fit s | Fit peak MB |");
+        md.AppendLine(primaryColumn ? "|---|---|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|---|---|");
         foreach (var r in Rows)
-            md.AppendLine(c, $"| {r.Model} | {r.Primary.Format("0.0000")} | {r.Accuracy.Percent} | {r.MacroF1.Format("0.000")} | {(r.Agreement is null ? "–" : r.Agreement.Percent)} | " +
+            md.AppendLine(c, $"| {r.Model} |{(primaryColumn ? $" {r.Primary.Format("0.0000")} |" : "")} {r.Accuracy.Percent} | {r.MacroF1.Format("0.000")} | {(r.Agreement is null ? "–" : r.Agreement.Percent)} | " +
                 $"{(r.Parameters is long p ? p.ToString("N0", c) : "–")} | {r.Bytes.ToString("N0", c)} | {r.LatencyP50Microseconds.ToString("N0", c)} | " +
                 $"{r.FitSeconds.ToString("0.0", c)} | {(double.IsNaN(r.FitPeakMegabytes) ? "–" : r.FitPeakMegabytes.ToString("N0", c))} |");
         return md.ToString();
