@@ -28,7 +28,6 @@ internal sealed class Featurization
     {
         Schema = schema;
         Label = label;
-        Task = task.Kind;
         CliTask = task;
         FeatureColumns = features;
         LeftOut = leftOut;
@@ -43,8 +42,8 @@ internal sealed class Featurization
     /// <summary>The label column of the file.</summary>
     public InferredColumn Label { get; }
 
-    /// <summary>The task.</summary>
-    public DistillationTask Task { get; }
+    /// <summary>The task, as the library names it (<see cref="CliTask"/>'s kind).</summary>
+    public DistillationTask Task => CliTask.Kind;
 
     /// <summary>What differs with the task on the command line (the label's reading, its mapping, the teacher, the metrics...).</summary>
     public CliTask CliTask { get; }
